@@ -47,7 +47,9 @@ class Param:
 
     def __post_init__(self) -> None:
         if not self.low <= self.default <= self.high:
-            raise ValueError(f"{self.name}: default {self.default} outside [{self.low}, {self.high}]")
+            raise ValueError(
+                f"{self.name}: default {self.default} is outside [{self.low}, {self.high}]"
+            )
         if not self.label:
             object.__setattr__(self, "label", self.symbol)
 
