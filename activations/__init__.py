@@ -3,6 +3,28 @@
 Pure NumPy (and ``scipy.special``); no Streamlit or Plotly import anywhere in this package.
 """
 
+from activations.depth import simulate
 from activations.functions import ACTIVATIONS, Activation, Param
+from activations.softmax import (
+    cross_entropy,
+    cross_entropy_grad,
+    entropy,
+    log_softmax,
+    parse_logits,
+    softmax,
+    softmax_jacobian,
+)
 
-__all__ = ["ACTIVATIONS", "Activation", "Param"]
+__all__ = [
+    "ACTIVATIONS",
+    "Activation",
+    "Param",
+    "cross_entropy",
+    "cross_entropy_grad",
+    "entropy",
+    "log_softmax",
+    "parse_logits",
+    "simulate",
+    "softmax",
+    "softmax_jacobian",
+]
