@@ -2,6 +2,8 @@
 
 import streamlit as st
 
-st.set_page_config(page_title="Activation Lab", layout="wide")
-st.title("Activation Lab")
-st.info("The pages are being built: the activation explorer, softmax and gradient through depth.")
+from ui import routing
+
+st.set_page_config(page_title="Activation Lab", page_icon=":material/show_chart:", layout="wide")
+routing.mark_routed()
+st.navigation(routing.pages(), position="sidebar").run()

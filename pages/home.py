@@ -1,0 +1,8 @@
+"""Home (placeholder: being built)."""
+
+import streamlit as st
+
+from ui import routing
+
+routing.ensure_router()
+st.title("Home")

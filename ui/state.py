@@ -1,0 +1,284 @@
+"""Widget state that lives in the URL and carries between pages, validated before use.
+
+Every widget that defines the view is mirrored in the query string by the ``url_*`` helpers: the
+URL gives the widget's initial value, and each run writes the current value back (default values
+are left out to keep links short), so a copied link reopens the same view. They sync by hand
+rather than with ``bind="query-params"`` because a bound selectbox stores its *label* in the URL
+and a value set from code never reaches the URL. :func:`check_query_params` reads the raw URL
+before the widgets exist and returns one message per rejected value ("depth=999999 must be a
+whole number from 1 to 200"); rejected values fall back to defaults. Tampered text is only ever
+shown code-quoted and truncated.
+
+The chosen activation and each activation's parameters are also kept in ``st.session_state``
+(outside the widgets, which Streamlit forgets on a page switch), so the explorer and the depth
+page share them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+
+import streamlit as st
+
+from activations import ACTIVATIONS, Activation, Param
+
+ACTIVATION_KEY = "activation"
+_SHARED_SLUG = "_shared_activation"
+_SHARED_PARAMS = "_params_by_activation"
+
+Check = Callable[[str], str | None]  # raw text -> None if acceptable, else what is accepted
+
+
+def param_key(name: str) -> str:
+    """The widget key (and URL parameter) of an activation parameter: ``param_alpha``."""
+    return f"param_{name}"
+
+
+def shown(text: str, limit: int = 40) -> str:
+    """User text made safe to show in Markdown: truncated, code-quoted, backticks removed."""
+    text = text.replace("`", "'")
+    return f"`{text[:limit]}…`" if len(text) > limit else f"`{text}`"
+
+
+# --- checks for raw URL values ------------------------------------------------------------------
+
+
+def one_of(options: Iterable[str], what: str) -> Check:
+    allowed = list(options)
+
+    def check(raw: str) -> str | None:
+        return None if raw in allowed else f"is not a known {what}"
+
+    return check
+
+
+def number_in(low: float, high: float, *, integer: bool = False) -> Check:
+    def check(raw: str) -> str | None:
+        kind = "a whole number" if integer else "a number"
+        accepted = f"must be {kind} from {low:g} to {high:g}"
+        try:
+            value = int(raw) if integer else float(raw)
+        except ValueError:
+            return accepted
+        return None if low <= value <= high else accepted
+
+    return check
+
+
+def boolean() -> Check:
+    def check(raw: str) -> str | None:
+        return None if raw.lower() in {"true", "false"} else "must be true or false"
+
+    return check
+
+
+def check_query_params(checks: Mapping[str, Check]) -> list[str]:
+    """Validate the raw URL values of ``checks``'s keys; one message per rejected value.
+
+    Call before creating the bound widgets (Streamlit removes rejected values when binding).
+    """
+    problems = []
+    for key, check in checks.items():
+        if key not in st.query_params:
+            continue
+        raw = st.query_params[key]
+        reason = check(raw)
+        if reason is not None:
+            problems.append(f"{key}={shown(raw)} {reason}")
+    return problems
+
+
+def warn_about(problems: list[str]) -> None:
+    if problems:
+        st.warning(
+            "Some settings in the link could not be used and were reset to their defaults: "
+            + "; ".join(problems)
+            + ".",
+            icon=":material/link_off:",
+        )
+
+
+# --- the shared activation picker ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The activation a page computes with, and its full parameter dict."""
+
+    activation: Activation
+    params: dict[str, float]
+
+    @property
+    def slug(self) -> str:
+        return self.activation.name
+
+
+def activation_checks() -> dict[str, Check]:
+    """URL checks for ``activation`` and every ``param_<name>`` of the chosen activation."""
+    checks: dict[str, Check] = {ACTIVATION_KEY: one_of(ACTIVATIONS, "activation")}
+    slug = st.query_params.get(ACTIVATION_KEY)
+    act = ACTIVATIONS.get(slug) if slug else None
+    for p in act.params if act else ():
+        checks[param_key(p.name)] = number_in(p.low, p.high)
+    return checks
+
+
+def stored_params(slug: str) -> dict[str, float]:
+    """The parameters last used with ``slug`` in this session (defaults if never used)."""
+    act = ACTIVATIONS[slug]
+    remembered = st.session_state.get(_SHARED_PARAMS, {}).get(slug, {})
+    return {**act.param_defaults(), **remembered}
+
+
+def _forget_param_widgets() -> None:
+    # on_change of the selectbox: the new activation's sliders must start from its remembered
+    # (or default) values, which they take from value= only when their old state is gone.
+    for key in [k for k in st.session_state if str(k).startswith("param_")]:
+        del st.session_state[key]
+
+
+def sync_url(key: str, value: object, default: object) -> None:
+    """Write ``value`` to the URL under ``key``, or drop the key when it is the default."""
+    if value == default:
+        if key in st.query_params:
+            del st.query_params[key]
+    else:
+        st.query_params[key] = str(value)
+
+
+def url_slider(
+    label: str,
+    low: float,
+    high: float,
+    *,
+    key: str,
+    default: float,
+    step: float,
+    start: float | None = None,
+    integer: bool = False,
+    **kwargs,
+) -> float:
+    """A slider mirrored in the URL under ``key``.
+
+    Its initial value is the URL's (when valid), else ``start`` (e.g. the value remembered from
+    another page), else ``default``; the URL drops the key when the value equals ``default``.
+    """
+    kind = int if integer else float
+    initial = kind(start if start is not None else default)
+    raw = st.query_params.get(key)
+    if raw is not None and number_in(low, high, integer=integer)(raw) is None:
+        initial = kind(raw)
+    value = st.slider(
+        label,
+        min_value=kind(low),
+        max_value=kind(high),
+        value=initial,
+        step=kind(step),
+        key=key,
+        **kwargs,
+    )
+    sync_url(key, value, kind(default))
+    return value
+
+
+def url_toggle(label: str, *, key: str, default: bool = False, **kwargs) -> bool:
+    """A toggle mirrored in the URL as ``key=true`` / ``key=false``."""
+    raw = st.query_params.get(key, "")
+    initial = raw.lower() == "true" if boolean()(raw) is None else default
+    value = st.toggle(label, value=initial, key=key, **kwargs)
+    sync_url(key, str(value).lower(), str(default).lower())
+    return value
+
+
+def url_text_input(label: str, *, key: str, default: str, max_chars: int, **kwargs) -> str:
+    """A text input mirrored in the URL (values longer than ``max_chars`` are not read)."""
+    raw = st.query_params.get(key)
+    initial = raw if raw is not None and len(raw) <= max_chars else default
+    value = st.text_input(label, value=initial, key=key, max_chars=max_chars, **kwargs)
+    sync_url(key, value, default)
+    return value
+
+
+def _param_slider(param: Param, start: float, *, disabled: bool = False) -> float:
+    return url_slider(
+        param.label,
+        param.low,
+        param.high,
+        key=param_key(param.name),
+        default=param.default,
+        step=param.step,
+        start=start,
+        help=param.help,
+        disabled=disabled,
+    )
+
+
+def url_selectbox(
+    label: str,
+    options: list[str],
+    *,
+    key: str,
+    default: str,
+    format_func: Callable[[str], str] = str,
+    **kwargs,
+) -> str:
+    """A selectbox whose *value* (not its label) is kept in the URL under ``key``.
+
+    ``bind="query-params"`` would put the formatted label in the URL ("Sigmoid (logistic)") and
+    ignore a slug, so the value is synced by hand: read once when the widget is new, written
+    back on every run. Check the raw value with :func:`check_query_params` first.
+    """
+    # The initial value goes through index=, never session_state: after a page switch the key
+    # may still hold the previous page's widget state, which the new widget does not use.
+    raw = st.query_params.get(key)
+    initial = raw if raw in options else default
+    value = st.selectbox(
+        label, options, index=options.index(initial), key=key, format_func=format_func, **kwargs
+    )
+    sync_url(key, value, None)  # always in the URL: the view depends on it
+    return value
+
+
+def activation_picker(
+    *,
+    label: str = "Activation",
+    locked: Iterable[str] = (),
+    hidden: Iterable[str] = (),
+) -> Choice:
+    """The activation selectbox (key ``activation``) and its parameter sliders (``param_<name>``).
+
+    Both are in the URL. Without a URL value the page starts from the activation and parameters
+    chosen last on any page of this session. ``locked`` widget keys are shown disabled and
+    ``hidden`` ones not at all (classroom links fix them to their URL values).
+    """
+    locked, hidden = set(locked), set(hidden)
+    default_slug = st.session_state.get(_SHARED_SLUG, "relu")
+    if ACTIVATION_KEY in hidden:
+        raw = st.query_params.get(ACTIVATION_KEY)
+        slug = raw if raw in ACTIVATIONS else default_slug
+    else:
+        slug = url_selectbox(
+            label,
+            list(ACTIVATIONS),
+            key=ACTIVATION_KEY,
+            default=default_slug,
+            format_func=lambda s: ACTIVATIONS[s].label,
+            on_change=_forget_param_widgets,
+            disabled=ACTIVATION_KEY in locked,
+        )
+    act = ACTIVATIONS[slug]
+    remembered = stored_params(slug)
+    for key in [k for k in st.query_params if k.startswith("param_")]:
+        if key not in {param_key(p.name) for p in act.params}:
+            del st.query_params[key]  # a parameter of another activation: stale in the link
+    params = {}
+    for p in act.params:
+        key = param_key(p.name)
+        if key in hidden:
+            params[p.name] = float(st.session_state.get(key, remembered[p.name]))
+        else:
+            params[p.name] = _param_slider(p, remembered[p.name], disabled=key in locked)
+    st.session_state[_SHARED_SLUG] = slug
+    st.session_state.setdefault(_SHARED_PARAMS, {})[slug] = dict(params)
+    return Choice(act, params)
