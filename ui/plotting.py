@@ -1,0 +1,63 @@
+"""Figure conventions every page shares: a colour-blind-safe palette, line styles, base layout.
+
+f and f′ differ by colour *and* dash, so they stay apart in greyscale, for colour-blind readers
+and on a washed-out projector. The palette is Okabe & Ito's (2008), readable on light and dark
+themes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import plotly.graph_objects as go
+
+# Okabe–Ito, without black/white so every colour shows on both themes.
+PALETTE: tuple[str, ...] = (
+    "#0072B2",  # blue
+    "#E69F00",  # orange
+    "#009E73",  # bluish green
+    "#CC79A7",  # reddish purple
+    "#56B4E9",  # sky blue
+    "#D55E00",  # vermillion
+    "#F0E442",  # yellow
+)
+DASHES: tuple[str, ...] = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
+
+F_COLOUR, DF_COLOUR = PALETTE[0], PALETTE[1]
+F_LINE = {"color": F_COLOUR, "dash": "solid"}
+DF_LINE = {"color": DF_COLOUR, "dash": "dash"}
+SATURATION_FILL = "rgba(128, 128, 128, 0.18)"
+
+# Plotly's toolbar PNG export: a high-resolution image for slides, named after the page.
+PLOTLY_CONFIG: dict[str, Any] = {
+    "displaylogo": False,
+    "toImageButtonOptions": {"format": "png", "scale": 2},
+}
+
+
+def line_width(present: bool) -> float:
+    """Thicker lines in the presenter view, for the back row."""
+    return 4.0 if present else 2.2
+
+
+def series_style(index: int) -> dict[str, str]:
+    """Colour and dash for the index-th series of a comparison (distinct without colour)."""
+    return {"color": PALETTE[index % len(PALETTE)], "dash": DASHES[index % len(DASHES)]}
+
+
+def base_layout(
+    fig: go.Figure, *, title: str, x_title: str, y_title: str, present: bool = False
+) -> go.Figure:
+    """Title (the settings, so an exported PNG says what it shows), axes, fonts, legend."""
+    size = 20 if present else 13
+    fig.update_layout(
+        title={"text": title, "font": {"size": size + 3}},
+        xaxis_title=x_title,
+        yaxis_title=y_title,
+        font={"size": size},
+        hovermode="x unified",
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+        margin={"l": 10, "r": 10, "t": 80 if present else 70, "b": 10},
+        height=560 if present else 460,
+    )
+    return fig
