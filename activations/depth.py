@@ -29,7 +29,7 @@ multiplies the gradient's second moment by the per-layer gain
 .. math::  \chi_l = \sigma_w^2\, n\, \mathbb E_{z\sim\mathcal N(0,q_l)}[f'(z)^2]
 
 (times :math:`1 + \chi_l` with a residual connection); χ = 1 is "critical". The expectations
-are Gauss–Hermite quadratures (probabilists' Hermite, :data:`QUADRATURE_NODES` nodes).
+are quadratures on a sinh-spaced grid (:func:`gaussian_nodes`).
 
 Overflow
 --------
@@ -48,7 +48,6 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
-from numpy.polynomial.hermite_e import hermegauss
 from numpy.typing import NDArray
 
 from activations.functions import ACTIVATIONS, Activation
@@ -71,13 +70,15 @@ MAX_WIDTH = 1024
 MAX_BATCH = 1024
 #: A unit-example is "saturated" (or, for ReLU, "dead") where |f′(z)| is below this.
 SATURATION_THRESHOLD = 1e-3
-#: Number of Gauss–Hermite nodes for the mean-field expectations.
-QUADRATURE_NODES = 96
-#: The verdict's threshold on ‖∂L/∂W_1‖ / ‖∂L/∂W_L‖: two orders of magnitude either way.
+#: The verdict's threshold on std(∂L/∂h_0) / std(∂L/∂h_L), the backpropagated signal's change
+#: across the whole network: two orders of magnitude either way.
 VERDICT_RATIO = 100.0
 
-_GH_X, _GH_W = hermegauss(QUADRATURE_NODES)
-_GH_W = _GH_W / math.sqrt(2.0 * math.pi)  # now E[g(z)] = Σ w g(√q x) for z ~ N(0, q)
+#: Mean-field expectations E[g(z)], z ~ N(0, q), use a trapezoid rule in t on z = a·sinh(t):
+#: nodes are dense (spacing ≈ a·h) near 0, where the activations have their features (kinks,
+#: the narrow peak of σ′ and tanh′), and sparse in the tails, where the Gaussian is smooth.
+#: Gauss–Hermite alone misses those features once √q ≫ 1 (its nodes scale with √q).
+QUADRATURE_POINTS = 2000
 
 
 def init_weight_std(init: str, width: int, weight_std: float | None = None) -> float:
@@ -394,12 +395,33 @@ class MeanField:
     grad_norms: Array
 
 
+def gaussian_nodes(q: float) -> tuple[Array, Array]:
+    r"""Nodes z and weights w with :math:`\sum_i w_i g(z_i) \approx \mathbb E[g(z)]`, z ~ N(0, q).
+
+    z = a sinh(t) on an even, symmetric grid of :data:`QUADRATURE_POINTS` points in
+    t ∈ [−T, T] with T = asinh(12√q/a) (±12 standard deviations) and a = min(1, √q)/4;
+    w ∝ cosh(t)·φ(z) normalised to sum to 1, so constants are exact and, by symmetry, so is
+    the mass on each side of 0 (ReLU's E[f′²] = 1/2 exactly). q = 0 gives the single node 0.
+    """
+    if q <= 0.0:
+        return np.zeros(1), np.ones(1)
+    r = math.sqrt(q)
+    a = min(1.0, r) / 4.0
+    t_max = math.asinh(12.0 * r / a)
+    t = np.linspace(-t_max, t_max, QUADRATURE_POINTS)
+    z = a * np.sinh(t)
+    u = z / r
+    w = np.cosh(t) * np.exp(-0.5 * u * u)
+    w /= w.sum()
+    return z, w
+
+
 def _moments(act: Activation, p: dict[str, float], q: float) -> tuple[float, float, float]:
-    """E[f(z)], E[f(z)²], E[f′(z)²] for z ~ N(0, q) by Gauss–Hermite quadrature."""
-    z = math.sqrt(q) * _GH_X
+    """E[f(z)], E[f(z)²], E[f′(z)²] for z ~ N(0, q) (quadrature: :func:`gaussian_nodes`)."""
+    z, w = gaussian_nodes(q)
     fz = act.fn(z, **p)
     dz = act.grad(z, **p)
-    return float(_GH_W @ fz), float(_GH_W @ (fz * fz)), float(_GH_W @ (dz * dz))
+    return float(w @ fz), float(w @ (fz * fz)), float(w @ (dz * dz))
 
 
 def mean_field(
@@ -513,59 +535,65 @@ def critical_weight_std(
 class Verdict:
     r"""What happened to the gradient through depth.
 
-    ``kind``: "exploding" if the run overflowed or ``ratio`` > :data:`VERDICT_RATIO`,
-    "vanishing" if ``ratio`` < 1/:data:`VERDICT_RATIO`, else "healthy".
-    ``ratio`` = ‖∂L/∂W_1‖/‖∂L/∂W_L‖ (NaN after an overflow); ``factor_per_layer`` its geometric
-    mean per layer, ratio^{1/(depth−1)} (1 for a single layer).
+    ``ratio`` = std(δh_0)/std(δh_L): how much the backpropagated gradient ∂L/∂h grew (> 1) or
+    shrank (< 1) from the top of the network to its input, the product of one factor
+    ≈ σ_w·f′(z)·√n per layer; ``factor_per_layer`` = ratio^{1/depth}, its geometric mean.
+    ``kind``: "exploding" if the run overflowed or ratio > :data:`VERDICT_RATIO`, "vanishing"
+    if ratio < 1/:data:`VERDICT_RATIO`, else "healthy".
+
+    ``weight_grad_ratio`` = ‖∂L/∂W_1‖/‖∂L/∂W_L‖ is reported beside it but not used: it also
+    carries the forward signal (∂L/∂W_l = h_{l−1}ᵀδz_l), so for ReLU with Xavier init the
+    shrinking activations and the shrinking gradients cancel and it stays near 1, although
+    both are collapsing. ``signal_ratio`` = std(h_L)/std(h_0) shows the forward side.
     """
 
     kind: Literal["vanishing", "exploding", "healthy"]
     ratio: float
     factor_per_layer: float
+    weight_grad_ratio: float
+    signal_ratio: float
     overflowed: bool
     overflow_layer: int | None
     summary: str
+
+
+def _ratio(num: float, den: float) -> float:
+    """num/den for non-negative stds; 0/0 = 1 (nothing changed), x/0 = inf."""
+    if den > 0.0:
+        return num / den
+    return 1.0 if num == 0.0 else math.inf
 
 
 def verdict(result: DepthResult) -> Verdict:
     """Classify a :class:`DepthResult` as vanishing, exploding or healthy (see :class:`Verdict`)."""
     if result.overflowed:
         if result.overflow_layer is not None:
-            where = f"activations overflowed to inf at layer {result.overflow_layer}"
+            where = f"the activations overflowed to inf at layer {result.overflow_layer}"
             layer = result.overflow_layer
         else:
-            where = f"gradients overflowed to inf at layer {result.grad_overflow_layer}"
+            where = f"the gradients overflowed to inf at layer {result.grad_overflow_layer}"
             layer = result.grad_overflow_layer
-        return Verdict("exploding", math.nan, math.nan, True, layer, f"Exploded: {where}.")
-    top, bottom = float(result.grad_norms[-1]), float(result.grad_norms[0])
-    L = result.depth
-    # No gradient at the top: the ratio is 1 if there is none at the bottom either.
-    no_top = 1.0 if bottom == 0.0 else math.inf
-    ratio = bottom / top if top > 0.0 else no_top
-    if L == 1:
-        factor = 1.0
-    elif ratio == 0.0:
-        factor = 0.0
-    elif math.isinf(ratio):
-        factor = math.inf
-    else:
-        factor = math.exp(math.log(ratio) / (L - 1))
-    if top == 0.0 and bottom == 0.0:
-        kind: Literal["vanishing", "exploding", "healthy"] = "vanishing"
-        summary = "No gradient at all: every weight gradient is 0."
-    elif ratio < 1.0 / VERDICT_RATIO:
-        kind = "vanishing"
-        summary = (
-            f"Vanishing: layer 1's gradient is {ratio:.2g}× layer {L}'s (×{factor:.3g} per layer)."
-        )
+        nan = math.nan
+        return Verdict("exploding", nan, nan, nan, nan, True, layer, f"Exploded: {where}.")
+    depth = result.depth
+    ratio = _ratio(float(result.grad_stds[0]), float(result.grad_stds[depth]))
+    # ratio ** (1/depth), with 0 and inf kept as they are.
+    finite_positive = 0.0 < ratio < math.inf
+    factor = math.exp(math.log(ratio) / depth) if finite_positive else ratio
+    weight_ratio = _ratio(float(result.grad_norms[0]), float(result.grad_norms[-1]))
+    signal = _ratio(float(result.activation_stds[depth]), float(result.activation_stds[0]))
+    kind: Literal["vanishing", "exploding", "healthy"]
+    if ratio < 1.0 / VERDICT_RATIO:
+        kind, word = "vanishing", "Vanishing"
     elif ratio > VERDICT_RATIO:
-        kind = "exploding"
-        summary = (
-            f"Exploding: layer 1's gradient is {ratio:.3g}× layer {L}'s (×{factor:.3g} per layer)."
-        )
+        kind, word = "exploding", "Exploding"
     else:
-        kind = "healthy"
+        kind, word = "healthy", "Healthy"
+    if ratio == 0.0:
+        summary = f"{word}: no gradient reaches the input (it is exactly 0)."
+    else:
         summary = (
-            f"Healthy: layer 1's gradient is {ratio:.3g}× layer {L}'s (×{factor:.3g} per layer)."
+            f"{word}: the gradient reaching the input is {ratio:.3g}× the one at layer "
+            f"{depth} (×{factor:.3g} per layer)."
         )
-    return Verdict(kind, ratio, factor, False, None, summary)
+    return Verdict(kind, ratio, factor, weight_ratio, signal, False, None, summary)

@@ -157,18 +157,22 @@ def url_slider(
     step: float,
     start: float | None = None,
     integer: bool = False,
+    hidden: bool = False,
     **kwargs,
 ) -> float:
     """A slider mirrored in the URL under ``key``.
 
     Its initial value is the URL's (when valid), else ``start`` (e.g. the value remembered from
     another page), else ``default``; the URL drops the key when the value equals ``default``.
+    ``hidden`` (a classroom link showing fewer controls): not drawn, the value stays fixed.
     """
     kind = int if integer else float
     initial = kind(start if start is not None else default)
     raw = st.query_params.get(key)
     if raw is not None and number_in(low, high, integer=integer)(raw) is None:
         initial = kind(raw)
+    if hidden:
+        return initial
     value = st.slider(
         label,
         min_value=kind(low),
@@ -182,25 +186,35 @@ def url_slider(
     return value
 
 
-def url_toggle(label: str, *, key: str, default: bool = False, **kwargs) -> bool:
+def url_toggle(
+    label: str, *, key: str, default: bool = False, hidden: bool = False, **kwargs
+) -> bool:
     """A toggle mirrored in the URL as ``key=true`` / ``key=false``."""
     raw = st.query_params.get(key, "")
     initial = raw.lower() == "true" if boolean()(raw) is None else default
+    if hidden:
+        return initial
     value = st.toggle(label, value=initial, key=key, **kwargs)
     sync_url(key, str(value).lower(), str(default).lower())
     return value
 
 
-def url_text_input(label: str, *, key: str, default: str, max_chars: int, **kwargs) -> str:
+def url_text_input(
+    label: str, *, key: str, default: str, max_chars: int, hidden: bool = False, **kwargs
+) -> str:
     """A text input mirrored in the URL (values longer than ``max_chars`` are not read)."""
     raw = st.query_params.get(key)
     initial = raw if raw is not None and len(raw) <= max_chars else default
+    if hidden:
+        return initial
     value = st.text_input(label, value=initial, key=key, max_chars=max_chars, **kwargs)
     sync_url(key, value, default)
     return value
 
 
-def _param_slider(param: Param, start: float, *, disabled: bool = False) -> float:
+def _param_slider(
+    param: Param, start: float, *, disabled: bool = False, hidden: bool = False
+) -> float:
     return url_slider(
         param.label,
         param.low,
@@ -211,6 +225,7 @@ def _param_slider(param: Param, start: float, *, disabled: bool = False) -> floa
         start=start,
         help=param.help,
         disabled=disabled,
+        hidden=hidden,
     )
 
 
@@ -221,6 +236,7 @@ def url_selectbox(
     key: str,
     default: str,
     format_func: Callable[[str], str] = str,
+    hidden: bool = False,
     **kwargs,
 ) -> str:
     """A selectbox whose *value* (not its label) is kept in the URL under ``key``.
@@ -233,6 +249,8 @@ def url_selectbox(
     # may still hold the previous page's widget state, which the new widget does not use.
     raw = st.query_params.get(key)
     initial = raw if raw in options else default
+    if hidden:
+        return initial
     value = st.selectbox(
         label, options, index=options.index(initial), key=key, format_func=format_func, **kwargs
     )
@@ -254,19 +272,16 @@ def activation_picker(
     """
     locked, hidden = set(locked), set(hidden)
     default_slug = st.session_state.get(_SHARED_SLUG, "relu")
-    if ACTIVATION_KEY in hidden:
-        raw = st.query_params.get(ACTIVATION_KEY)
-        slug = raw if raw in ACTIVATIONS else default_slug
-    else:
-        slug = url_selectbox(
-            label,
-            list(ACTIVATIONS),
-            key=ACTIVATION_KEY,
-            default=default_slug,
-            format_func=lambda s: ACTIVATIONS[s].label,
-            on_change=_forget_param_widgets,
-            disabled=ACTIVATION_KEY in locked,
-        )
+    slug = url_selectbox(
+        label,
+        list(ACTIVATIONS),
+        key=ACTIVATION_KEY,
+        default=default_slug,
+        format_func=lambda s: ACTIVATIONS[s].label,
+        on_change=_forget_param_widgets,
+        disabled=ACTIVATION_KEY in locked,
+        hidden=ACTIVATION_KEY in hidden,
+    )
     act = ACTIVATIONS[slug]
     remembered = stored_params(slug)
     for key in [k for k in st.query_params if k.startswith("param_")]:
@@ -275,10 +290,9 @@ def activation_picker(
     params = {}
     for p in act.params:
         key = param_key(p.name)
-        if key in hidden:
-            params[p.name] = float(st.session_state.get(key, remembered[p.name]))
-        else:
-            params[p.name] = _param_slider(p, remembered[p.name], disabled=key in locked)
+        params[p.name] = _param_slider(
+            p, remembered[p.name], disabled=key in locked, hidden=key in hidden
+        )
     st.session_state[_SHARED_SLUG] = slug
     st.session_state.setdefault(_SHARED_PARAMS, {})[slug] = dict(params)
     return Choice(act, params)
