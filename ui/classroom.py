@@ -1,0 +1,207 @@
+"""Classroom tools every page shares: presenter view, focused links, copy link, CSV export,
+text summaries, quiz seeds and scores, framework snippets.
+
+A teacher shares ``?present=1`` for the projector (larger type, thicker lines) and
+``?only=param_alpha`` (comma-separated widget keys) for a link that shows students exactly one
+control while every other setting stays fixed at the link's values.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import random
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+import numpy as np
+import streamlit as st
+
+from activations import Activation
+from ui import state
+
+PRESENT_KEY = "present"
+ONLY_KEY = "only"
+_SCORES = "_quiz_scores"
+_WIDGET_KEY = r"[a-z_][a-z0-9_]{0,40}"
+
+_PRESENTER_CSS = """
+<style>
+[data-testid="stAppViewContainer"] { font-size: 1.3rem; }
+[data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li { font-size: 1.3rem; }
+[data-testid="stMetricValue"] { font-size: 2.6rem; }
+h1 { font-size: 3rem !important; }
+</style>
+"""
+
+
+@dataclass(frozen=True)
+class Classroom:
+    """How the current page is shown: presenter view, and which controls a link leaves visible."""
+
+    present: bool
+    only: frozenset[str] | None
+
+    def hides(self, key: str) -> bool:
+        """True when a focused link (``?only=...``) leaves the control ``key`` out."""
+        return self.only is not None and key not in self.only
+
+
+def _parse_only(raw: str | None) -> frozenset[str] | None:
+    if not raw:
+        return None
+    keys = {k.strip() for k in raw.split(",") if k.strip()}
+    valid = {k for k in keys if re.fullmatch(_WIDGET_KEY, k)}
+    return frozenset(valid) if valid else None
+
+
+def setup() -> Classroom:
+    """Read ``?present`` and ``?only``, draw the presenter toggle, style the page for it.
+
+    Call once per page, right after ``routing.ensure_router()``. The constant CSS is ours; no
+    user text ever reaches ``unsafe_allow_html``.
+    """
+    problems = state.check_query_params({PRESENT_KEY: state.boolean()})
+    state.warn_about(problems)
+    with st.sidebar:
+        present = state.url_toggle(
+            "Presenter view",
+            key=PRESENT_KEY,
+            default=False,
+            help="Larger type and thicker lines for a projector. Shared links keep it.",
+        )
+    only = _parse_only(st.query_params.get(ONLY_KEY))
+    if present:
+        st.markdown(_PRESENTER_CSS, unsafe_allow_html=True)
+    if only is not None:
+        st.caption(
+            "This link shows only some controls; the others are fixed by the link. "
+            "Open the page from the menu to see them all."
+        )
+    return Classroom(present=present, only=only)
+
+
+def current_link() -> str:
+    """The full URL of the current view: page address plus the current query string."""
+    base = (st.context.url or "").split("?")[0]
+    query = urlencode({k: st.query_params[k] for k in st.query_params})
+    return f"{base}?{query}" if query else base
+
+
+def copy_link() -> None:
+    """A "Copy link to this view" control: the URL in a code block, which has a copy button."""
+    with st.popover("Copy link to this view", icon=":material/link:"):
+        st.caption("Everything on this page is in the link: paste it into a slide or chat.")
+        st.code(current_link(), language=None, wrap_lines=True)
+
+
+# --- export -------------------------------------------------------------------------------------
+
+
+def to_csv(columns: Mapping[str, Iterable[float]], settings: Mapping[str, object]) -> str:
+    """CSV text: ``# key: value`` settings lines, a header row, then one row per point."""
+    out = io.StringIO()
+    for key, value in settings.items():
+        out.write(f"# {key}: {value}\n")
+    arrays = {name: np.asarray(list(values)) for name, values in columns.items()}
+    lengths = {len(a) for a in arrays.values()}
+    if len(lengths) > 1:
+        raise ValueError(f"columns have different lengths: {sorted(lengths)}")
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(arrays)
+    for row in zip(*arrays.values(), strict=True):
+        writer.writerow([repr(float(v)) if isinstance(v, (float, np.floating)) else v for v in row])
+    return out.getvalue()
+
+
+def read_csv(text: str) -> tuple[dict[str, str], dict[str, np.ndarray]]:
+    """Parse :func:`to_csv` output back: (settings, columns); numeric columns as float64."""
+    lines = text.splitlines()
+    settings: dict[str, str] = {}
+    body_start = 0
+    for i, line in enumerate(lines):
+        if not line.startswith("# "):
+            body_start = i
+            break
+        key, _, value = line[2:].partition(": ")
+        settings[key] = value
+    rows = list(csv.reader(lines[body_start:]))
+    header, data = rows[0], rows[1:]
+    columns: dict[str, np.ndarray] = {}
+    for j, name in enumerate(header):
+        raw = [row[j] for row in data]
+        try:
+            columns[name] = np.array([float(v) for v in raw], dtype=np.float64)
+        except ValueError:
+            columns[name] = np.array(raw, dtype=object)
+    return settings, columns
+
+
+def csv_download(
+    label: str,
+    columns: Mapping[str, Iterable[float]],
+    settings: Mapping[str, object],
+    file_name: str,
+    key: str,
+) -> None:
+    """A download button for :func:`to_csv` of what a chart shows."""
+    st.download_button(
+        label,
+        data=to_csv(columns, settings),
+        file_name=file_name,
+        mime="text/csv",
+        key=key,
+        icon=":material/download:",
+        on_click="ignore",
+    )
+
+
+def summary(text: str) -> None:
+    """The one-sentence text summary under a chart (screen readers; washed-out projectors)."""
+    st.caption(text)
+
+
+# --- predict, then reveal -----------------------------------------------------------------------
+
+
+def quiz_seed(key: str = "quiz_seed") -> int:
+    """The quiz's seed, from the URL (so a shared link asks the same question) or fresh.
+
+    Draws a "New question" button that picks another seed.
+    """
+    raw = st.query_params.get(key, "")
+    seed = int(raw) if raw.isdigit() and len(raw) <= 9 else None
+    if st.button("New question", key=f"{key}_new", icon=":material/casino:"):
+        seed = None
+    if seed is None:
+        seed = random.randrange(1, 1_000_000)
+    st.query_params[key] = str(seed)
+    return seed
+
+
+def record_answer(quiz_id: str, correct: bool) -> None:
+    """Count one answer to the question ``quiz_id`` (once per question: re-answers don't count)."""
+    scores = st.session_state.setdefault(_SCORES, {})
+    if quiz_id in scores:
+        return
+    scores[quiz_id] = bool(correct)
+
+
+def score(prefix: str = "") -> tuple[int, int]:
+    """(right, asked) over the questions whose id starts with ``prefix`` in this session."""
+    answers = [v for k, v in st.session_state.get(_SCORES, {}).items() if k.startswith(prefix)]
+    return sum(answers), len(answers)
+
+
+# --- framework code ------------------------------------------------------------------------------
+
+
+def snippet_tabs(activation: Activation, params: Mapping[str, float]) -> None:
+    """PyTorch and Keras code for the current activation and parameters, each copyable."""
+    torch_tab, keras_tab = st.tabs(["PyTorch", "Keras"])
+    with torch_tab:
+        st.code(activation.snippet("pytorch", **params), language="python")
+    with keras_tab:
+        st.code(activation.snippet("keras", **params), language="python")
