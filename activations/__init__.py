@@ -4,7 +4,7 @@ Pure NumPy (and ``scipy.special``); no Streamlit or Plotly import anywhere in th
 """
 
 from activations.depth import simulate
-from activations.functions import ACTIVATIONS, Activation, Param
+from activations.functions import ACTIVATIONS, Activation, Param, Properties, properties
 from activations.softmax import (
     cross_entropy,
     cross_entropy_grad,
@@ -19,11 +19,13 @@ __all__ = [
     "ACTIVATIONS",
     "Activation",
     "Param",
+    "Properties",
     "cross_entropy",
     "cross_entropy_grad",
     "entropy",
     "log_softmax",
     "parse_logits",
+    "properties",
     "simulate",
     "softmax",
     "softmax_jacobian",

@@ -2,21 +2,27 @@ r"""The activation catalogue: every elementwise activation with its derivative a
 
 Each entry is one frozen :class:`Activation` record holding the function, its derivative with
 respect to the input, the LaTeX shown on the page, its parameters (as :class:`Param` metadata the
-pages build sliders from) and a short teaching note. Adding an activation is adding one entry to
-``_CATALOGUE`` below; nothing else has to change.
+pages build sliders from), the PyTorch/Keras code that builds it and a short teaching note. Adding
+an activation is adding one entry to ``_CATALOGUE`` below; nothing else has to change.
 
 Conventions
 -----------
 * Inputs are converted to float64 (float32 is accepted); outputs have the input's shape.
 * Derivatives are d f / d x with the same signature as the function.
-* At a kink the derivative takes the value documented in ``kink`` (PyTorch/JAX: relu'(0) = 0).
-* Every formula is written so that it stays finite and warning-free on the whole real line:
-  ``expm1`` of clipped inputs, ``logaddexp`` for softplus, ``erfc`` for the normal CDF, and
-  derivatives in forms that keep their tails.
+* At a kink the derivative takes the value documented in ``kink`` (PyTorch/JAX: relu'(0) = 0;
+  for clipping functions, PyTorch's: the flat piece's 0 at the clip points).
+* Every formula is written so that it stays finite and warning-free for every x in
+  [−1e6, 1e6]: ``expm1``/``exp`` of clipped inputs (``np.where`` evaluates both branches),
+  ``logaddexp`` for softplus, ``ndtr`` for the normal CDF, and derivatives in forms that keep
+  their tails (σ′ = e^{−|x|}/(1 + e^{−|x|})², not σ(1 − σ), which is 0 for x > 37).
+
+:func:`properties` computes what a page shows about a function (range, monotonicity,
+smoothness, saturation, ...) from the function itself, at the current parameters.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -58,9 +64,20 @@ def _no_kinks(**_: float) -> tuple[float, ...]:
     return ()
 
 
+_FRAMEWORKS = ("pytorch", "keras")
+# What the custom-function fallback calls its array namespace in each framework.
+_NAMESPACE = {"pytorch": "torch", "keras": "keras.ops"}
+
+
 @dataclass(frozen=True)
 class Activation:
-    """One activation function: f, f′, their LaTeX, parameters and a teaching note."""
+    """One activation function: f, f′, their LaTeX, parameters and a teaching note.
+
+    ``pytorch`` and ``keras`` are format templates (``{alpha}`` etc.) for the framework's
+    built-in, or ``""`` where it has none; ``expr`` is a one-line expression in ``x`` with
+    ``{ns}`` for the array namespace (``torch`` or ``keras.ops``), used by :meth:`snippet` when
+    there is no built-in or the built-in cannot take the current parameter values.
+    """
 
     name: str
     label: str
@@ -72,6 +89,9 @@ class Activation:
     kink: str = "none: differentiable everywhere"
     kinks: Callable[..., tuple[float, ...]] = field(default=_no_kinks)
     note: str = ""
+    pytorch: str = ""
+    keras: str = ""
+    expr: str = ""
 
     def param_defaults(self) -> dict[str, float]:
         return {p.name: p.default for p in self.params}
@@ -88,15 +108,55 @@ class Activation:
 
     def forward(self, x: ArrayLike, **params: float) -> Array:
         """f(x), float64, same shape as ``x``."""
-        return self.fn(_as_float64(x), **self.resolve(params))
+        return np.asarray(self.fn(_as_float64(x), **self.resolve(params)), dtype=np.float64)
 
     def derivative(self, x: ArrayLike, **params: float) -> Array:
         """df/dx, float64, same shape as ``x``; kinks follow ``self.kink``."""
-        return self.grad(_as_float64(x), **self.resolve(params))
+        return np.asarray(self.grad(_as_float64(x), **self.resolve(params)), dtype=np.float64)
 
     def kink_points(self, **params: float) -> tuple[float, ...]:
-        """The x positions where f′ jumps (or f is not differentiable) at these parameters."""
-        return tuple(self.kinks(**self.resolve(params)))
+        """The x positions where f′ jumps (or f is not differentiable) at these parameters.
+
+        Also lists points where f′ takes a conventional value that differs from its limits
+        (soft shrink with λ = 0 at x = 0): everywhere else f′ is the continuous derivative.
+        """
+        return tuple(float(k) for k in self.kinks(**self.resolve(params)))
+
+    def snippet(self, framework: str, **params: float) -> str:
+        """Code that builds this activation in ``framework`` ("pytorch" or "keras").
+
+        Uses the framework's built-in where there is one that takes these parameter values;
+        otherwise (no built-in, or a built-in with fixed constants such as ``torch.nn.SELU``)
+        a short custom function, with a comment saying why.
+        """
+        if framework not in _FRAMEWORKS:
+            raise ValueError(f"framework must be one of {_FRAMEWORKS}, not {framework!r}")
+        resolved = self.resolve(params)
+        shown = {name: _compact(value) for name, value in resolved.items()}
+        template = self.pytorch if framework == "pytorch" else self.keras
+        # A parameter the template does not mention is one the built-in cannot set.
+        fixed = [
+            p.symbol
+            for p in self.params
+            if "{" + p.name + "}" not in template and resolved[p.name] != p.default
+        ]
+        if template and not fixed:
+            return template.format(**shown)
+        body = self.expr.format(ns=_NAMESPACE[framework], **shown)
+        builtin = template.format(**{p.name: _compact(p.default) for p in self.params})
+        if template:
+            why = f"{builtin} fixes {', '.join(fixed)} to the default"
+        else:
+            why = f"no built-in {self.label} in {'PyTorch' if framework == 'pytorch' else 'Keras'}"
+        if framework == "pytorch":
+            return f"# {why}: a plain function\ndef {self.name}(x):\n    return {body}"
+        return f"# {why}: a custom function\nkeras.layers.Activation(lambda x: {body})"
+
+
+def _compact(value: float) -> str:
+    """A short but exact repr: 0.01 not 0.010000, 1 not 1.0, 1/3 in full."""
+    short = f"{value:g}"
+    return short if float(short) == value else repr(float(value))
 
 
 def _as_float64(x: ArrayLike) -> Array:
@@ -105,19 +165,279 @@ def _as_float64(x: ArrayLike) -> Array:
 
 # --- shared numerics ---------------------------------------------------------------------------
 
+# exp(709.78) is just below float64's maximum: the exponential activation is capped there.
+_EXP_CAP = 709.78
+_SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
+_INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
+_GELU_CUBIC = 0.044715
+_SELU_ALPHA = 1.6732632423543772
+_SELU_LAMBDA = 1.0507009873554805
+
 
 def _sigmoid(x: Array) -> Array:
     return special.expit(x)
 
 
 def _sigmoid_grad(x: Array) -> Array:
-    # σ(x)σ(−x) keeps both tails (σ′(±700) ≈ e^−700), where σ(1−σ) is 0 for large x.
-    return special.expit(x) * special.expit(-x)
+    # σ′ = e^{−|x|}/(1 + e^{−|x|})²: one exp, and both tails survive (σ′(±700) ≈ e^−700),
+    # where σ(1 − σ) is 0 for x > 37.
+    e = np.exp(-np.abs(x))
+    return e / np.square(1.0 + e)
+
+
+def _tanh_grad(x: Array) -> Array:
+    # 1 − tanh² is 0 from x ≈ 19 on; 4e^{−2|x|}/(1 + e^{−2|x|})² keeps the tail.
+    e = np.exp(-2.0 * np.abs(x))
+    return 4.0 * e / np.square(1.0 + e)
+
+
+def _softplus(x: Array, beta: float = 1.0) -> Array:
+    return np.logaddexp(0.0, beta * x) / beta
+
+
+def _relu(x: Array) -> Array:
+    return np.maximum(x, 0.0)
+
+
+def _step_down(x: Array) -> Array:
+    """1.0 where x > 0 else 0.0 (the ReLU family's derivative, with f′(0) = 0)."""
+    return (x > 0).astype(np.float64)
+
+
+def _leaky(x: Array, slope: float) -> Array:
+    return np.where(x >= 0, x, slope * x)
+
+
+def _leaky_grad(x: Array, slope: float) -> Array:
+    # PyTorch's convention: f′(0) is the negative side's slope, so slope 0 gives relu′(0) = 0.
+    return np.where(x > 0, 1.0, slope)
+
+
+def _elu(x: Array, alpha: float) -> Array:
+    return np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0.0)))
+
+
+def _elu_grad(x: Array, alpha: float) -> Array:
+    return np.where(x > 0, 1.0, alpha * np.exp(np.minimum(x, 0.0)))
+
+
+def _celu(x: Array, alpha: float) -> Array:
+    return np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0.0) / alpha))
+
+
+def _celu_grad(x: Array, alpha: float) -> Array:
+    return np.where(x > 0, 1.0, np.exp(np.minimum(x, 0.0) / alpha))
+
+
+def _swish(x: Array, beta: float) -> Array:
+    return x * special.expit(beta * x)
+
+
+def _swish_grad(x: Array, beta: float) -> Array:
+    # σ(βx) + βx·σ(βx)σ(−βx) = σ(βx)·(1 + βx·σ(−βx)): no cancellation in either tail.
+    bx = beta * x
+    return special.expit(bx) * (1.0 + bx * special.expit(-bx))
+
+
+def _gelu(x: Array) -> Array:
+    # Φ via ndtr (erfc inside for x < 0): (1 + erf(x/√2))/2 is 0 from x ≈ −8.3 on.
+    return x * special.ndtr(x)
+
+
+def _gelu_grad(x: Array) -> Array:
+    return special.ndtr(x) + x * _INV_SQRT_2PI * np.exp(-0.5 * np.square(x))
+
+
+def _gelu_tanh_arg(x: Array) -> Array:
+    return _SQRT_2_OVER_PI * x * (1.0 + _GELU_CUBIC * np.square(x))
+
+
+def _gelu_tanh(x: Array) -> Array:
+    # (1 + tanh u)/2 = σ(2u): the same number, without 1 + tanh u cancelling to 0 for x < −10.
+    return x * special.expit(2.0 * _gelu_tanh_arg(x))
+
+
+def _gelu_tanh_grad(x: Array) -> Array:
+    u2 = 2.0 * _gelu_tanh_arg(x)
+    du2 = 2.0 * _SQRT_2_OVER_PI * (1.0 + 3.0 * _GELU_CUBIC * np.square(x))
+    s = special.expit(u2)
+    return s + x * du2 * s * special.expit(-u2)
+
+
+def _mish_parts(x: Array) -> tuple[Array, Array, Array]:
+    """g = tanh(softplus(x)), 1 − g and σ(x), from one e = e^{−|x|} ∈ (0, 1].
+
+    With E = eˣ, g = (E² + 2E)/(E² + 2E + 2). For x ≤ 0 use E = e directly; for x > 0 divide
+    through by E² so only e appears. 1 − g is formed from its own closed form, never as a
+    difference, so the derivative keeps its tails.
+    """
+    e = np.exp(-np.abs(x))
+    pos = x > 0
+    n = e * (e + 2.0)  # E² + 2E where x ≤ 0 (there E = e)
+    two_e2 = 2.0 * e * e
+    den = np.where(pos, 1.0 + 2.0 * e + two_e2, n + 2.0)
+    g = np.where(pos, 1.0 + 2.0 * e, n) / den
+    one_minus_g = np.where(pos, two_e2, 2.0) / den
+    sig = np.where(pos, 1.0, e) / (1.0 + e)
+    return g, one_minus_g, sig
+
+
+def _mish(x: Array) -> Array:
+    return x * _mish_parts(x)[0]
+
+
+def _mish_grad(x: Array) -> Array:
+    # f′ = g + x·sech²(softplus x)·σ(x), and sech² = 1 − g² = (1 − g)(2 − (1 − g)).
+    g, h, sig = _mish_parts(x)
+    return g + x * h * (2.0 - h) * sig
+
+
+def _safe_divide(num: Array, den: Array) -> Array:
+    """num/den where den ≠ 0, else 0: no 0/0 in the branch np.where would discard."""
+    num, den = np.broadcast_arrays(num, den)
+    return np.divide(num, den, out=np.zeros(den.shape), where=den != 0)
+
+
+def _squareplus(x: Array, b: float) -> Array:
+    # For x < 0, x + √(x² + b) cancels; b/(√(x² + b) − x) is the same number without it.
+    r = np.sqrt(np.square(x) + b)
+    ax = np.abs(x)
+    return 0.5 * np.where(x >= 0, ax + r, _safe_divide(np.full_like(x, b), r + ax))
+
+
+def _squareplus_grad(x: Array, b: float) -> Array:
+    # (1 + x/r)/2; for x < 0, 1 + x/r = b/(r(r − x)). At x = 0 with b = 0, f′(0) = 0 (ReLU).
+    r = np.sqrt(np.square(x) + b)
+    ax = np.abs(x)
+    return 0.5 * np.where(
+        x > 0, _safe_divide(r + ax, r), _safe_divide(np.full_like(x, b), r * (r + ax))
+    )
+
+
+def _sparse_plus(x: Array) -> Array:
+    c = np.clip(x, -1.0, 1.0)
+    return 0.25 * np.square(c + 1.0) + (np.maximum(x, 1.0) - 1.0)
+
+
+def _sparse_plus_grad(x: Array) -> Array:
+    return 0.5 * (np.clip(x, -1.0, 1.0) + 1.0)
+
+
+def _ramp_grad(x: Array, lo: float, hi: float, slope: float) -> Array:
+    """slope on the open interval (lo, hi), 0 outside and at the clip points (PyTorch)."""
+    return np.where((x > lo) & (x < hi), slope, 0.0)
+
+
+def _hard_swish(x: Array) -> Array:
+    return x * np.clip(x + 3.0, 0.0, 6.0) / 6.0
+
+
+def _hard_swish_grad(x: Array) -> Array:
+    # PyTorch's hardswish_backward: 0 for x < −3, x/3 + 1/2 for −3 ≤ x ≤ 3, 1 for x > 3.
+    return np.where(x < -3.0, 0.0, np.where(x <= 3.0, x / 3.0 + 0.5, 1.0))
+
+
+def _soft_shrink(x: Array, lam: float) -> Array:
+    return np.sign(x) * np.maximum(np.abs(x) - lam, 0.0)
+
+
+def _shrink_grad(x: Array, lam: float) -> Array:
+    # PyTorch's convention: 0 on the closed dead zone [−λ, λ].
+    return (np.abs(x) > lam).astype(np.float64)
+
+
+def _hard_shrink(x: Array, lam: float) -> Array:
+    return np.where(np.abs(x) > lam, x, 0.0)
+
+
+# Taylor coefficients of x − tanh x: x³/3 − 2x⁵/15 + 17x⁷/315 − 62x⁹/2835 + 1382x¹¹/155925.
+_TANH_SHRINK_SERIES = (1 / 3, -2 / 15, 17 / 315, -62 / 2835, 1382 / 155925)
+
+
+def _tanh_shrink(x: Array) -> Array:
+    # x − tanh x loses digits near 0 (it is ≈ x³/3); the series is exact to 1e−16 for |x| < 0.1.
+    x2 = np.square(x)
+    series = np.zeros_like(x)
+    for c in reversed(_TANH_SHRINK_SERIES):
+        series = series * x2 + c
+    return np.where(np.abs(x) < 0.1, series * x2 * x, x - np.tanh(x))
+
+
+def _softsign(x: Array) -> Array:
+    return x / (1.0 + np.abs(x))
+
+
+def _softsign_grad(x: Array) -> Array:
+    return 1.0 / np.square(1.0 + np.abs(x))
+
+
+def _isru_factor(x: Array, alpha: float) -> Array:
+    return 1.0 / np.sqrt(1.0 + alpha * np.square(x))
+
+
+def _bent_identity(x: Array) -> Array:
+    # √(x² + 1) − 1 = x²/(√(x² + 1) + 1) without cancellation near 0.
+    r = np.hypot(x, 1.0)
+    return 0.5 * np.square(x) / (r + 1.0) + x
+
+
+def _sinc(x: Array) -> Array:
+    safe = np.where(x == 0, 1.0, x)
+    return np.where(x == 0, 1.0, np.sin(safe) / safe)
+
+
+# Taylor series of (sin x / x)′ = −x/3 + x³/30 − x⁵/840 + x⁷/45360 − x⁹/3991680.
+_SINC_GRAD_SERIES = (-1 / 3, 1 / 30, -1 / 840, 1 / 45360, -1 / 3991680)
+
+
+def _sinc_grad(x: Array) -> Array:
+    # (x cos x − sin x)/x² cancels near 0; below |x| = 0.1 the series is exact to 1e−16.
+    x2 = np.square(x)
+    series = np.zeros_like(x)
+    for c in reversed(_SINC_GRAD_SERIES):
+        series = series * x2 + c
+    safe = np.where(np.abs(x) < 0.1, 1.0, x)
+    direct = (safe * np.cos(safe) - np.sin(safe)) / np.square(safe)
+    return np.where(np.abs(x) < 0.1, series * x, direct)
+
+
+def _exponential(x: Array) -> Array:
+    return np.exp(np.minimum(x, _EXP_CAP))
+
+
+def _maxout(x: Array, w1: float, b1: float, w2: float, b2: float) -> Array:
+    return np.maximum(w1 * x + b1, w2 * x + b2)
+
+
+def _maxout_grad(x: Array, w1: float, b1: float, w2: float, b2: float) -> Array:
+    # On a tie the first piece wins: the defaults then give relu′(0) = 0, w₁ = 0.01 leaky's.
+    return np.where(w1 * x + b1 >= w2 * x + b2, w1, w2)
+
+
+def _maxout_kinks(w1: float, b1: float, w2: float, b2: float) -> tuple[float, ...]:
+    return () if w1 == w2 else ((b2 - b1) / (w1 - w2),)
+
+
+# --- parameters shared by several entries --------------------------------------------------------
+
+
+def _alpha(default: float, low: float, high: float, step: float, help: str) -> Param:
+    return Param("alpha", "α", default, low, high, step, help, "α (alpha)")
+
+
+def _lam_shrink() -> Param:
+    return Param(
+        "lam", "λ", 0.5, 0.0, 2.0, 0.05, "Half-width of the dead zone [−λ, λ]", "λ (threshold)"
+    )
+
+
+_RAMP_KINK = "f′ = 0 at the clip points (PyTorch's convention: the flat piece)"
 
 
 # --- the catalogue -----------------------------------------------------------------------------
 
 _CATALOGUE: list[Activation] = [
+    # Classics -------------------------------------------------------------------------------------
     Activation(
         name="identity",
         label="Identity (linear)",
@@ -129,6 +449,25 @@ _CATALOGUE: list[Activation] = [
             "The output layer for regression. In hidden layers it adds nothing: a stack of linear "
             "layers is one linear map, however deep."
         ),
+        pytorch="torch.nn.Identity()",
+        keras="keras.layers.Activation('linear')",
+        expr="x",
+    ),
+    Activation(
+        name="binary_step",
+        label="Binary step (Heaviside)",
+        fn=lambda x: (x >= 0).astype(np.float64),
+        grad=lambda x: np.zeros_like(x),
+        formula=r"f(x) = \begin{cases} 1 & x \ge 0 \\ 0 & x < 0 \end{cases}",
+        derivative_formula=r"f'(x) = 0 \quad (x \ne 0)",
+        kink="f jumps at 0; f′(0) is reported as 0",
+        kinks=lambda: (0.0,),
+        note=(
+            "The perceptron's threshold unit: 1 for x ≥ 0, 0 otherwise. Its derivative is 0 "
+            "wherever it exists, so gradient descent gets no signal through it (the perceptron "
+            "learning rule is not gradient descent). It shows why smooth activations were needed."
+        ),
+        expr="{ns}.where(x >= 0, 1.0, 0.0)",
     ),
     Activation(
         name="sigmoid",
@@ -138,16 +477,37 @@ _CATALOGUE: list[Activation] = [
         formula=r"\sigma(x) = \frac{1}{1 + e^{-x}}",
         derivative_formula=r"\sigma'(x) = \sigma(x)\,\bigl(1 - \sigma(x)\bigr)",
         note=(
-            "The output for binary and multi-label classification. In hidden layers its slope is "
-            "at most 0.25 and under 0.007 for |x| > 5, so gradients vanish through depth; its "
-            "outputs are not zero-centred."
+            "The output for binary and multi-label classification: it is continuous, and 0.5 is "
+            "the decision threshold applied to its output. In hidden layers its slope is at most "
+            "0.25 and under 0.007 for |x| > 5, so gradients vanish through depth; its outputs are "
+            "not zero-centred."
         ),
+        pytorch="torch.nn.Sigmoid()",
+        keras="keras.layers.Activation('sigmoid')",
+        expr="{ns}.sigmoid(x)",
     ),
+    Activation(
+        name="tanh",
+        label="Tanh (hyperbolic tangent)",
+        fn=np.tanh,
+        grad=_tanh_grad,
+        formula=r"\tanh(x) = \frac{e^{x} - e^{-x}}{e^{x} + e^{-x}} = 2\sigma(2x) - 1",
+        derivative_formula=r"\tanh'(x) = 1 - \tanh^2(x)",
+        note=(
+            "A rescaled sigmoid, tanh(x) = 2σ(2x) − 1: zero-centred, with slope 1 at the origin "
+            "instead of 0.25. It still saturates for large |x|, so deep tanh stacks also suffer "
+            "vanishing gradients; it remains standard inside LSTM and GRU cells."
+        ),
+        pytorch="torch.nn.Tanh()",
+        keras="keras.layers.Activation('tanh')",
+        expr="{ns}.tanh(x)",
+    ),
+    # The ReLU family ------------------------------------------------------------------------------
     Activation(
         name="relu",
         label="ReLU",
-        fn=lambda x: np.maximum(x, 0.0),
-        grad=lambda x: (x > 0).astype(np.float64),
+        fn=_relu,
+        grad=_step_down,
         formula=r"f(x) = \max(0, x)",
         derivative_formula=r"f'(x) = \begin{cases} 1 & x > 0 \\ 0 & x \le 0 \end{cases}",
         kink="f′(0) = 0 (the PyTorch and JAX convention)",
@@ -156,26 +516,896 @@ _CATALOGUE: list[Activation] = [
             "The default for hidden layers: cheap, does not saturate for x > 0, sparse. A unit "
             "whose input stays negative gets no gradient at all and stops learning (dying ReLU)."
         ),
+        pytorch="torch.nn.ReLU()",
+        keras="keras.layers.Activation('relu')",
+        expr="{ns}.relu(x)",
     ),
+    Activation(
+        name="leaky_relu",
+        label="Leaky ReLU",
+        fn=_leaky,
+        grad=_leaky_grad,
+        formula=r"f(x) = \begin{cases} x & x \ge 0 \\ a\,x & x < 0 \end{cases}",
+        derivative_formula=r"f'(x) = \begin{cases} 1 & x > 0 \\ a & x \le 0 \end{cases}",
+        params=(
+            Param(
+                "slope",
+                "a",
+                0.01,
+                0.0,
+                1.0,
+                0.01,
+                "Slope for x < 0. PyTorch 0.01, keras.activations.leaky_relu 0.2, "
+                "Keras LeakyReLU layer 0.3",
+                "leak slope a",
+            ),
+        ),
+        kink="f′(0) = a (PyTorch's convention: the negative side's slope)",
+        kinks=lambda slope: () if slope == 1.0 else (0.0,),
+        note=(
+            "ReLU with a small slope for negative inputs, so a unit never gets exactly zero "
+            "gradient and cannot die. Defaults differ: PyTorch uses 0.01, "
+            "keras.activations.leaky_relu 0.2 and the Keras LeakyReLU layer 0.3. Writing it as "
+            "max(a·x, x) is only correct for slopes up to 1."
+        ),
+        pytorch="torch.nn.LeakyReLU(negative_slope={slope})",
+        keras="keras.layers.LeakyReLU(negative_slope={slope})",
+        expr="{ns}.where(x >= 0, x, {slope} * x)",
+    ),
+    Activation(
+        name="prelu",
+        label="PReLU (parametric ReLU)",
+        fn=lambda x, alpha: _leaky(x, alpha),
+        grad=lambda x, alpha: _leaky_grad(x, alpha),
+        formula=r"f(x) = \begin{cases} x & x \ge 0 \\ \alpha\,x & x < 0 \end{cases}",
+        derivative_formula=r"f'(x) = \begin{cases} 1 & x > 0 \\ \alpha & x \le 0 \end{cases}",
+        params=(
+            _alpha(0.25, 0.0, 1.0, 0.01, "Learned negative slope; PyTorch initialises it to 0.25"),
+        ),
+        kink="f′(0) = α (PyTorch's convention: the negative side's slope)",
+        kinks=lambda alpha: () if alpha == 1.0 else (0.0,),
+        note=(
+            "Leaky ReLU whose negative slope α is learned with the other weights (PyTorch starts "
+            "it at 0.25). With α = 0 it is ReLU and with α = 0.01 it is Leaky ReLU. The slider "
+            "sets the starting value; in training each channel can learn its own α."
+        ),
+        pytorch="torch.nn.PReLU(init={alpha})",
+        keras="keras.layers.PReLU(alpha_initializer=keras.initializers.Constant({alpha}))",
+        expr="{ns}.where(x >= 0, x, {alpha} * x)",
+    ),
+    Activation(
+        name="rrelu",
+        label="RReLU (randomised leaky ReLU, evaluation mode)",
+        fn=lambda x, lower, upper: _leaky(x, 0.5 * (lower + upper)),
+        grad=lambda x, lower, upper: _leaky_grad(x, 0.5 * (lower + upper)),
+        formula=(
+            r"f(x) = \begin{cases} x & x \ge 0 \\ \tfrac{l + u}{2}\,x & x < 0 \end{cases}"
+            r"\quad\text{(evaluation; training draws the slope from } U(l, u))"
+        ),
+        derivative_formula=(
+            r"f'(x) = \begin{cases} 1 & x > 0 \\ \tfrac{l + u}{2} & x \le 0 \end{cases}"
+        ),
+        params=(
+            Param("lower", "l", 0.125, 0.0, 1.0, 0.005, "Lowest random slope (PyTorch 1/8)"),
+            Param("upper", "u", 1 / 3, 0.0, 1.0, 0.005, "Highest random slope (PyTorch 1/3)"),
+        ),
+        kink="f′(0) = (l + u)/2, the negative side's slope",
+        kinks=lambda lower, upper: () if lower + upper == 2.0 else (0.0,),
+        note=(
+            "Randomised leaky ReLU: in training each negative slope is drawn uniformly from "
+            "[l, u], a form of regularisation. In evaluation mode it is a fixed Leaky ReLU with "
+            "slope (l + u)/2, which is what is plotted here."
+        ),
+        pytorch="torch.nn.RReLU(lower={lower}, upper={upper}).eval()",
+        expr="{ns}.where(x >= 0, x, ({lower} + {upper}) / 2 * x)",
+    ),
+    Activation(
+        name="threshold",
+        label="Threshold",
+        fn=lambda x, threshold, value: np.where(x > threshold, x, value),
+        grad=lambda x, threshold, value: (x > threshold).astype(np.float64),
+        formula=r"f(x) = \begin{cases} x & x > \theta \\ v & x \le \theta \end{cases}",
+        derivative_formula=r"f'(x) = \begin{cases} 1 & x > \theta \\ 0 & x \le \theta \end{cases}",
+        params=(
+            Param("threshold", "θ", 0.0, -3.0, 3.0, 0.1, "Inputs at or below θ are replaced"),
+            Param("value", "v", 0.0, -3.0, 3.0, 0.1, "What replaces them", "replacement v"),
+        ),
+        kink="f′(θ) = 0 (the flat side); f jumps at θ unless v = θ",
+        kinks=lambda threshold, value: (threshold,),
+        note=(
+            "Keeps x above the threshold θ and replaces everything else by a constant v. With "
+            "θ = v = 0 it is ReLU; otherwise the output jumps at θ, and the flat part passes no "
+            "gradient."
+        ),
+        pytorch="torch.nn.Threshold(threshold={threshold}, value={value})",
+        keras=(
+            "keras.layers.Activation("
+            "lambda x: keras.activations.threshold(x, {threshold}, {value}))"
+        ),
+        expr="{ns}.where(x > {threshold}, x, {value})",
+    ),
+    Activation(
+        name="maxout",
+        label="Maxout (two pieces)",
+        fn=_maxout,
+        grad=_maxout_grad,
+        formula=r"f(x) = \max(w_1 x + b_1,\; w_2 x + b_2)",
+        derivative_formula=(
+            r"f'(x) = \begin{cases} w_1 & w_1 x + b_1 \ge w_2 x + b_2 \\ w_2 & \text{otherwise}"
+            r"\end{cases}"
+        ),
+        params=(
+            Param("w1", "w₁", 0.0, -2.0, 2.0, 0.01, "Slope of the first piece"),
+            Param("b1", "b₁", 0.0, -3.0, 3.0, 0.05, "Offset of the first piece"),
+            Param("w2", "w₂", 1.0, -2.0, 2.0, 0.01, "Slope of the second piece"),
+            Param("b2", "b₂", 0.0, -3.0, 3.0, 0.05, "Offset of the second piece"),
+        ),
+        kink="f′ = w₁ where the pieces meet (the first piece wins ties)",
+        kinks=_maxout_kinks,
+        note=(
+            "The maximum of affine pieces, here two, so it is always convex and piecewise linear. "
+            "The defaults (0·x, 1·x) give ReLU and w₁ = 0.01 gives Leaky ReLU: it generalises "
+            "both, and in a network the pieces are learned, at k times the parameters."
+        ),
+        expr="{ns}.maximum({w1} * x + {b1}, {w2} * x + {b2})",
+    ),
+    Activation(
+        name="relu_squared",
+        label="Squared ReLU",
+        fn=lambda x: np.square(np.maximum(x, 0.0)),
+        grad=lambda x: 2.0 * np.maximum(x, 0.0),
+        formula=r"f(x) = \max(0, x)^2",
+        derivative_formula=r"f'(x) = 2\max(0, x)",
+        note=(
+            "ReLU squared, found by architecture search for transformer feed-forward layers "
+            "(Primer, 2021). It is C¹ at 0, but its slope grows with x, so large inputs give "
+            "large gradients."
+        ),
+        expr="{ns}.square({ns}.relu(x))",
+    ),
+    # The exponential family -----------------------------------------------------------------------
     Activation(
         name="elu",
         label="ELU",
-        fn=lambda x, alpha: np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0.0))),
-        grad=lambda x, alpha: np.where(x > 0, 1.0, alpha * np.exp(np.minimum(x, 0.0))),
+        fn=_elu,
+        grad=_elu_grad,
         formula=r"f(x) = \begin{cases} x & x > 0 \\ \alpha\,(e^{x} - 1) & x \le 0 \end{cases}",
         derivative_formula=(
             r"f'(x) = \begin{cases} 1 & x > 0 \\ \alpha e^{x} = f(x) + \alpha & x \le 0 \end{cases}"
         ),
-        params=(
-            Param("alpha", "α", 1.0, 0.0, 3.0, 0.05, "Value ELU saturates to is −α", "α (alpha)"),
-        ),
+        params=(_alpha(1.0, 0.0, 3.0, 0.05, "ELU saturates to −α for very negative x"),),
         kink="f′(0) = α (the x ≤ 0 branch); C¹ only when α = 1",
         kinks=lambda alpha: () if alpha == 1.0 else (0.0,),
         note=(
             "Linear for positive inputs, exponential for negative ones, saturating to −α: outputs "
-            "closer to zero-mean than ReLU and no dead units."
+            "closer to zero-mean than ReLU and no dead units. Its slope is continuous at 0 only "
+            "when α = 1."
         ),
+        pytorch="torch.nn.ELU(alpha={alpha})",
+        keras="keras.layers.ELU(alpha={alpha})",
+        expr="{ns}.where(x > 0, x, {alpha} * {ns}.expm1(-{ns}.relu(-x)))",
+    ),
+    Activation(
+        name="selu",
+        label="SELU (scaled ELU)",
+        fn=lambda x, alpha, lam: lam * _elu(x, alpha),
+        grad=lambda x, alpha, lam: lam * _elu_grad(x, alpha),
+        formula=(
+            r"f(x) = \lambda \begin{cases} x & x > 0 \\ \alpha\,(e^{x} - 1) & x \le 0 \end{cases}"
+        ),
+        derivative_formula=(
+            r"f'(x) = \lambda \begin{cases} 1 & x > 0 \\ \alpha e^{x} & x \le 0 \end{cases}"
+        ),
+        params=(
+            _alpha(
+                _SELU_ALPHA,
+                0.0,
+                3.0,
+                0.01,
+                "≈ 1.6733 (Klambauer and others, 2017): with λ, the self-normalising fixed point",
+            ),
+            Param(
+                "lam",
+                "λ",
+                _SELU_LAMBDA,
+                0.5,
+                2.0,
+                0.01,
+                "≈ 1.0507 (Klambauer and others, 2017); any other value breaks self-normalisation",
+                "λ (scale)",
+            ),
+        ),
+        kink="f′(0) = λα (the x ≤ 0 branch); C¹ only when α = 1",
+        kinks=lambda alpha, lam: () if alpha == 1.0 else (0.0,),
+        note=(
+            "λ·ELU with λ ≈ 1.0507 and α ≈ 1.6733: the fixed point that keeps activations at "
+            "mean 0 and variance 1 from layer to layer (self-normalising networks, Klambauer and "
+            "others, 2017). It needs LeCun-normal initialisation and no ordinary dropout; move "
+            "either slider and the fixed point, hence self-normalisation, is lost."
+        ),
+        pytorch="torch.nn.SELU()",
+        keras="keras.layers.Activation('selu')",
+        expr="{lam} * {ns}.where(x > 0, x, {alpha} * {ns}.expm1(-{ns}.relu(-x)))",
+    ),
+    Activation(
+        name="celu",
+        label="CELU (continuously differentiable ELU)",
+        fn=_celu,
+        grad=_celu_grad,
+        formula=(
+            r"f(x) = \begin{cases} x & x > 0 \\ \alpha\,(e^{x/\alpha} - 1) & x \le 0 \end{cases}"
+        ),
+        derivative_formula=r"f'(x) = \begin{cases} 1 & x > 0 \\ e^{x/\alpha} & x \le 0 \end{cases}",
+        params=(_alpha(1.0, 0.1, 3.0, 0.05, "Saturation value −α; the slope at 0 is 1 for any α"),),
+        note=(
+            "ELU rescaled as α(e^{x/α} − 1) for x ≤ 0: the slope at 0 is 1 for every α, so it is "
+            "continuously differentiable (C¹), where ELU is C¹ only at α = 1. It saturates to −α "
+            "like ELU."
+        ),
+        pytorch="torch.nn.CELU(alpha={alpha})",
+        keras="keras.layers.Activation(lambda x: keras.activations.celu(x, alpha={alpha}))",
+        expr="{ns}.where(x > 0, x, {alpha} * {ns}.expm1(-{ns}.relu(-x) / {alpha}))",
+    ),
+    # Smooth modern ones ---------------------------------------------------------------------------
+    Activation(
+        name="softplus",
+        label="Softplus",
+        fn=_softplus,
+        grad=lambda x, beta: special.expit(beta * x),
+        formula=r"f(x) = \frac{1}{\beta}\log\bigl(1 + e^{\beta x}\bigr)",
+        derivative_formula=r"f'(x) = \sigma(\beta x) = \frac{1}{1 + e^{-\beta x}}",
+        params=(
+            Param(
+                "beta", "β", 1.0, 0.1, 10.0, 0.1, "Sharpness: large β approaches ReLU", "β (beta)"
+            ),
+        ),
+        note=(
+            "A smooth ReLU whose derivative is the sigmoid σ(βx). It lies above ReLU by at most "
+            "log(2)/β, reached at x = 0, and tends to ReLU as β grows. It is also the usual way "
+            "to make a quantity positive, such as a predicted variance."
+        ),
+        pytorch="torch.nn.Softplus(beta={beta})",
+        keras="keras.layers.Activation('softplus')",
+        expr="({ns}.relu({beta} * x) + {ns}.log1p({ns}.exp(-{ns}.abs({beta} * x)))) / {beta}",
+    ),
+    Activation(
+        name="swish",
+        label="Swish / SiLU (β = 1)",
+        fn=_swish,
+        grad=_swish_grad,
+        formula=r"f(x) = x\,\sigma(\beta x) = \frac{x}{1 + e^{-\beta x}}",
+        derivative_formula=(
+            r"f'(x) = \sigma(\beta x) + \beta x\,\sigma(\beta x)\bigl(1 - \sigma(\beta x)\bigr)"
+        ),
+        params=(
+            Param(
+                "beta",
+                "β",
+                1.0,
+                0.0,
+                10.0,
+                0.1,
+                "β = 1 is SiLU; β = 0 gives x/2; large β approaches ReLU",
+                "β (beta)",
+            ),
+        ),
+        note=(
+            "x·σ(βx); β = 1 is SiLU, used in EfficientNet and, gated, in many language models. "
+            "Unlike ReLU it is smooth and non-monotonic, dipping to about −0.278 at x ≈ −1.278 "
+            "for β = 1; β = 0 gives x/2 and large β approaches ReLU."
+        ),
+        pytorch="torch.nn.SiLU()",
+        keras="keras.layers.Activation('silu')",
+        expr="x * {ns}.sigmoid({beta} * x)",
+    ),
+    Activation(
+        name="gelu",
+        label="GELU (exact, erf)",
+        fn=_gelu,
+        grad=_gelu_grad,
+        formula=(
+            r"f(x) = x\,\Phi(x) = \frac{x}{2}\Bigl(1 + \operatorname{erf}\bigl(x/\sqrt{2}\bigr)"
+            r"\Bigr)"
+        ),
+        derivative_formula=(
+            r"f'(x) = \Phi(x) + x\,\varphi(x), \quad \varphi(x) = \frac{e^{-x^2/2}}{\sqrt{2\pi}}"
+        ),
+        note=(
+            "x·Φ(x): the input weighted by the probability that a standard normal variable lies "
+            "below it. Smooth and slightly non-monotonic (minimum about −0.17 near x ≈ −0.75), "
+            "it is the activation of BERT and GPT-style transformers."
+        ),
+        pytorch="torch.nn.GELU()",
+        keras="keras.layers.Activation(lambda x: keras.activations.gelu(x, approximate=False))",
+        expr="x * (1 + {ns}.erf(x / 2**0.5)) / 2",
+    ),
+    Activation(
+        name="gelu_tanh",
+        label="GELU (tanh approximation)",
+        fn=_gelu_tanh,
+        grad=_gelu_tanh_grad,
+        formula=(
+            r"f(x) = \frac{x}{2}\Bigl(1 + \tanh(u)\Bigr), \quad "
+            r"u = \sqrt{2/\pi}\,\bigl(x + 0.044715\,x^3\bigr)"
+        ),
+        derivative_formula=(
+            r"f'(x) = \frac{1 + \tanh u}{2} + \frac{x}{2}\bigl(1 - \tanh^2 u\bigr)\,"
+            r"\sqrt{2/\pi}\,\bigl(1 + 0.134145\,x^2\bigr)"
+        ),
+        note=(
+            "The tanh approximation of GELU, from before fast erf kernels were common; GPT-2 used "
+            "it, and torch.nn.GELU(approximate='tanh') computes it. It differs from exact GELU by "
+            "less than 5e-4 everywhere."
+        ),
+        pytorch="torch.nn.GELU(approximate='tanh')",
+        keras="keras.layers.Activation(lambda x: keras.activations.gelu(x, approximate=True))",
+        expr=("x * (1 + {ns}.tanh((2 / 3.141592653589793) ** 0.5 * (x + 0.044715 * x**3))) / 2"),
+    ),
+    Activation(
+        name="mish",
+        label="Mish",
+        fn=_mish,
+        grad=_mish_grad,
+        formula=r"f(x) = x \tanh\bigl(\operatorname{softplus}(x)\bigr)",
+        derivative_formula=(
+            r"f'(x) = \tanh\bigl(\operatorname{softplus}(x)\bigr) + x\,"
+            r"\operatorname{sech}^2\bigl(\operatorname{softplus}(x)\bigr)\,\sigma(x)"
+        ),
+        note=(
+            "x·tanh(softplus(x)): smooth, non-monotonic, unbounded above and bounded below "
+            "(minimum about −0.309). Proposed for vision models (YOLOv4 uses it), it behaves much "
+            "like Swish at a somewhat higher cost."
+        ),
+        pytorch="torch.nn.Mish()",
+        keras="keras.layers.Activation('mish')",
+        expr="x * {ns}.tanh({ns}.softplus(x))",
+    ),
+    Activation(
+        name="squareplus",
+        label="Squareplus",
+        fn=_squareplus,
+        grad=_squareplus_grad,
+        formula=r"f(x) = \frac{x + \sqrt{x^2 + b}}{2}",
+        derivative_formula=r"f'(x) = \frac{1}{2}\Bigl(1 + \frac{x}{\sqrt{x^2 + b}}\Bigr)",
+        params=(
+            Param("b", "b", 4.0, 0.0, 10.0, 0.1, "Curvature at 0: b = 0 is ReLU; f(0) = √b/2"),
+        ),
+        kink="none for b > 0; for b = 0 (ReLU) f′(0) = 0",
+        kinks=lambda b: (0.0,) if b == 0.0 else (),
+        note=(
+            "A smooth ReLU built from a square root instead of exp and log, so it is cheap to "
+            "compute. b sets the rounding at 0: b = 0 gives ReLU exactly, b = 4 gives f(0) = 1."
+        ),
+        keras="keras.layers.Activation(lambda x: keras.activations.squareplus(x, b={b}))",
+        expr="(x + {ns}.sqrt({ns}.square(x) + {b})) / 2",
+    ),
+    Activation(
+        name="sparse_plus",
+        label="Sparse plus",
+        fn=_sparse_plus,
+        grad=_sparse_plus_grad,
+        formula=(
+            r"f(x) = \begin{cases} 0 & x \le -1 \\ \tfrac{1}{4}(x + 1)^2 & -1 < x < 1 \\ "
+            r"x & x \ge 1 \end{cases}"
+        ),
+        derivative_formula=(
+            r"f'(x) = \begin{cases} 0 & x \le -1 \\ \tfrac{1}{2}(x + 1) & -1 < x < 1 \\ "
+            r"1 & x \ge 1 \end{cases}"
+        ),
+        note=(
+            "Softplus's shape from pieces: exact zeros left of −1, exactly x right of 1, a "
+            "parabola between (JAX and Keras). The pieces meet with equal slopes, so it is C¹, "
+            "and its derivative is the sparse sigmoid."
+        ),
+        keras="keras.layers.Activation('sparse_plus')",
+        expr=("{ns}.where(x <= -1, 0.0, {ns}.where(x >= 1, x, {ns}.square(x + 1) / 4))"),
+    ),
+    # Hard (piecewise-linear) ones -----------------------------------------------------------------
+    Activation(
+        name="relu6",
+        label="ReLU6",
+        fn=lambda x: np.clip(x, 0.0, 6.0),
+        grad=lambda x: _ramp_grad(x, 0.0, 6.0, 1.0),
+        formula=r"f(x) = \min\bigl(\max(0, x), 6\bigr)",
+        derivative_formula=(
+            r"f'(x) = \begin{cases} 1 & 0 < x < 6 \\ 0 & \text{otherwise} \end{cases}"
+        ),
+        kink=_RAMP_KINK,
+        kinks=lambda: (0.0, 6.0),
+        note=(
+            "ReLU capped at 6, from MobileNet: the cap keeps activations in a range that "
+            "low-precision (fixed-point) inference represents well. Above 6 the gradient is 0 "
+            "again, a second flat zone."
+        ),
+        pytorch="torch.nn.ReLU6()",
+        keras="keras.layers.Activation('relu6')",
+        expr="{ns}.relu(x) - {ns}.relu(x - 6)",
+    ),
+    Activation(
+        name="hard_tanh",
+        label="Hard tanh",
+        fn=lambda x: np.clip(x, -1.0, 1.0),
+        grad=lambda x: _ramp_grad(x, -1.0, 1.0, 1.0),
+        formula=r"f(x) = \max\bigl(-1, \min(1, x)\bigr)",
+        derivative_formula=(
+            r"f'(x) = \begin{cases} 1 & -1 < x < 1 \\ 0 & \text{otherwise} \end{cases}"
+        ),
+        kink=_RAMP_KINK,
+        kinks=lambda: (-1.0, 1.0),
+        note=(
+            "Clip to [−1, 1]: the piecewise-linear stand-in for tanh. It is cheap, but outside "
+            "[−1, 1] the gradient is exactly zero, so it saturates harder than tanh."
+        ),
+        pytorch="torch.nn.Hardtanh()",
+        keras="keras.layers.Activation('hard_tanh')",
+    ),
+    Activation(
+        name="hard_sigmoid",
+        label="Hard sigmoid",
+        fn=lambda x: np.clip(x / 6.0 + 0.5, 0.0, 1.0),
+        grad=lambda x: _ramp_grad(x, -3.0, 3.0, 1.0 / 6.0),
+        formula=r"f(x) = \frac{\operatorname{ReLU6}(x + 3)}{6} = \min\Bigl(1, \max\bigl(0, "
+        r"\tfrac{x}{6} + \tfrac{1}{2}\bigr)\Bigr)",
+        derivative_formula=(
+            r"f'(x) = \begin{cases} \tfrac{1}{6} & -3 < x < 3 \\ 0 & \text{otherwise} \end{cases}"
+        ),
+        kink=_RAMP_KINK,
+        kinks=lambda: (-3.0, 3.0),
+        note=(
+            "A piecewise-linear sigmoid for cheap inference: x/6 + 1/2 clipped to [0, 1], as in "
+            "PyTorch and Keras 3. Keras 2 used 0.2x + 0.5 instead, so a model moved between "
+            "versions can give different outputs."
+        ),
+        pytorch="torch.nn.Hardsigmoid()",
+        keras="keras.layers.Activation('hard_sigmoid')",
+    ),
+    Activation(
+        name="hard_swish",
+        label="Hard swish (hard SiLU)",
+        fn=_hard_swish,
+        grad=_hard_swish_grad,
+        formula=r"f(x) = x\,\frac{\operatorname{ReLU6}(x + 3)}{6}",
+        derivative_formula=(
+            r"f'(x) = \begin{cases} 0 & x < -3 \\ \tfrac{2x + 3}{6} & -3 \le x \le 3 \\ "
+            r"1 & x > 3 \end{cases}"
+        ),
+        kink="f′ jumps at ±3; there it takes the middle piece's value (PyTorch): −1/2 and 3/2",
+        kinks=lambda: (-3.0, 3.0),
+        note=(
+            "x·relu6(x + 3)/6, MobileNetV3's cheap stand-in for Swish. It follows Swish's shape, "
+            "including a dip below zero (to −0.375 at x = −1.5), but its slope jumps at x = ±3."
+        ),
+        pytorch="torch.nn.Hardswish()",
+        keras="keras.layers.Activation('hard_silu')",
+    ),
+    Activation(
+        name="sparse_sigmoid",
+        label="Sparse sigmoid",
+        fn=lambda x: 0.5 * (np.clip(x, -1.0, 1.0) + 1.0),
+        grad=lambda x: _ramp_grad(x, -1.0, 1.0, 0.5),
+        formula=r"f(x) = \frac{1}{2}\bigl(\operatorname{clip}(x, -1, 1) + 1\bigr)",
+        derivative_formula=(
+            r"f'(x) = \begin{cases} \tfrac{1}{2} & -1 < x < 1 \\ 0 & \text{otherwise} \end{cases}"
+        ),
+        kink=_RAMP_KINK,
+        kinks=lambda: (-1.0, 1.0),
+        note=(
+            "(x + 1)/2 clipped to [0, 1] (JAX and Keras), the derivative of sparse plus. Like hard "
+            "sigmoid it outputs exact 0s and 1s and passes no gradient there, but its ramp is "
+            "steeper: slope 1/2 on [−1, 1] against 1/6 on [−3, 3]."
+        ),
+        keras="keras.layers.Activation('sparse_sigmoid')",
+        expr="({ns}.relu(x + 1) - {ns}.relu(x - 1)) / 2",
+    ),
+    # Shrink functions -----------------------------------------------------------------------------
+    Activation(
+        name="soft_shrink",
+        label="Soft shrink (soft thresholding)",
+        fn=_soft_shrink,
+        grad=_shrink_grad,
+        formula=(
+            r"f(x) = \begin{cases} x - \lambda & x > \lambda \\ 0 & |x| \le \lambda \\ "
+            r"x + \lambda & x < -\lambda \end{cases}"
+        ),
+        derivative_formula=(
+            r"f'(x) = \begin{cases} 1 & |x| > \lambda \\ 0 & |x| \le \lambda \end{cases}"
+        ),
+        params=(_lam_shrink(),),
+        kink="f′(±λ) = 0 (PyTorch's convention: the dead zone is closed)",
+        kinks=lambda lam: (-lam, lam) if lam > 0 else (0.0,),
+        note=(
+            "Moves every input λ towards zero and sets [−λ, λ] to zero: the proximal step of an "
+            "L1 penalty, used in sparse coding and denoising. Inside the dead zone the gradient "
+            "is 0."
+        ),
+        pytorch="torch.nn.Softshrink(lambd={lam})",
+        keras=(
+            "keras.layers.Activation(lambda x: keras.activations.soft_shrink(x, threshold={lam}))"
+        ),
+    ),
+    Activation(
+        name="hard_shrink",
+        label="Hard shrink (hard thresholding)",
+        fn=_hard_shrink,
+        grad=_shrink_grad,
+        formula=r"f(x) = \begin{cases} x & |x| > \lambda \\ 0 & |x| \le \lambda \end{cases}",
+        derivative_formula=(
+            r"f'(x) = \begin{cases} 1 & |x| > \lambda \\ 0 & |x| \le \lambda \end{cases}"
+        ),
+        params=(_lam_shrink(),),
+        kink="f jumps at ±λ; f′(±λ) = 0 (the dead zone is closed)",
+        kinks=lambda lam: (-lam, lam) if lam > 0 else (0.0,),
+        note=(
+            "Keeps x when |x| > λ and zeroes it otherwise (hard thresholding). Unlike soft shrink "
+            "the output jumps at ±λ, so it is not even continuous there."
+        ),
+        pytorch="torch.nn.Hardshrink(lambd={lam})",
+        keras=(
+            "keras.layers.Activation(lambda x: keras.activations.hard_shrink(x, threshold={lam}))"
+        ),
+    ),
+    Activation(
+        name="tanh_shrink",
+        label="Tanh shrink",
+        fn=_tanh_shrink,
+        grad=lambda x: np.square(np.tanh(x)),
+        formula=r"f(x) = x - \tanh(x)",
+        derivative_formula=r"f'(x) = \tanh^2(x)",
+        note=(
+            "x − tanh(x): almost flat (about x³/3) near 0 and tending to x ∓ 1 for large |x|. Its "
+            "derivative tanh²(x) is tiny near the origin, so small signals pass almost no "
+            "gradient; it is rare in modern networks."
+        ),
+        pytorch="torch.nn.Tanhshrink()",
+        keras="keras.layers.Activation('tanh_shrink')",
+    ),
+    # The rest -------------------------------------------------------------------------------------
+    Activation(
+        name="softsign",
+        label="Softsign",
+        fn=_softsign,
+        grad=_softsign_grad,
+        formula=r"f(x) = \frac{x}{1 + |x|}",
+        derivative_formula=r"f'(x) = \frac{1}{(1 + |x|)^2}",
+        note=(
+            "x/(1 + |x|): tanh's shape, but its tails approach ±1 polynomially rather than "
+            "exponentially. The gradient decays like 1/x², so it saturates more gently than tanh."
+        ),
+        pytorch="torch.nn.Softsign()",
+        keras="keras.layers.Activation('softsign')",
+    ),
+    Activation(
+        name="log_sigmoid",
+        label="Log-sigmoid",
+        fn=lambda x: -np.logaddexp(0.0, -x),
+        grad=lambda x: special.expit(-x),
+        formula=r"f(x) = \log \sigma(x) = -\log\bigl(1 + e^{-x}\bigr)",
+        derivative_formula=r"f'(x) = 1 - \sigma(x) = \sigma(-x)",
+        note=(
+            "log σ(x) = −softplus(−x): always negative, close to x for very negative x and to 0 "
+            "for large x. It is the log-likelihood in logistic regression, which is why libraries "
+            "offer it as one stable function: log(sigmoid(x)) underflows to log 0 = −∞."
+        ),
+        pytorch="torch.nn.LogSigmoid()",
+        keras="keras.layers.Activation('log_sigmoid')",
+    ),
+    Activation(
+        name="arctan",
+        label="Arctan",
+        fn=np.arctan,
+        grad=lambda x: 1.0 / (1.0 + np.square(x)),
+        formula=r"f(x) = \arctan(x)",
+        derivative_formula=r"f'(x) = \frac{1}{1 + x^2}",
+        note=(
+            "The inverse tangent: a sigmoid-shaped curve with range (−π/2, π/2) and slope 1 at 0. "
+            "It approaches its limits like 1/x, much more slowly than tanh, so it saturates less "
+            "abruptly."
+        ),
+        expr="{ns}.arctan(x)",
+    ),
+    Activation(
+        name="isru",
+        label="ISRU (inverse square root unit)",
+        fn=lambda x, alpha: x * _isru_factor(x, alpha),
+        grad=lambda x, alpha: _isru_factor(x, alpha) ** 3,
+        formula=r"f(x) = \frac{x}{\sqrt{1 + \alpha x^2}}",
+        derivative_formula=r"f'(x) = \Bigl(\frac{1}{\sqrt{1 + \alpha x^2}}\Bigr)^{3}",
+        params=(_alpha(1.0, 0.0, 3.0, 0.05, "Range is (−1/√α, 1/√α); α = 0 is the identity"),),
+        note=(
+            "x/√(1 + αx²): a tanh-like curve with range (−1/√α, 1/√α) that needs only a square "
+            "root. α = 0 gives the identity."
+        ),
+        expr="x / {ns}.sqrt(1 + {alpha} * {ns}.square(x))",
+    ),
+    Activation(
+        name="isrlu",
+        label="ISRLU (inverse square root linear unit)",
+        fn=lambda x, alpha: np.where(x >= 0, x, x * _isru_factor(x, alpha)),
+        grad=lambda x, alpha: np.where(x >= 0, 1.0, _isru_factor(x, alpha) ** 3),
+        formula=(
+            r"f(x) = \begin{cases} x & x \ge 0 \\ \dfrac{x}{\sqrt{1 + \alpha x^2}} & x < 0"
+            r"\end{cases}"
+        ),
+        derivative_formula=(
+            r"f'(x) = \begin{cases} 1 & x \ge 0 \\ \Bigl(\dfrac{1}{\sqrt{1 + \alpha x^2}}"
+            r"\Bigr)^{3} & x < 0 \end{cases}"
+        ),
+        params=(_alpha(1.0, 0.0, 3.0, 0.05, "Saturates to −1/√α for very negative x"),),
+        note=(
+            "The identity for x ≥ 0 and ISRU for x < 0, saturating to −1/√α: an ELU look-alike "
+            "without exp. Both sides have slope 1 at 0, so it is C¹."
+        ),
+        expr="{ns}.where(x >= 0, x, x / {ns}.sqrt(1 + {alpha} * {ns}.square(x)))",
+    ),
+    Activation(
+        name="bent_identity",
+        label="Bent identity",
+        fn=_bent_identity,
+        grad=lambda x: x / (2.0 * np.hypot(x, 1.0)) + 1.0,
+        formula=r"f(x) = \frac{\sqrt{x^2 + 1} - 1}{2} + x",
+        derivative_formula=r"f'(x) = \frac{x}{2\sqrt{x^2 + 1}} + 1",
+        note=(
+            "A smooth, monotonic, unbounded curve whose slope goes from 1/2 on the far left to "
+            "3/2 on the far right. It never saturates, so gradients neither vanish nor become "
+            "exactly zero."
+        ),
+        expr="({ns}.sqrt({ns}.square(x) + 1) - 1) / 2 + x",
+    ),
+    Activation(
+        name="gaussian",
+        label="Gaussian",
+        fn=lambda x: np.exp(-np.square(x)),
+        grad=lambda x: -2.0 * x * np.exp(-np.square(x)),
+        formula=r"f(x) = e^{-x^2}",
+        derivative_formula=r"f'(x) = -2x\,e^{-x^2}",
+        note=(
+            "A bump, as in radial basis function networks, not a step. It is non-monotonic and "
+            "its gradient vanishes on both sides, so a unit only learns from inputs near its "
+            "centre."
+        ),
+        expr="{ns}.exp(-{ns}.square(x))",
+    ),
+    Activation(
+        name="sinusoid",
+        label="Sinusoid",
+        fn=np.sin,
+        grad=np.cos,
+        formula=r"f(x) = \sin(x)",
+        derivative_formula=r"f'(x) = \cos(x)",
+        note=(
+            "Periodic, so many inputs give the same output and the loss surface has many "
+            "equivalent minima. It is used where periodicity is the point (SIREN networks for "
+            "signals and images, with careful initialisation), rarely as a general hidden layer."
+        ),
+        expr="{ns}.sin(x)",
+    ),
+    Activation(
+        name="sinc",
+        label="Sinc",
+        fn=_sinc,
+        grad=_sinc_grad,
+        formula=(r"f(x) = \begin{cases} \dfrac{\sin x}{x} & x \ne 0 \\ 1 & x = 0 \end{cases}"),
+        derivative_formula=(
+            r"f'(x) = \begin{cases} \dfrac{\cos x}{x} - \dfrac{\sin x}{x^2} & x \ne 0 \\ "
+            r"0 & x = 0 \end{cases}"
+        ),
+        note=(
+            "sin(x)/x with the value 1 at 0: the unnormalised sinc, unlike numpy's and torch's "
+            "sin(πx)/(πx). It is non-monotonic with decaying ripples, mostly a curiosity of "
+            "activation catalogues."
+        ),
+        expr="{ns}.where(x == 0, 1.0, {ns}.sin(x) / x)",
+    ),
+    Activation(
+        name="exponential",
+        label="Exponential",
+        fn=_exponential,
+        grad=_exponential,
+        formula=r"f(x) = e^{x}",
+        derivative_formula=r"f'(x) = e^{x}",
+        kink="none; for x > 709.78 the value is capped just below float64's maximum",
+        note=(
+            "Positive and unbounded, with a derivative equal to itself, so large inputs explode "
+            "quickly. It suits an output that must be positive, such as a rate or a scale, rather "
+            "than hidden layers; above x ≈ 709.78 the value is capped at float64's largest."
+        ),
+        keras="keras.layers.Activation('exponential')",
+        expr="{ns}.exp(x)",
     ),
 ]
 
 ACTIVATIONS: dict[str, Activation] = {act.name: act for act in _CATALOGUE}
+
+
+# --- properties, computed from the function ------------------------------------------------------
+
+# Where properties() looks: a dense grid where the shapes are, and far points for the tails.
+_DENSE = np.linspace(-50.0, 50.0, 4001)
+_FAR = np.array([1e2, 1e3, 1e4, 1e5, 1e6])
+_GRID = np.concatenate([-_FAR[::-1], _DENSE, _FAR])
+# Values this large only come from overflow caps (the exponential): they stand for +∞.
+_HUGE = 1e300
+
+
+@dataclass(frozen=True)
+class Properties:
+    r"""What a page can say about an activation at given parameters, computed from f itself.
+
+    Everything is estimated numerically from f and f′ on x ∈ [−1e6, 1e6] (a dense grid on
+    [−50, 50], far points 1e2 … 1e6 on both sides, and both sides of every kink), so it is right
+    for the parameters actually set, and wrong only in ways a plot would be too.
+
+    * ``output_range``: (inf f, sup f); an end is ±∞ when f keeps growing at the far points, and
+      a limit approached like 1/x is extrapolated (softsign's sup is 1, not 0.999999).
+    * ``monotonic``: f non-decreasing or non-increasing everywhere looked at.
+    * ``zero_centred``: f(0) = 0 and f takes both signs (so tanh and ELU are, sigmoid and
+      ReLU are not). It says where the output is centred, not that its mean is 0.
+    * ``continuous`` / ``smooth_c1``: no jump of f, and no jump of f′ either, at any kink.
+    * ``saturates_left`` / ``saturates_right``: |f′| → 0 as x → −∞ / +∞. ReLU saturates on the
+      left in this sense: that flat half is where dying units live.
+    * ``limit_left`` / ``limit_right``: lim f at −∞ / +∞ (±∞ if unbounded, nan if f oscillates).
+    * ``minimum``/``argmin`` and ``maximum``/``argmax``: an attained interior extremum of a
+      non-monotonic f (Swish: −0.278 at −1.278), nan when there is none.
+    """
+
+    output_range: tuple[float, float]
+    bounded_below: bool
+    bounded_above: bool
+    monotonic: bool
+    zero_centred: bool
+    continuous: bool
+    smooth_c1: bool
+    max_abs_derivative: float
+    saturates_left: bool
+    saturates_right: bool
+    limit_left: float
+    limit_right: float
+    minimum: float = math.nan
+    argmin: float = math.nan
+    maximum: float = math.nan
+    argmax: float = math.nan
+
+
+def _tail_limit(values: Array) -> float:
+    """The limit of a sequence sampled at x = 1e2, 1e3, …, 1e6 (outwards): ±inf, a number, nan.
+
+    Growth that does not slow down (increments not shrinking by half per decade) is ±∞; a
+    monotone approach is extrapolated with Aitken's Δ² (exact for increments shrinking
+    geometrically, as 1/x does) and rounded to 9 significant digits of the sampled scale, about
+    what the extrapolation can promise (softsign: 1, not 1.0000000001); an oscillation whose
+    swings shrink tends to its last value; anything else has no limit (nan).
+    """
+    if np.any(np.abs(values) >= _HUGE):
+        return math.copysign(math.inf, float(values[np.argmax(np.abs(values))]))
+    steps = np.diff(values)
+    if np.all(steps == 0) or steps[-1] == 0:
+        return float(values[-1]) + 0.0  # + 0.0 turns −0.0 into 0.0
+    if np.all(steps >= 0) or np.all(steps <= 0):
+        last, before = float(steps[-1]), float(steps[-2])
+        if abs(last) >= 0.5 * abs(before):
+            return math.copysign(math.inf, last)
+        limit = float(values[-1]) - last * last / (last - before)
+        quantum = 10.0 ** (math.floor(math.log10(float(np.max(np.abs(values))))) - 8)
+        return round(limit / quantum) * quantum + 0.0
+    shrinking = np.abs(steps[1:]) <= 0.5 * np.abs(steps[:-1])
+    if shrinking[-1] and shrinking[-2]:
+        return float(values[-1]) + 0.0
+    return math.nan
+
+
+def _refine_extremum(act: Activation, params: dict[str, float], x0: float, sign: float) -> float:
+    """argmin of sign·f near the grid point x0: two zooms of a 2001-point grid."""
+    width = float(_DENSE[1] - _DENSE[0])
+    best = x0
+    for _ in range(2):
+        xs = np.linspace(best - width, best + width, 2001)
+        best = float(xs[np.argmin(sign * act.fn(xs, **params))])
+        width = float(xs[1] - xs[0])
+    return best
+
+
+def properties(act: Activation, **params: float) -> Properties:
+    """The shape facts of ``act`` at ``params`` (defaults for the rest); see :class:`Properties`.
+
+    Fast enough to run on every slider move: a few vectorised evaluations of f and f′ on about
+    4,000 points.
+    """
+    resolved = act.resolve(params)
+    kinks = np.asarray(act.kinks(**resolved), dtype=np.float64)
+    # Both sides of every kink, close enough that f′ has not moved, far enough to be distinct.
+    delta = 1e-7 * np.maximum(1.0, np.abs(kinks))
+    left, right = kinks - delta, kinks + delta
+    xs = np.sort(np.concatenate([_GRID, kinks, left, right]))
+    f = act.fn(xs, **resolved)
+    df = act.grad(xs, **resolved)
+
+    n_far = len(_FAR)
+    limit_left = _tail_limit(f[:n_far][::-1])
+    limit_right = _tail_limit(f[-n_far:])
+    finite_f = f[np.abs(f) < _HUGE]
+    lo = min(float(finite_f.min()), limit_left, limit_right, key=_nan_last)
+    hi = max(float(finite_f.max()), limit_left, limit_right, key=_nan_first)
+
+    steps = np.diff(f)
+    tol = 1e-12 * np.abs(f[1:]) + 1e-12 * np.abs(f[:-1]) + 1e-300
+    non_decreasing = bool(np.all(steps >= -tol))
+    non_increasing = bool(np.all(steps <= tol))
+    monotonic = non_decreasing or non_increasing
+
+    f_kinks_l, f_kinks_r = act.fn(left, **resolved), act.fn(right, **resolved)
+    d_kinks_l, d_kinks_r = act.grad(left, **resolved), act.grad(right, **resolved)
+    # Over 2δ a continuous f moves by about 2δ·|f′|; a jump is far bigger than that.
+    f_scale = 1e-5 * (1.0 + np.abs(f_kinks_l) + np.abs(f_kinks_r))
+    continuous = bool(np.all(np.abs(f_kinks_r - f_kinks_l) <= f_scale))
+    d_scale = 1e-5 * (1.0 + np.abs(d_kinks_l) + np.abs(d_kinks_r))
+    smooth_c1 = continuous and bool(np.all(np.abs(d_kinks_r - d_kinks_l) <= d_scale))
+
+    abs_df = np.abs(df)
+    d_limits = (
+        _tail_limit(abs_df[:n_far][::-1]),
+        _tail_limit(abs_df[-n_far:]),
+    )
+    dense = abs_df[n_far:-n_far]
+    finite_limits = [v for v in d_limits if math.isfinite(v)]
+    max_abs_derivative = max([float(np.max(np.where(abs_df < _HUGE, abs_df, 0.0))), *finite_limits])
+    if any(math.isinf(v) for v in d_limits) or np.any(abs_df >= _HUGE):
+        max_abs_derivative = math.inf
+    flat = 1e-4 * max(1.0, float(dense.max()))
+    saturates_left, saturates_right = (
+        not math.isnan(v) and not math.isinf(v) and v <= flat for v in d_limits
+    )
+
+    f0 = float(act.fn(np.zeros(()), **resolved))
+    zero_centred = abs(f0) <= 1e-12 and lo < 0.0 < hi
+
+    extrema: dict[str, float] = {}
+    if not monotonic:
+        inner = slice(n_far, len(xs) - n_far)
+        tails = [v for v in (limit_left, limit_right) if not math.isnan(v)]
+        for key, sign in (("min", 1.0), ("max", -1.0)):
+            values = sign * f[inner]
+            best = float(values.min())
+            # Grid-local minima (the true one is within a step of them) that are (nearly) the
+            # lowest; of equal ones (a sine's), the one nearest 0.
+            local = np.zeros(values.shape, dtype=bool)
+            local[1:-1] = (values[1:-1] <= values[:-2]) & (values[1:-1] <= values[2:])
+            near = np.flatnonzero(local & (values <= best + 1e-4 * (1.0 + abs(best))))
+            if near.size == 0:
+                continue
+            i = int(near[np.argmin(np.abs(xs[inner][near]))]) + n_far
+            # Attained inside, and not just the value approached in a tail (the Gaussian's 0).
+            if abs(xs[i]) < 50.0 and all(sign * v > best + 1e-9 for v in tails):
+                x_best = _refine_extremum(act, resolved, float(xs[i]), sign)
+                extrema[key] = float(act.fn(np.asarray(x_best), **resolved))
+                extrema["arg" + key] = x_best
+    lo = min(lo, extrema.get("min", lo))
+    hi = max(hi, extrema.get("max", hi))
+
+    return Properties(
+        output_range=(lo, hi),
+        bounded_below=math.isfinite(lo),
+        bounded_above=math.isfinite(hi),
+        monotonic=monotonic,
+        zero_centred=zero_centred,
+        continuous=continuous,
+        smooth_c1=smooth_c1,
+        max_abs_derivative=max_abs_derivative,
+        saturates_left=saturates_left,
+        saturates_right=saturates_right,
+        limit_left=limit_left,
+        limit_right=limit_right,
+        minimum=extrema.get("min", math.nan),
+        argmin=extrema.get("argmin", math.nan),
+        maximum=extrema.get("max", math.nan),
+        argmax=extrema.get("argmax", math.nan),
+    )
+
+
+def _nan_last(v: float) -> float:
+    """Sort key for min(): a nan limit (no limit) never wins."""
+    return math.inf if math.isnan(v) else v
+
+
+def _nan_first(v: float) -> float:
+    """Sort key for max(): a nan limit (no limit) never wins."""
+    return -math.inf if math.isnan(v) else v
