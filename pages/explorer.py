@@ -1,11 +1,371 @@
-"""Activation explorer (placeholder: being built)."""
+"""Activation explorer: one activation's f and f′, a point probe, comparisons, presets, quiz."""
 
+from __future__ import annotations
+
+import zlib
+
+import numpy as np
 import streamlit as st
 
-from ui import routing, state
+from activations import ACTIVATIONS
+from activations import functions as core
+from ui import classroom, routing, state
+from ui import explorer_view as view
+from ui.plotting import PLOTLY_CONFIG
 
 routing.ensure_router()
+cls = classroom.setup()
+
 st.title("Activation explorer")
-state.warn_about(state.check_query_params(state.activation_checks()))
-choice = state.activation_picker()
-st.text(f"VALUE {choice.slug} {choice.params}")
+st.markdown(
+    "Pick an activation and move its sliders. The solid line is **f**, the dashed line its "
+    "derivative **f′**: f′ is the factor a gradient is multiplied by when it flows back through "
+    "this unit. Grey bands mark where |f′| < 0.01 — there the gradient all but vanishes."
+)
+
+# --- read and validate the link -------------------------------------------------------------------
+
+COMPARE_WHAT = {"f": "f", "df": "f′"}
+PROBE_DEFAULT = 1.0
+
+
+def _compare_check(raw: str) -> str | None:
+    unknown = [s for s in raw.split(",") if s and s not in ACTIVATIONS]
+    return "names no known activation" if unknown else None
+
+
+problems = state.check_query_params(
+    {
+        **state.activation_checks(),
+        "x_range": view.x_range_check,
+        "probe_x": state.number_in(-view.X_LIMIT, view.X_LIMIT),
+        "compare": _compare_check,
+        "compare_what": state.one_of(COMPARE_WHAT, "curve (f or df)"),
+        "quiz": state.boolean(),
+    }
+)
+state.warn_about(problems)
+if "x_range" in st.query_params and view.parse_x_range(st.query_params["x_range"]) is None:
+    del st.query_params["x_range"]
+if "probe_x" in st.query_params and state.number_in(-view.X_LIMIT, view.X_LIMIT)(
+    st.query_params["probe_x"]
+):
+    del st.query_params["probe_x"]
+
+
+# --- presets: set the widgets through the URL (see _apply_preset) ---------------------------------
+
+
+def _apply_preset(preset: view.Preset) -> None:
+    """on_click of a preset button.
+
+    The sliders are created by ``state.url_slider`` with ``value=``; writing their keys in
+    st.session_state as well would make Streamlit warn ("created with a default value but also
+    had its value set via the Session State API"). Instead the callback drops the widgets' state
+    and puts the preset in the URL, which ``url_slider`` / ``url_selectbox`` read as the initial
+    value of a fresh widget.
+    """
+    current = st.session_state.get(state.ACTIVATION_KEY)
+    if preset.slug != current:
+        st.session_state.pop(state.ACTIVATION_KEY, None)
+        st.query_params[state.ACTIVATION_KEY] = preset.slug
+    for key in [k for k in st.session_state if str(k).startswith("param_")]:
+        del st.session_state[key]
+    for key in [k for k in st.query_params if k.startswith("param_")]:
+        del st.query_params[key]
+    for name, value in preset.params:
+        st.query_params[state.param_key(name)] = repr(float(value))
+
+
+# --- controls -------------------------------------------------------------------------------------
+
+controls, chart = st.columns([1, 2], gap="large")
+
+with controls:
+    picker_keys = {state.ACTIVATION_KEY} | {
+        state.param_key(p.name) for a in ACTIVATIONS.values() for p in a.params
+    }
+    choice = state.activation_picker(hidden={k for k in picker_keys if cls.hides(k)})
+    act, params = choice.activation, choice.params
+
+    presets = view.PRESETS.get(act.name, ())
+    if presets and not cls.hides("presets"):
+        st.caption("Framework defaults and special cases:")
+        for i, preset in enumerate(presets):
+            st.button(
+                preset.label,
+                key=f"preset_{act.name}_{i}",
+                on_click=_apply_preset,
+                args=(preset,),
+                help=preset.help or None,
+                width="stretch",
+            )
+
+    # x-range: a range slider kept in the URL as "lo,hi".
+    raw_range = st.query_params.get("x_range")
+    initial_range = (view.parse_x_range(raw_range) if raw_range else None) or view.X_DEFAULT
+    if cls.hides("x_range"):
+        x_range = initial_range
+    else:
+        x_range = st.slider(
+            "x range",
+            min_value=-view.X_LIMIT,
+            max_value=view.X_LIMIT,
+            value=initial_range,
+            step=view.X_STEP,
+            key="x_range",
+            help="The interval of inputs x shown in the charts.",
+        )
+        x_range = (float(x_range[0]), float(x_range[1]))
+        if x_range[0] == x_range[1]:  # a zero-width range: widen it by one step
+            x_range = (x_range[0], x_range[0] + view.X_STEP)
+        state.sync_url(
+            "x_range", view.format_x_range(*x_range), view.format_x_range(*view.X_DEFAULT)
+        )
+
+    # The probe: a number field, so exact values can be typed.
+    raw_probe = st.query_params.get("probe_x")
+    initial_probe = float(raw_probe) if raw_probe is not None else PROBE_DEFAULT
+    if cls.hides("probe_x"):
+        probe = initial_probe
+    else:
+        probe = st.number_input(
+            "Probe at x₀",
+            min_value=-view.X_LIMIT,
+            max_value=view.X_LIMIT,
+            value=initial_probe,
+            step=0.1,
+            format="%.3f",
+            key="probe_x",
+            help="Shows f(x₀), f′(x₀) and the tangent line at x₀.",
+        )
+        state.sync_url("probe_x", f"{probe:g}", f"{PROBE_DEFAULT:g}")
+
+    quiz = state.url_toggle(
+        "Quiz mode: predict, then reveal",
+        key="quiz",
+        hidden=cls.hides("quiz"),
+        help="Hides f′ until you have guessed where it is largest; adds a mystery derivative.",
+    )
+
+# --- the main chart -------------------------------------------------------------------------------
+
+params_items = view.items(params)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _main_figure(slug, params_items, x_range, probe, present, show_derivative):
+    return view.main_figure(slug, params_items, x_range, probe, present, show_derivative)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _curves(slug, params_items, x_range):
+    return view.curves(slug, params_items, x_range)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _properties_rows(slug, params_items):
+    return view.properties_rows(core.properties(ACTIVATIONS[slug], **dict(params_items)))
+
+
+where_id = f"explorer_where_{act.name}_{params_items}_{x_range}"
+answered_where = where_id in st.session_state.get("_explorer_answered", {})
+show_df = not quiz or answered_where
+f0 = float(act.forward(probe, **params))
+d0 = float(act.derivative(probe, **params))
+
+with chart:
+    fig = _main_figure(act.name, params_items, x_range, probe, cls.present, show_df)
+    st.plotly_chart(fig, config=PLOTLY_CONFIG, key="explorer_chart")
+    curves = _curves(act.name, params_items, x_range)
+    if show_df:
+        classroom.summary(view.summary_text(act, params, curves))
+    else:
+        classroom.summary(
+            f"{view.describe(act, params)}: f on [{view.fmt(x_range[0])}, "
+            f"{view.fmt(x_range[1])}]; f′ is hidden until you answer the quiz below."
+        )
+    m1, m2 = st.columns(2)
+    m1.metric(f"f({view.fmt(probe)})", view.fmt(f0))
+    m2.metric(f"f′({view.fmt(probe)})", view.fmt(d0) if show_df else "?")
+
+# --- formulas, properties, notes ------------------------------------------------------------------
+
+left, right = st.columns(2, gap="large")
+with left:
+    st.latex(act.formula)
+    st.latex(act.derivative_formula)
+    st.caption(f"At the kinks: {act.kink}.")
+    if act.note:
+        st.info(act.note, icon=":material/lightbulb:")
+with right:
+    with st.expander("Properties at these parameters", expanded=True):
+        try:
+            st.table(_properties_rows(act.name, params_items))
+        except Exception as exc:  # the core's estimate must never take the page down
+            st.warning(f"Could not compute the properties: {type(exc).__name__}.")
+    with st.expander("Code: PyTorch / Keras"):
+        classroom.snippet_tabs(act, params)
+
+# --- compare --------------------------------------------------------------------------------------
+
+st.subheader("Compare")
+raw_compare = st.query_params.get("compare", "")
+initial_compare = [s for s in dict.fromkeys(raw_compare.split(",")) if s in ACTIVATIONS]
+if cls.hides("compare"):
+    compare = initial_compare
+else:
+    compare = st.multiselect(
+        "Overlay other activations (each with its own last-used parameters)",
+        list(ACTIVATIONS),
+        default=initial_compare,
+        format_func=lambda s: ACTIVATIONS[s].label,
+        key="compare",
+    )
+    state.sync_url("compare", ",".join(compare), "")
+raw_what = st.query_params.get("compare_what", "f")
+initial_what = raw_what if raw_what in COMPARE_WHAT else "f"
+if cls.hides("compare_what"):
+    what = initial_what
+else:
+    what = st.radio(
+        "Show",
+        list(COMPARE_WHAT),
+        index=list(COMPARE_WHAT).index(initial_what),
+        format_func=lambda k: COMPARE_WHAT[k],
+        horizontal=True,
+        key="compare_what",
+    )
+    state.sync_url("compare_what", what, "f")
+
+compared = [(s, view.items(state.stored_params(s))) for s in compare if s != act.name]
+entries = [(act.name, params_items), *compared]
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _compare_figure(entries, x_range, what, present):
+    return view.compare_figure(entries, x_range, what, present)
+
+
+if compared:
+    st.plotly_chart(
+        _compare_figure(tuple(entries), x_range, what, cls.present),
+        config=PLOTLY_CONFIG,
+        key="compare_chart",
+    )
+    symbol = COMPARE_WHAT[what]
+    spans = []
+    for slug, p in entries:
+        c = _curves(slug, p, x_range)
+        y = c.df if what == "df" else c.f
+        spans.append(
+            f"{ACTIVATIONS[slug].label} from {view.fmt(float(np.min(y)))} to "
+            f"{view.fmt(float(np.max(y)))}"
+        )
+    classroom.summary(
+        f"On [{view.fmt(x_range[0])}, {view.fmt(x_range[1])}], {symbol} goes: "
+        + "; ".join(spans)
+        + "."
+    )
+else:
+    st.caption("Choose one or more activations above to overlay them on the current one.")
+
+# --- quiz: predict, then reveal -------------------------------------------------------------------
+
+
+def _answer_once(quiz_id: str, correct: bool) -> None:
+    answered = st.session_state.setdefault("_explorer_answered", {})
+    if quiz_id not in answered:
+        answered[quiz_id] = correct
+        classroom.record_answer(quiz_id, correct)
+
+
+if quiz:
+    st.subheader("Quiz: predict, then reveal")
+    seed = classroom.quiz_seed()
+    right, asked = classroom.score("explorer_")
+    st.metric("Score", f"{right} / {asked}")
+
+    # (b) where is f′ largest? for the current activation.
+    spans = view.intervals(x_range)
+    labels = {str(i): f"[{view.fmt(a)}, {view.fmt(b)}]" for i, (a, b) in enumerate(spans)}
+    labels[view.TIE] = "It ties: f′ reaches the same largest value in several of these"
+    correct_where, argmax = view.where_answer(act.name, params_items, x_range)
+    st.markdown(
+        f"**1. Where is f′ of {view.describe(act, params)} largest** on "
+        f"[{view.fmt(x_range[0])}, {view.fmt(x_range[1])}]? (f′ is hidden above until you answer)"
+    )
+    guess = st.radio(
+        "Your prediction",
+        list(labels),
+        index=None,
+        format_func=labels.get,
+        key=f"quiz_where_{zlib.crc32(where_id.encode())}",
+    )
+    if guess is not None:
+        _answer_once(where_id, guess == correct_where)
+        if guess == correct_where:
+            st.success(f"Right: {labels[correct_where]}.", icon=":material/check_circle:")
+        else:
+            st.error(f"Not quite: the answer is {labels[correct_where]}.", icon=":material/cancel:")
+        st.plotly_chart(
+            view.reveal_figure(act.name, params_items, x_range, cls.present),
+            config=PLOTLY_CONFIG,
+            key="reveal_chart",
+        )
+        top = float(act.derivative(argmax, **params))
+        where_text = (
+            "it reaches this value in more than one interval"
+            if correct_where == view.TIE
+            else f"first reached at x ≈ {view.fmt(argmax)}"
+        )
+        classroom.summary(f"The largest f′ on the grid is {view.fmt(top)}, {where_text}.")
+
+    # (a) which activation is this derivative?
+    answer, options = view.which_question(seed)
+    which_id = f"explorer_which_{seed}"
+    st.markdown("**2. This is the derivative f′ of which activation?**")
+    st.plotly_chart(
+        view.mystery_figure(answer, cls.present), config=PLOTLY_CONFIG, key="mystery_chart"
+    )
+    pick = st.radio(
+        "Your answer",
+        options,
+        index=None,
+        format_func=lambda s: ACTIVATIONS[s].label,
+        key=f"quiz_which_{seed}",
+    )
+    if pick is not None:
+        _answer_once(which_id, pick == answer)
+        if pick == answer:
+            st.success(f"Right: {ACTIVATIONS[answer].label}.", icon=":material/check_circle:")
+        else:
+            st.error(
+                f"No: it is {ACTIVATIONS[answer].label}. {ACTIVATIONS[pick].label}'s f′ "
+                "looks different — overlay both in Compare to see how.",
+                icon=":material/cancel:",
+            )
+        st.caption(ACTIVATIONS[answer].note)
+
+# --- export and sharing ---------------------------------------------------------------------------
+
+st.subheader("Export and share")
+settings = {
+    "activation": act.name,
+    **{f"param {k}": v for k, v in params.items()},
+    "x_range": view.format_x_range(*x_range),
+    "compare": ",".join(s for s, _ in compared),
+    "compared curves": COMPARE_WHAT[what],
+}
+e1, e2 = st.columns(2)
+with e1:
+    classroom.csv_download(
+        "Download the chart data (CSV)",
+        view.csv_columns(act.name, params_items, x_range, compared, what),
+        settings,
+        file_name=f"activation_{act.name}.csv",
+        key="csv_download",
+    )
+    st.caption("PNG: use the camera icon in the chart's toolbar; the title holds the settings.")
+with e2:
+    classroom.copy_link()

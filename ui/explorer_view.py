@@ -1,0 +1,488 @@
+"""Figures, tables and computed text for the Activation explorer page.
+
+Everything here is pure given its arguments (slug, parameters as a tuple of items, x-range), so
+the page caches it with ``@st.cache_data``: a slider move recomputes one activation on ~1,200
+points and rebuilds one figure. The numbers always come from the core (``Activation.forward`` and
+``Activation.derivative``); nothing here re-implements an activation.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import plotly.graph_objects as go
+
+from activations import ACTIVATIONS, Activation
+from ui.plotting import DF_LINE, F_LINE, PALETTE, SATURATION_FILL, base_layout, line_width
+from ui.plotting import series_style as _series_style
+
+# The x-range control: limits, step and default.
+X_LIMIT = 20.0
+X_STEP = 0.5
+X_DEFAULT = (-6.0, 6.0)
+POINTS = 1201  # enough for smooth curves and exact kinks at the grid's round numbers
+NEAR_ZERO = 1e-2  # |f′| below this is shaded: saturation or a dead zone
+
+ParamItems = tuple[tuple[str, float], ...]
+
+
+def items(params: Mapping[str, float]) -> ParamItems:
+    """A hashable, ordered form of a parameter dict (for cache keys)."""
+    return tuple((name, float(value)) for name, value in params.items())
+
+
+def fmt(value: float) -> str:
+    """A number as a reader wants it: 1.5, 0.01, −0.278 (Unicode minus), ∞."""
+    if math.isnan(value):
+        return "n/a"
+    if math.isinf(value):
+        return "∞" if value > 0 else "−∞"
+    text = f"{value:.4g}"
+    return text.replace("-", "−")
+
+
+def describe(act: Activation, params: Mapping[str, float]) -> str:
+    """'ELU, α = 1.5': the activation and its parameters, for titles and summaries."""
+    if not act.params:
+        return act.label
+    shown = ", ".join(f"{p.symbol} = {fmt(params[p.name])}" for p in act.params)
+    return f"{act.label}, {shown}"
+
+
+# --- x-range --------------------------------------------------------------------------------------
+
+
+def parse_x_range(raw: str) -> tuple[float, float] | None:
+    """``"-6,6"`` → (−6.0, 6.0); None unless two finite numbers lo < hi within ±X_LIMIT."""
+    parts = raw.split(",")
+    if len(parts) != 2:
+        return None
+    try:
+        lo, hi = (float(p) for p in parts)
+    except ValueError:
+        return None
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        return None
+    if not (-X_LIMIT <= lo < hi <= X_LIMIT):
+        return None
+    return lo, hi
+
+
+def x_range_check(raw: str) -> str | None:
+    """A ``state.check_query_params`` check for ``x_range``."""
+    if parse_x_range(raw) is None:
+        return (
+            f"must be two numbers lo,hi with {fmt(-X_LIMIT)} ≤ lo < hi ≤ {fmt(X_LIMIT)} (e.g. -6,6)"
+        )
+    return None
+
+
+def format_x_range(lo: float, hi: float) -> str:
+    return f"{lo:g},{hi:g}"
+
+
+# --- curves ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Curves:
+    x: np.ndarray
+    f: np.ndarray
+    df: np.ndarray
+
+
+def curves(slug: str, params: ParamItems, x_range: tuple[float, float]) -> Curves:
+    """f and f′ of ``slug`` on the plotted grid, computed by the core."""
+    act = ACTIVATIONS[slug]
+    x = np.linspace(x_range[0], x_range[1], POINTS)
+    kwargs = dict(params)
+    return Curves(x=x, f=act.forward(x, **kwargs), df=act.derivative(x, **kwargs))
+
+
+def near_zero_runs(x: np.ndarray, df: np.ndarray) -> list[tuple[float, float]]:
+    """The x-intervals where |f′| < NEAR_ZERO, as (start, end) of each contiguous run."""
+    mask = np.abs(df) < NEAR_ZERO
+    runs: list[tuple[float, float]] = []
+    if not mask.any():
+        return runs
+    edges = np.diff(mask.astype(np.int8))
+    starts = list(np.flatnonzero(edges == 1) + 1)
+    ends = list(np.flatnonzero(edges == -1))
+    if mask[0]:
+        starts.insert(0, 0)
+    if mask[-1]:
+        ends.append(len(mask) - 1)
+    for s, e in zip(starts, ends, strict=True):
+        runs.append((float(x[s]), float(x[e])))
+    return runs
+
+
+def summary_text(act: Activation, params: Mapping[str, float], c: Curves) -> str:
+    """One sentence computed from the drawn data: the range of f′ and where it is near zero."""
+    lo, hi = float(c.x[0]), float(c.x[-1])
+    finite = np.isfinite(c.df)
+    dmin, dmax = float(c.df[finite].min()), float(c.df[finite].max())
+    text = (
+        f"{describe(act, params)}: on [{fmt(lo)}, {fmt(hi)}], f ranges from "
+        f"{fmt(float(np.nanmin(c.f)))} to {fmt(float(np.nanmax(c.f)))} and f′ from "
+        f"{fmt(dmin)} to {fmt(dmax)}"
+    )
+    runs = near_zero_runs(c.x, c.df)
+    if not runs:
+        return text + f"; |f′| never drops below {NEAR_ZERO:g} here."
+    parts = []
+    for a, b in runs[:4]:
+        if a <= lo and b >= hi:
+            parts.append("everywhere shown")
+        elif a <= lo:
+            parts.append(f"below x ≈ {fmt(b)}")
+        elif b >= hi:
+            parts.append(f"above x ≈ {fmt(a)}")
+        elif a == b:
+            parts.append(f"near x ≈ {fmt(a)}")
+        else:
+            parts.append(f"for {fmt(a)} ≲ x ≲ {fmt(b)}")
+    more = f" (and {len(runs) - 4} more places)" if len(runs) > 4 else ""
+    return text + f"; |f′| < {NEAR_ZERO:g} (shaded) " + ", ".join(parts) + more + "."
+
+
+# --- figures --------------------------------------------------------------------------------------
+
+
+def _shade_near_zero(fig: go.Figure, c: Curves) -> None:
+    for i, (a, b) in enumerate(near_zero_runs(c.x, c.df)):
+        half = 0.5 * (c.x[1] - c.x[0])
+        fig.add_vrect(
+            x0=a - half,
+            x1=b + half,
+            fillcolor=SATURATION_FILL,
+            line_width=0,
+            layer="below",
+            annotation_text=f"|f′| < {NEAR_ZERO:g}" if i == 0 else None,
+            annotation_position="top left",
+        )
+
+
+def main_figure(
+    slug: str,
+    params: ParamItems,
+    x_range: tuple[float, float],
+    probe: float | None,
+    present: bool,
+    show_derivative: bool = True,
+) -> go.Figure:
+    """f and f′ (traces "f" and "f′"), near-zero-gradient shading, the probe's tangent."""
+    act = ACTIVATIONS[slug]
+    kwargs = dict(params)
+    c = curves(slug, params, x_range)
+    width = line_width(present)
+    fig = go.Figure()
+    fig.add_trace(
+        go.Scatter(
+            x=c.x,
+            y=c.f,
+            name="f",
+            mode="lines",
+            line={**F_LINE, "width": width},
+            hovertemplate="f(x) = %{y:.4g}<extra></extra>",
+        )
+    )
+    if show_derivative:
+        fig.add_trace(
+            go.Scatter(
+                x=c.x,
+                y=c.df,
+                name="f′",
+                mode="lines",
+                line={**DF_LINE, "width": width},
+                hovertemplate="f′(x) = %{y:.4g}<extra></extra>",
+            )
+        )
+        _shade_near_zero(fig, c)
+    if probe is not None:
+        f0 = float(act.forward(probe, **kwargs))
+        d0 = float(act.derivative(probe, **kwargs))
+        tx = np.array(x_range, dtype=np.float64)
+        fig.add_trace(
+            go.Scatter(
+                x=tx,
+                y=f0 + d0 * (tx - probe),
+                name="tangent",
+                mode="lines",
+                line={"color": PALETTE[2], "dash": "dot", "width": width * 0.8},
+                hoverinfo="skip",
+            )
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=[probe],
+                y=[f0],
+                name="probe",
+                mode="markers",
+                marker={"color": PALETTE[2], "size": 14 if present else 10},
+                hovertemplate=f"x₀ = {fmt(probe)}<br>f(x₀) = {fmt(f0)}<br>"
+                f"f′(x₀) = {fmt(d0)}<extra></extra>",
+            )
+        )
+    # Keep the view on the curves: the tangent must not blow up the y-axis.
+    ys = np.concatenate([c.f, c.df] if show_derivative else [c.f])
+    ys = ys[np.isfinite(ys)]
+    lo, hi = float(ys.min()), float(ys.max())
+    pad = 0.08 * (hi - lo) if hi > lo else 1.0
+    fig.update_yaxes(range=[lo - pad, hi + pad])
+    fig.update_xaxes(range=list(x_range))
+    what = "f and f′" if show_derivative else "f"
+    return base_layout(
+        fig,
+        title=f"{what}: {describe(act, params_dict(params))}, x ∈ [{fmt(x_range[0])}, "
+        f"{fmt(x_range[1])}]",
+        x_title="x",
+        y_title="value",
+        present=present,
+    )
+
+
+def params_dict(params: ParamItems) -> dict[str, float]:
+    return dict(params)
+
+
+def compare_figure(
+    entries: Sequence[tuple[str, ParamItems]],
+    x_range: tuple[float, float],
+    what: str,
+    present: bool,
+) -> go.Figure:
+    """One trace per activation (named by its label and parameters): f, or f′ if what == "df"."""
+    fig = go.Figure()
+    width = line_width(present)
+    for i, (slug, params) in enumerate(entries):
+        act = ACTIVATIONS[slug]
+        c = curves(slug, params, x_range)
+        fig.add_trace(
+            go.Scatter(
+                x=c.x,
+                y=c.df if what == "df" else c.f,
+                name=describe(act, dict(params)),
+                mode="lines",
+                line={**_series_style(i), "width": width},
+            )
+        )
+    symbol = "f′" if what == "df" else "f"
+    return base_layout(
+        fig,
+        title=f"Compare {symbol}: "
+        + "; ".join(describe(ACTIVATIONS[s], dict(p)) for s, p in entries),
+        x_title="x",
+        y_title=symbol,
+        present=present,
+    )
+
+
+def csv_columns(
+    slug: str,
+    params: ParamItems,
+    x_range: tuple[float, float],
+    compared: Sequence[tuple[str, ParamItems]] = (),
+    what: str = "f",
+) -> dict[str, np.ndarray]:
+    """What the charts show, as columns: x, f, f′, then each compared curve."""
+    c = curves(slug, params, x_range)
+    columns: dict[str, np.ndarray] = {"x": c.x, "f": c.f, "f′": c.df}
+    symbol = "f′" if what == "df" else "f"
+    for other, other_params in compared:
+        oc = curves(other, other_params, x_range)
+        columns[f"{symbol} {other}"] = oc.df if what == "df" else oc.f
+    return columns
+
+
+def properties_rows(props: object) -> list[dict[str, str]]:
+    """A dataclass of computed properties as two-column table rows (readable values)."""
+    rows = []
+    for field in dataclasses.fields(props):  # type: ignore[arg-type]
+        value = getattr(props, field.name)
+        if isinstance(value, bool):
+            shown = "yes" if value else "no"
+        elif isinstance(value, float):
+            shown = fmt(value)
+        elif isinstance(value, tuple) and all(isinstance(v, float) for v in value):
+            shown = "(" + ", ".join(fmt(v) for v in value) + ")"
+        else:
+            shown = str(value)
+        if shown == "n/a":
+            continue  # e.g. no interior minimum: leave the row out
+        rows.append({"property": field.name.replace("_", " "), "value": shown})
+    return rows
+
+
+# --- presets where frameworks differ --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Preset:
+    label: str
+    slug: str
+    params: tuple[tuple[str, float], ...] = ()
+    help: str = ""
+
+
+_SELU = (("alpha", 1.6732632423543772), ("lam", 1.0507009873554805))
+_GELU_PAIR = (
+    Preset(
+        "GELU exact (PyTorch default, Keras approximate=False)",
+        "gelu",
+        help="torch.nn.GELU() and keras.activations.gelu(x, approximate=False): x·Φ(x)",
+    ),
+    Preset(
+        "GELU tanh approximation (approximate='tanh' / approximate=True)",
+        "gelu_tanh",
+        help="torch.nn.GELU(approximate='tanh'), keras.activations.gelu(x, approximate=True)",
+    ),
+)
+
+PRESETS: dict[str, tuple[Preset, ...]] = {
+    "leaky_relu": (
+        Preset("PyTorch LeakyReLU: 0.01", "leaky_relu", (("slope", 0.01),)),
+        Preset("keras.activations.leaky_relu: 0.2", "leaky_relu", (("slope", 0.2),)),
+        Preset("Keras LeakyReLU layer: 0.3", "leaky_relu", (("slope", 0.3),)),
+    ),
+    "prelu": (
+        Preset("PyTorch PReLU init: 0.25", "prelu", (("alpha", 0.25),)),
+        Preset("α = 0 is ReLU", "prelu", (("alpha", 0.0),)),
+        Preset("α = 0.01 is Leaky ReLU", "prelu", (("alpha", 0.01),)),
+    ),
+    "gelu": _GELU_PAIR,
+    "gelu_tanh": _GELU_PAIR,
+    "selu": (
+        Preset(
+            "SELU's constants (λ ≈ 1.0507, α ≈ 1.6733)",
+            "selu",
+            _SELU,
+            help="Klambauer et al. 2017: the self-normalising fixed point (PyTorch, Keras)",
+        ),
+        Preset(
+            "λ = 1, α = 1: plain ELU (no self-normalisation)",
+            "selu",
+            (("alpha", 1.0), ("lam", 1.0)),
+        ),
+    ),
+    "elu": (Preset("PyTorch / Keras default: α = 1", "elu", (("alpha", 1.0),)),),
+    "swish": (
+        Preset("β = 1: SiLU (PyTorch SiLU, Keras silu)", "swish", (("beta", 1.0),)),
+        Preset("β = 0: x/2", "swish", (("beta", 0.0),)),
+        Preset("β = 10: close to ReLU", "swish", (("beta", 10.0),)),
+    ),
+    "rrelu": (
+        Preset("PyTorch RReLU: l = 1/8, u = 1/3", "rrelu", (("lower", 0.125), ("upper", 1 / 3))),
+    ),
+}
+
+
+# --- quizzes --------------------------------------------------------------------------------------
+
+QUIZ_GRID = np.linspace(-6.0, 6.0, 601)
+
+
+def _derivative_on_grid(slug: str) -> np.ndarray:
+    return ACTIVATIONS[slug].derivative(QUIZ_GRID)
+
+
+def which_question(seed: int) -> tuple[str, list[str]]:
+    """(answer slug, four shuffled option slugs): a hidden activation and three distractors.
+
+    Distractors are chosen so that their derivatives (at default parameters) differ visibly from
+    the answer's and from each other's: max |f′_a − f′_b| > 0.1 on [−6, 6].
+    """
+    rng = np.random.default_rng(seed)
+    pool = list(ACTIVATIONS)
+    answer = pool[int(rng.integers(len(pool)))]
+    chosen = [answer]
+    grads = {answer: _derivative_on_grid(answer)}
+    for slug in rng.permutation(pool):
+        slug = str(slug)
+        if slug in chosen:
+            continue
+        g = _derivative_on_grid(slug)
+        if all(np.max(np.abs(g - grads[c])) > 0.1 for c in chosen):
+            chosen.append(slug)
+            grads[slug] = g
+        if len(chosen) == 4:
+            break
+    options = [str(s) for s in rng.permutation(chosen)]
+    return answer, options
+
+
+def mystery_figure(slug: str, present: bool) -> go.Figure:
+    """The derivative of a hidden activation on [−6, 6] (no name in the title)."""
+    fig = go.Figure(
+        go.Scatter(
+            x=QUIZ_GRID,
+            y=_derivative_on_grid(slug),
+            name="f′ of the mystery activation",
+            mode="lines",
+            line={**DF_LINE, "width": line_width(present)},
+        )
+    )
+    return base_layout(
+        fig,
+        title="Quiz: whose derivative is this? (default parameters, x ∈ [−6, 6])",
+        x_title="x",
+        y_title="f′(x)",
+        present=present,
+    )
+
+
+def intervals(x_range: tuple[float, float], n: int = 4) -> list[tuple[float, float]]:
+    edges = np.linspace(x_range[0], x_range[1], n + 1)
+    return [(float(a), float(b)) for a, b in itertools.pairwise(edges)]
+
+
+TIE = "tie"
+
+
+def where_answer(
+    slug: str, params: ParamItems, x_range: tuple[float, float], n: int = 4
+) -> tuple[str, float]:
+    """Which of the n intervals holds the largest f′ ("0".."n-1", or TIE), and its argmax x.
+
+    Computed from the core's derivative on the plotted grid. TIE when the maximum is reached (to
+    1e-9 relative) in more than one interval, as for ReLU's flat f′ = 1.
+    """
+    c = curves(slug, params, x_range)
+    top = float(np.max(c.df))
+    tol = 1e-9 * max(1.0, abs(top))
+    holders = set()
+    for i, (a, b) in enumerate(intervals(x_range, n)):
+        inside = (c.x >= a) & (c.x <= b) if i == n - 1 else (c.x >= a) & (c.x < b)
+        if np.any(c.df[inside] >= top - tol):
+            holders.add(i)
+    argmax = float(c.x[int(np.argmax(c.df))])
+    return (str(holders.pop()) if len(holders) == 1 else TIE), argmax
+
+
+def reveal_figure(
+    slug: str, params: ParamItems, x_range: tuple[float, float], present: bool
+) -> go.Figure:
+    """f, f′ and a marker at the argmax of f′: the answer to "where is f′ largest?"."""
+    act = ACTIVATIONS[slug]
+    _, argmax = where_answer(slug, params, x_range)
+    fig = main_figure(slug, params, x_range, None, present)
+    d_top = float(act.derivative(argmax, **dict(params)))
+    fig.add_vline(x=argmax, line={"color": PALETTE[5], "dash": "dot"})
+    fig.add_trace(
+        go.Scatter(
+            x=[argmax],
+            y=[d_top],
+            name="largest f′",
+            mode="markers",
+            marker={"color": PALETTE[5], "size": 14 if present else 10, "symbol": "star"},
+        )
+    )
+    fig.update_layout(
+        title={"text": f"Reveal: f′ of {describe(act, dict(params))} peaks at x ≈ {fmt(argmax)}"}
+    )
+    return fig
