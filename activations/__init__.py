@@ -3,7 +3,7 @@
 Pure NumPy (and ``scipy.special``); no Streamlit or Plotly import anywhere in this package.
 """
 
-from activations.depth import simulate
+from activations.depth import DepthResult, Verdict, critical_weight_std, simulate, verdict
 from activations.functions import ACTIVATIONS, Activation, Param, Properties, properties
 from activations.softmax import (
     cross_entropy,
@@ -13,13 +13,17 @@ from activations.softmax import (
     parse_logits,
     softmax,
     softmax_jacobian,
+    softmax_steps,
 )
 
 __all__ = [
     "ACTIVATIONS",
     "Activation",
+    "DepthResult",
     "Param",
     "Properties",
+    "Verdict",
+    "critical_weight_std",
     "cross_entropy",
     "cross_entropy_grad",
     "entropy",
@@ -29,4 +33,6 @@ __all__ = [
     "simulate",
     "softmax",
     "softmax_jacobian",
+    "softmax_steps",
+    "verdict",
 ]

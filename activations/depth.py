@@ -385,7 +385,7 @@ class MeanField:
     ``activation_stds`` (depth + 1), ``grad_stds`` (depth + 1, index depth = upstream = 1),
     ``grad_norms`` (depth): :math:`\|\partial L/\partial W_l\|_F \approx
     n\sqrt{B\, \mathbb E[h_{l-1}^2]\, \mathbb E[\delta h_l^2]\, \mathbb E[f'(z_l)^2]}`.
-    Values beyond float64's range are inf or NaN (no warning).
+    Values beyond float64's range are NaN (computed without warnings).
     """
 
     q: Array
@@ -472,7 +472,10 @@ def mean_field(
         g[:-1] = np.cumprod(factor[::-1])[::-1]
         norms = n * np.sqrt(batch * s_in * g[1:] * edf2)
         grad_stds = np.sqrt(g)
-    return MeanField(q=q, gain=gain, activation_stds=act_std, grad_stds=grad_stds, grad_norms=norms)
+    out = [q, gain, act_std, grad_stds, norms]
+    for arr in out:
+        arr[~np.isfinite(arr)] = np.nan  # beyond float64's range: no prediction
+    return MeanField(*out)
 
 
 # --- critical init ------------------------------------------------------------------------------

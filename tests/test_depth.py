@@ -1,0 +1,330 @@
+"""The gradient-through-depth simulator: backprop, physics, mean field, overflow, validation."""
+
+import math
+
+import numpy as np
+import pytest
+
+import activations as A
+from activations.depth import critical_weight_std, simulate, verdict
+
+STRICT = {"over": "raise", "invalid": "raise", "divide": "raise"}
+
+
+def need(slug):
+    if slug not in A.ACTIVATIONS:
+        pytest.skip(f"{slug} is not in the catalogue yet")
+    return slug
+
+
+def network_loss(act, weights, inputs, upstream, residual, params=None):
+    """L = Σ upstream ⊙ h_L, written independently of the simulator (the model it documents)."""
+    h = inputs
+    for w in weights:
+        f = A.ACTIVATIONS[act].forward(h @ w, **(params or {}))
+        h = h + f if residual else f
+    return float(np.sum(upstream * h))
+
+
+def weight_grads_by_central_differences(act, res, residual, eps=1e-6):
+    ws = [w.copy() for w in res.weights]
+    grads = []
+    for w in ws:
+        g = np.empty_like(w)
+        for idx in np.ndindex(w.shape):
+            old = w[idx]
+            w[idx] = old + eps
+            up = network_loss(act, ws, res.inputs, res.upstream, residual)
+            w[idx] = old - eps
+            down = network_loss(act, ws, res.inputs, res.upstream, residual)
+            w[idx] = old
+            g[idx] = (up - down) / (2 * eps)
+        grads.append(g)
+    return grads
+
+
+@pytest.mark.parametrize("act", ["tanh", "sigmoid", "gelu", "swish", "softplus"])
+@pytest.mark.parametrize("residual", [False, True])
+def test_backprop_matches_finite_differences_of_the_whole_network(act, residual):
+    need(act)
+    res = simulate(act, depth=3, width=4, batch=2, init="xavier", seed=7, residual=residual)
+    assert res.output.shape == (2, 4)
+    assert math.isclose(
+        network_loss(act, res.weights, res.inputs, res.upstream, residual),
+        float(np.sum(res.upstream * res.output)),
+        rel_tol=1e-12,
+    )
+    numeric = weight_grads_by_central_differences(act, res, residual)
+    norms = np.array([np.linalg.norm(g) for g in numeric])
+    rel = np.abs(res.grad_norms - norms) / np.maximum(res.grad_norms + norms, 1e-300)
+    assert np.all(rel < 1e-6), rel
+
+
+def test_backprop_gradient_entries_match_finite_differences():
+    # The norms could agree by accident; check the full ∂L/∂W_1 through δh_0 = ∂L/∂h_0 too.
+    act = need("tanh")
+    res = simulate(act, depth=3, width=4, batch=2, init="he", seed=3)
+    eps = 1e-6
+    x = res.inputs.copy()
+    dx = np.empty_like(x)
+    for idx in np.ndindex(x.shape):
+        old = x[idx]
+        x[idx] = old + eps
+        up = network_loss(act, res.weights, x, res.upstream, False)
+        x[idx] = old - eps
+        down = network_loss(act, res.weights, x, res.upstream, False)
+        x[idx] = old
+        dx[idx] = (up - down) / (2 * eps)
+    assert math.isclose(res.grad_stds[0], dx.std(), rel_tol=1e-6)
+
+
+def test_same_seed_same_result_and_init_only_rescales():
+    a = simulate("relu", 5, 16, 8, "he", seed=42)
+    b = simulate("relu", 5, 16, 8, "he", seed=42)
+    c = simulate("relu", 5, 16, 8, "xavier", seed=42)
+    for x, y in zip(a.weights, b.weights, strict=True):
+        np.testing.assert_array_equal(x, y)
+    np.testing.assert_array_equal(a.grad_norms, b.grad_norms)
+    np.testing.assert_array_equal(a.act_hist, b.act_hist)
+    np.testing.assert_allclose(c.weights[2] * math.sqrt(2.0), a.weights[2])
+    np.testing.assert_array_equal(a.inputs, c.inputs)
+    assert not np.array_equal(a.inputs, simulate("relu", 5, 16, 8, "he", seed=43).inputs)
+
+
+@pytest.mark.parametrize(
+    ("init", "sigma2_times_n"),
+    [("xavier", 1.0), ("he", 2.0), ("lecun", 1.0)],
+)
+def test_init_scales(init, sigma2_times_n):
+    res = simulate("relu", 2, 64, 4, init)
+    assert math.isclose(res.sigma_w**2 * 64, sigma2_times_n)
+    w = np.concatenate([w.ravel() for w in res.weights])
+    assert abs(w.std() ** 2 * 64 / sigma2_times_n - 1) < 0.05  # 8192 samples
+    assert simulate("relu", 2, 64, 4, "small").sigma_w == 0.01
+    assert simulate("relu", 2, 64, 4, "large").sigma_w == 1.0
+    assert simulate("relu", 2, 64, 4, "custom", weight_std=0.3).sigma_w == 0.3
+
+
+def test_result_shapes():
+    d, n, b = 7, 12, 5
+    res = simulate("tanh" if "tanh" in A.ACTIVATIONS else "sigmoid", d, n, b, nbins=30)
+    assert len(res.weights) == d and res.weights[0].shape == (n, n)
+    for name in ("activation_stds", "activation_means", "grad_stds", "unit_spread"):
+        assert getattr(res, name).shape == (d + 1,), name
+    for name in ("grad_norms", "saturated_fraction", "dead_fraction", "preactivation_stds"):
+        assert getattr(res, name).shape == (d,), name
+    for name in ("predicted_grad_norms", "predicted_gain"):
+        assert getattr(res, name).shape == (d,), name
+    assert res.predicted_activation_stds.shape == res.predicted_grad_stds.shape == (d + 1,)
+    assert res.act_hist.shape == res.grad_hist.shape == (d + 1, 30)
+    assert res.hist_edges.shape == (31,)
+    assert np.all(res.act_hist.sum(axis=1) == n * b)
+    assert np.all(res.grad_hist.sum(axis=1) == n * b)
+    assert math.isclose(res.activation_stds[0], res.inputs.std())
+    assert math.isclose(res.grad_stds[d], res.upstream.std())
+    with pytest.raises(AttributeError):
+        res.depth = 3  # frozen
+
+
+# --- the physics ---------------------------------------------------------------------------------
+
+
+def test_selu_with_lecun_keeps_activations_normalised():
+    need("selu")
+    with np.errstate(**STRICT):
+        res = simulate("selu", 50, 256, 256, "lecun", seed=0)
+    stds = res.activation_stds
+    assert np.all((stds > 0.7) & (stds < 1.4)), stds
+    assert np.all(np.abs(res.activation_means) < 0.2)
+
+
+def test_selu_with_changed_lambda_drifts():
+    need("selu")
+    names = {p.name: p for p in A.ACTIVATIONS["selu"].params}
+    if not names:
+        pytest.skip("selu has no slider parameters")
+    name, p = next(iter(names.items()))
+    res_default = simulate("selu", 50, 256, 256, "lecun")
+    res = simulate("selu", 50, 256, 256, "lecun", params={name: p.high})
+    assert abs(math.log(res.activation_stds[-1])) > abs(math.log(res_default.activation_stds[-1]))
+
+
+def test_relu_with_xavier_collapses_activations_and_gradients():
+    # Mean field: the variance halves per layer, std × 2^(−1/2): 2^(−25) ≈ 3e−8 after 50 layers.
+    with np.errstate(**STRICT):
+        res = simulate("relu", 50, 256, 256, "xavier", seed=0)
+    assert res.activation_stds[50] < 1e-5 * res.activation_stds[0]
+    assert res.grad_stds[0] < 1e-5 * res.grad_stds[50]
+    v = verdict(res)
+    assert v.kind == "vanishing" and 0.6 < v.factor_per_layer < 0.8  # √½ ≈ 0.71
+    # ‖∂L/∂W_l‖ = ‖h_{l−1}ᵀ δz_l‖ does not show it: both factors shrink, in opposite directions.
+    assert 0.1 < v.weight_grad_ratio < 10
+
+
+def test_relu_with_he_holds_activations_and_gradients():
+    with np.errstate(**STRICT):
+        res = simulate("relu", 50, 256, 256, "he", seed=0)
+    stds = res.activation_stds
+    assert stds.max() / stds.min() < 3.0, stds
+    assert verdict(res).kind == "healthy"
+    assert 1 / 3 < res.grad_stds[0] / res.grad_stds[50] < 3
+
+
+def test_sigmoid_gradients_vanish_toward_the_input():
+    # Backprop gain σ_w²·n·E[σ′²] ≤ 1/16 with Xavier: at least ×1/4 in std per layer.
+    res = simulate("sigmoid", 20, 128, 64, "xavier", seed=0)
+    assert res.grad_norms[0] < 1e-6 * res.grad_norms[-1]
+    assert np.all(np.diff(res.grad_norms) > 0)
+    assert verdict(res).kind == "vanishing"
+
+
+def test_tanh_with_large_init_saturates_and_gradients_explode():
+    # Measured first: with σ_w = 1 the units saturate (|tanh| ≈ 1, most |f′| < 1e−3), yet the
+    # backward gain σ_w²·n·E[f′²] ≈ 256·0.04 ≫ 1: the gradient grows toward the input.
+    need("tanh")
+    with np.errstate(**STRICT):
+        res = simulate("tanh", 30, 256, 128, "large", seed=0)
+    assert np.all(res.activation_stds[1:] > 0.9)
+    assert np.all(res.saturated_fraction > 0.5)
+    v = verdict(res)
+    assert v.kind == "exploding" and v.factor_per_layer > 1.5
+    assert np.all(res.predicted_gain > 2.0)
+
+
+def test_residual_connections_keep_gradients_from_vanishing():
+    plain = simulate("sigmoid", 50, 128, 64, "xavier", seed=0)
+    res = simulate("sigmoid", 50, 128, 64, "xavier", seed=0, residual=True)
+    assert verdict(plain).kind == "vanishing"
+    assert verdict(res).kind != "vanishing"
+    assert res.grad_norms[0] > 1e-2 * res.grad_norms[-1]
+    assert np.all(np.diff(res.grad_stds) <= 1e-12 * res.grad_stds[1:]) or res.grad_stds[0] >= 1.0
+
+
+def test_zero_init_makes_every_unit_identical():
+    for act in ("sigmoid", "relu"):
+        with np.errstate(**STRICT):
+            res = simulate(act, 6, 32, 8, "zeros", seed=1)
+        assert np.all(res.unit_spread[1:] == 0.0)
+        assert res.unit_spread[0] > 0
+        assert np.all(res.output == res.output[:, :1])  # all columns equal
+        assert np.all(res.activation_stds[1:] == 0.0)
+        assert np.all(res.grad_norms[:-1] == 0.0)  # only the top layer gets any gradient
+        assert verdict(res).kind == "vanishing"
+    assert simulate("sigmoid", 6, 32, 8, "zeros").output[0, 0] == 0.5
+
+
+def test_dead_and_saturated_fractions():
+    res = simulate("relu", 4, 64, 32, "he", seed=0)
+    assert np.all((res.saturated_fraction > 0.4) & (res.saturated_fraction < 0.6))
+    assert np.all(res.dead_fraction <= res.saturated_fraction)
+    assert np.all(simulate("identity", 3, 8, 4).saturated_fraction == 0.0)
+
+
+# --- mean field ----------------------------------------------------------------------------------
+
+
+def test_critical_weight_std_known_values():
+    assert math.isclose(critical_weight_std("relu", width=256), math.sqrt(2 / 256), rel_tol=1e-8)
+    assert math.isclose(critical_weight_std("identity", width=100), 0.1, rel_tol=1e-8)
+    s = critical_weight_std(need("tanh"), width=256, depth=200)
+    assert 1.0 < s**2 * 256 < 1.3  # tends to Xavier (σ_w²n = 1) as depth grows
+    with pytest.raises(ValueError):
+        critical_weight_std(need("binary_step"))
+
+
+def test_mean_field_agrees_with_a_wide_tanh_net_at_critical_init():
+    act = need("tanh")
+    s = critical_weight_std(act, width=512, depth=30)
+    res = simulate(act, 30, 512, 256, weight_std=s, seed=0)
+    assert np.all(np.abs(res.activation_stds / res.predicted_activation_stds - 1) < 0.2)
+    assert np.all(np.abs(res.grad_norms / res.predicted_grad_norms - 1) < 0.2)
+    assert np.all(np.abs(res.grad_stds / res.predicted_grad_stds - 1) < 0.2)
+
+
+def test_mean_field_agrees_with_wide_relu_nets_on_average():
+    # Measured: a single ReLU net of width 512 wanders ±30% from mean field within 10 layers
+    # (each layer multiplies ‖h‖² by 1 ± √(5/n)); averaged over 4 seeds at depth 5 it holds.
+    s = critical_weight_std("relu", width=512)
+    runs = [simulate("relu", 5, 512, 256, weight_std=s, seed=k) for k in range(4)]
+    for name in ("activation_stds", "grad_norms", "grad_stds"):
+        ratio = np.mean([getattr(r, name) / getattr(r, "predicted_" + name) for r in runs], axis=0)
+        assert np.all(np.abs(ratio - 1) < 0.2), (name, ratio)
+
+
+def test_mean_field_sigmoid_vanishing_rate():
+    res = simulate("sigmoid", 20, 256, 128, "xavier", seed=0)
+    log_sim = np.log(res.grad_norms[0] / res.grad_norms[-1])
+    log_pred = np.log(res.predicted_grad_norms[0] / res.predicted_grad_norms[-1])
+    assert abs(log_sim / log_pred - 1) < 0.1
+
+
+# --- overflow ------------------------------------------------------------------------------------
+
+
+def test_overflow_is_detected_without_warnings():
+    with np.errstate(**STRICT):
+        res = simulate("identity", 200, 64, 8, "custom", weight_std=100.0, seed=0)
+    assert res.overflowed and res.overflow_layer is not None
+    k = res.overflow_layer
+    assert 100 < k < 200  # std × 800 per layer: 1e308 after about 106 layers
+    assert np.all(np.isfinite(res.activation_stds[:k]))
+    assert np.all(np.isnan(res.activation_stds[k:]))
+    assert np.all(np.isnan(res.grad_norms))
+    v = verdict(res)
+    assert v.kind == "exploding" and v.overflowed and v.overflow_layer == k
+    assert f"layer {k}" in v.summary
+
+
+def test_exponential_activation_overflows_cleanly():
+    act = need("exponential")
+    with np.errstate(**STRICT):
+        res = simulate(act, 50, 64, 16, "he")
+    assert res.overflowed and verdict(res).kind == "exploding"
+
+
+def test_huge_but_finite_values_give_finite_statistics():
+    with np.errstate(**STRICT):
+        res = simulate("relu", 200, 256, 16, "large", seed=0)
+    if not res.overflowed:
+        assert np.all(np.isfinite(res.activation_stds)) and np.all(np.isfinite(res.grad_norms))
+    assert verdict(res).kind == "exploding"
+
+
+def test_every_activation_runs_without_warnings():
+    for slug in A.ACTIVATIONS:
+        with np.errstate(**STRICT):
+            for init in ("zeros", "he", "large"):
+                res = simulate(slug, 20, 16, 8, init, seed=0)
+                verdict(res)
+                assert np.all(np.isfinite(res.predicted_gain) | np.isnan(res.predicted_gain))
+
+
+# --- validation ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"depth": 0}, "depth"),
+        ({"depth": 201}, "depth"),
+        ({"width": 1025}, "width"),
+        ({"batch": 0}, "batch"),
+        ({"depth": 2.5}, "depth"),
+        ({"activation": "relux"}, "unknown activation"),
+        ({"init": "glorot"}, "unknown init"),
+        ({"init": "custom"}, "weight_std"),
+        ({"weight_std": -0.1}, "weight_std"),
+        ({"weight_std": math.nan}, "weight_std"),
+        ({"activation": "elu", "params": {"alpha": 99.0}}, r"alpha.*\[0.0, 3.0\]"),
+        ({"activation": "elu", "params": {"beta": 1.0}}, "beta"),
+    ],
+)
+def test_bad_arguments_are_rejected(kwargs, match):
+    args = {"activation": "relu", "depth": 3, "width": 8, "batch": 4, "init": "he"} | kwargs
+    with pytest.raises(ValueError, match=match):
+        simulate(**args)
+
+
+def test_accepts_an_activation_object():
+    res = simulate(A.ACTIVATIONS["relu"], 3, 8, 4)
+    assert res.activation == "relu"
