@@ -1,8 +1,368 @@
-"""Softmax (placeholder: being built)."""
+"""Softmax: from logits to probabilities, temperature, the loss and its gradient, the Jacobian."""
 
+from __future__ import annotations
+
+import numpy as np
 import streamlit as st
 
-from ui import routing
+from activations import (
+    ACTIVATIONS,
+    cross_entropy,
+    cross_entropy_grad,
+    entropy,
+    parse_logits,
+    softmax,
+    softmax_jacobian,
+)
+from activations.softmax import MAX_LOGITS, softmax_steps
+from ui import classroom, routing, state
+from ui import softmax_view as view
+from ui.plotting import PLOTLY_CONFIG
+
+DEFAULT_LOGITS = "1.8, 0.9, 0.68"
+MAX_LOGITS_CHARS = 20_000
+MAX_LABELS_CHARS = 4_000
+MAX_JACOBIAN = 40  # classes: an n×n heatmap beyond that is unreadable
+_LAST_VALID = "_softmax_last_valid_logits"
+NO_TARGET = "none"
 
 routing.ensure_router()
+cls = classroom.setup()
+present = cls.present
+
 st.title("Softmax")
+st.markdown(
+    "Softmax turns a vector of scores (**logits**) into probabilities that are all positive and "
+    "sum to 1. Type your own logits, then move the **temperature**: watch the bars sharpen "
+    "towards the largest logit or flatten towards 1/n, while every class keeps some probability."
+)
+st.latex(r"\operatorname{softmax}(z; T)_i = \frac{e^{z_i/T}}{\sum_j e^{z_j/T}}")
+
+# Rejected URL values, reported together once the number of classes (for ``target``) is known.
+link_problems = state.check_query_params(
+    {"temperature": view.temperature_check, "quiz": state.boolean()}
+)
+link_warning = st.empty()
+
+# --- controls -----------------------------------------------------------------------------------
+
+left, right = st.columns(2)
+with left:
+    logits_text = state.url_text_input(
+        "Logits z (numbers separated by commas)",
+        key="logits",
+        default=DEFAULT_LOGITS,
+        max_chars=MAX_LOGITS_CHARS,
+        hidden=cls.hides("logits"),
+        help=f"Up to {MAX_LOGITS:,} numbers: decimals or scientific notation (1e-3), separated "
+        "by commas, spaces or semicolons; optionally in [brackets].",
+    )
+    bad_input: str | None = None
+    try:
+        z = parse_logits(logits_text)
+        st.session_state[_LAST_VALID] = z
+    except ValueError as exc:
+        bad_input = str(exc)
+        st.error(f"Could not read the logits. {view.md_escape(bad_input)}", icon=":material/error:")
+        z = st.session_state.get(_LAST_VALID)
+        if z is None:
+            z = parse_logits(DEFAULT_LOGITS)
+    n = len(z)
+    labels_text = state.url_text_input(
+        "Class labels (optional, comma-separated)",
+        key="labels",
+        default="",
+        max_chars=MAX_LABELS_CHARS,
+        hidden=cls.hides("labels"),
+        placeholder="e.g. cat, dog, bird",
+    )
+    labels, label_problem = view.parse_labels(labels_text, n)
+    if label_problem:
+        st.warning(label_problem, icon=":material/label_off:")
+with right:
+    t = view.temperature_slider(hidden=cls.hides("temperature"))
+    target_options = [NO_TARGET, *(str(i) for i in range(n))]
+    if "target" not in st.session_state:  # a link just opened: check its target
+        link_problems += state.check_query_params(
+            {"target": state.one_of(target_options, "class index")}
+        )
+    target_key = state.url_selectbox(
+        "True class y (for the loss)",
+        target_options,
+        key="target",
+        default=NO_TARGET,
+        format_func=lambda s: "none" if s == NO_TARGET else f"{s}: {labels[int(s)]}",
+        hidden=cls.hides("target"),
+        help="Pick the correct class to see the cross-entropy loss and its gradient.",
+    )
+    target = None if target_key == NO_TARGET else int(target_key)
+    quiz_on = state.url_toggle("Predict, then reveal (quiz)", key="quiz", hidden=cls.hides("quiz"))
+
+with link_warning.container():
+    state.warn_about(link_problems)
+if bad_input is not None:
+    st.info(
+        f"The charts below still show the last valid logits, {view.logits_summary(z)} (greyed), "
+        "with your other settings.",
+        icon=":material/history:",
+    )
+
+# --- probabilities ------------------------------------------------------------------------------
+
+steps = softmax_steps(z, t)
+p = steps.probs
+h_nats = float(entropy(p))
+h_bits = float(entropy(p, base=2))
+z_shown = view.logits_summary(z)
+
+st.subheader("Probabilities")
+st.plotly_chart(
+    view.probability_figure(
+        p,
+        labels,
+        title=f"softmax(z/T), z = {z_shown}, T = {view.format_t(t)}",
+        present=present,
+        muted=bad_input is not None,
+    ),
+    config=PLOTLY_CONFIG,
+    key="softmax_bars",
+)
+classroom.summary(view.probability_sentence(p, labels, t, h_nats))
+c1, c2, c3 = st.columns(3)
+c1.metric("Entropy (nats)", f"{h_nats:.3f}")
+c2.metric("Entropy (bits)", f"{h_bits:.3f}")
+c3.metric("Maximum, log n (nats)", f"{np.log(n):.3f}", help="The entropy of the uniform 1/n.")
+with st.expander("What temperature does"):
+    st.markdown(
+        "Dividing the logits by **T** stretches (T < 1) or squeezes (T > 1) the gaps between "
+        "them before the exponential. As **T → 0** the largest logit takes all the probability "
+        "(a one-hot on the argmax; tied maxima share it equally). As **T → ∞** every class "
+        "tends to 1/n, the dashed line. At every finite T each class keeps a positive "
+        "probability: softmax is a *soft* argmax, not argmax itself. Entropy measures the "
+        "spread: 0 for a one-hot, log n for uniform."
+    )
+
+# --- the stable pipeline ------------------------------------------------------------------------
+
+st.subheader("Step by step: why subtract the maximum")
+st.markdown(
+    "Softmax does not change when the same constant is added to every logit, so subtracting the "
+    "maximum is **exact**, not an approximation. Afterwards every exponent is ≤ 0: "
+    "exp cannot overflow, the largest term is exactly 1 and the sum is at least 1."
+)
+if n <= MAX_LOGITS:
+    st.dataframe(view.pipeline_columns(steps, labels), hide_index=True, height="auto")
+if steps.naive_fails:
+    st.warning(
+        "The naive formula e^{z/T} / Σ e^{z/T} breaks on these logits"
+        + (" — e^{z/T} overflows to inf" if steps.naive_overflows else "")
+        + ", giving the inf / nan in the last columns. The stable route above is exact.",
+        icon=":material/warning:",
+    )
+else:
+    st.caption(
+        "Here the naive formula e^{z/T} / Σ e^{z/T} still works. Try the logits "
+        "1000, 0, -1000: the naive exp(1000) overflows to inf and inf / inf is nan, while the "
+        "stable route gives [1, 0, 0] (up to e^−1000)."
+    )
+
+# --- the loss -----------------------------------------------------------------------------------
+
+grad = None
+if target is not None:
+    st.subheader(f"Cross-entropy with the true class {state.shown(labels[target], 30)}")
+    loss = float(cross_entropy(z, target, t))
+    grad = cross_entropy_grad(z, target, t)
+    c1, c2 = st.columns(2)
+    c1.metric("Cross-entropy −log p_y (nats)", f"{loss:.4g}")
+    c2.metric("p_y", f"{p[target]:.4g}")
+    st.plotly_chart(
+        view.gradient_figure(
+            grad,
+            labels,
+            target,
+            title=f"∂L/∂z = (p − onehot(y))/T, y = {target}, z = {z_shown}, T = {view.format_t(t)}",
+            present=present,
+        ),
+        config=PLOTLY_CONFIG,
+        key="softmax_gradient",
+    )
+    order = np.argsort(grad)
+    classroom.summary(
+        f"The gradient is {grad[target]:.3g} for the true class (its logit should go up) and "
+        f"positive for every other class (their logits should go down), largest for "
+        f"{state.shown(labels[order[-1]], 30)} at {grad[order[-1]]:.3g}; it sums to 0."
+    )
+    with st.expander("Why the gradient is p − y"):
+        st.markdown(
+            "With L = −log p_y and p = softmax(z/T), the chain rule through the Jacobian gives "
+            "∂L/∂zⱼ = (pⱼ − yⱼ)/T, where y is the one-hot vector of the true class. At T = 1 it "
+            "is simply **prediction minus truth**. The loss is computed as −log_softmax, never "
+            "as log of a probability that may have rounded to 0."
+        )
+
+# --- the Jacobian -------------------------------------------------------------------------------
+
+st.subheader("How each probability responds to each logit: the Jacobian")
+st.latex(r"\frac{\partial p_i}{\partial z_j} = \frac{p_i\,(\delta_{ij} - p_j)}{T}")
+if n <= MAX_JACOBIAN:
+    jac = softmax_jacobian(z, t)
+    st.plotly_chart(
+        view.jacobian_figure(
+            jac,
+            labels,
+            title=f"Jacobian ∂pᵢ/∂zⱼ, z = {z_shown}, T = {view.format_t(t)}",
+            present=present,
+        ),
+        config=PLOTLY_CONFIG,
+        key="softmax_jacobian",
+    )
+    classroom.summary(
+        f"Diagonal entries are ≥ 0 (raising a logit raises its own probability; the largest "
+        f"here is {jac.diagonal().max():.3g}), off-diagonal ones are ≤ 0 (it lowers the others), "
+        "and every row and column sums to 0 because the probabilities always sum to 1."
+    )
+else:
+    st.info(f"The Jacobian is drawn for up to {MAX_JACOBIAN} classes; these logits have {n}.")
+
+# --- softmax and sigmoids -----------------------------------------------------------------------
+
+st.subheader("Softmax and the sigmoid")
+sig = ACTIVATIONS["sigmoid"].forward(steps.scaled)
+st.plotly_chart(
+    view.sigmoid_figure(
+        p,
+        sig,
+        labels,
+        title=f"softmax p vs σ(z/T) per logit, z = {z_shown}, T = {view.format_t(t)}",
+        present=present,
+    ),
+    config=PLOTLY_CONFIG,
+    key="softmax_sigmoids",
+)
+classroom.summary(
+    f"The softmax probabilities sum to {p.sum():.3g}; the per-logit sigmoids sum to "
+    f"{sig.sum():.3g}, because each sigmoid looks at one logit alone."
+)
+with st.expander("In what sense softmax generalises the sigmoid", expanded=False):
+    st.markdown(
+        "For **two classes**, softmax([z, 0])₀ = e^z / (e^z + 1) = σ(z): a sigmoid is a softmax "
+        "over a class and a fixed zero logit. More generally softmax([z₁, z₂])₁ = σ(z₁ − z₂). "
+        "With more classes, softmax couples them: raising one logit lowers every other "
+        "probability. A **sigmoid per logit** does not: each σ(zᵢ) is between 0 and 1 on its "
+        "own and the sum can be anything from 0 to n. That is the right output for "
+        "**multi-label** tasks (several labels can be true at once); softmax is for exactly "
+        "one true class."
+    )
+    if n >= 2:
+        pair = softmax(z[:2], t)[0]
+        half_gap = z[0] * 0.5 - z[1] * 0.5  # (z₀ − z₁)/2 cannot overflow; z₀ − z₁ can
+        check = f"Check with your first two logits: softmax([z₀, z₁]/T)₀ = {pair:.6g}"
+        if abs(half_gap) <= 1e300:
+            sig_pair = float(ACTIVATIONS["sigmoid"].forward(2.0 * half_gap / t))
+            check += f" and σ((z₀ − z₁)/T) = {sig_pair:.6g}"
+        st.markdown(check + ".")
+
+# --- predict, then reveal -----------------------------------------------------------------------
+
+
+def reveal(question: str, seed: int, answered: bool) -> bool:
+    """A Reveal button; True from the click on (remembered for this seed and question)."""
+    flag = f"_softmax_revealed_{question}_{seed}"
+    if st.button("Reveal", key=f"quiz_reveal_{question}_{seed}", disabled=not answered):
+        st.session_state[flag] = True
+    return bool(st.session_state.get(flag))
+
+
+def verdict(correct: bool, text: str) -> None:
+    (st.success if correct else st.error)(("Right. " if correct else "Not quite. ") + text)
+
+
+if quiz_on:
+    st.subheader("Predict, then reveal")
+    seed = classroom.quiz_seed()
+    qz, qt = view.quiz_logits(seed)
+    qn = len(qz)
+    q_labels = [f"class {i}" for i in range(qn)]
+    st.markdown(f"Logits for this round: **z = {view.logits_summary(qz)}**.")
+
+    st.markdown("**1. As T → 0, which class gets all the probability?**")
+    options = [view.class_option(i, qz) for i in range(qn)] + [view.TIE]
+    choice = st.radio("Your prediction", options, index=None, key=f"quiz_cold_{seed}")
+    if reveal("cold", seed, choice is not None):
+        p_cold = softmax(qz, 1e-3)
+        answer = view.cold_answer(p_cold, qz)
+        correct = choice == answer
+        classroom.record_answer(f"{view.QUIZ_ID}{seed}/cold", correct)
+        verdict(correct, f"The answer is {answer}: dividing by a tiny T blows up the gaps.")
+        st.plotly_chart(
+            view.probability_figure(
+                p_cold, q_labels, title=f"Quiz: z = {view.logits_summary(qz)}, T = 0.001"
+            ),
+            config=PLOTLY_CONFIG,
+            key=f"quiz_cold_chart_{seed}",
+        )
+
+    st.markdown("**2. As T → ∞, what happens to the probabilities?**")
+    choice = st.radio("Your prediction", view.T_INF_OPTIONS, index=None, key=f"quiz_hot_{seed}")
+    if reveal("hot", seed, choice is not None):
+        p_hot = softmax(qz, 100.0)
+        correct = choice == view.T_INF_ANSWER
+        classroom.record_answer(f"{view.QUIZ_ID}{seed}/hot", correct)
+        verdict(
+            correct,
+            f"Every class tends to 1/n = {1 / qn:.3g}: z/T → 0 for every logit. At T = 100 the "
+            f"probabilities are already between {p_hot.min():.3f} and {p_hot.max():.3f}.",
+        )
+        st.plotly_chart(
+            view.probability_figure(
+                p_hot, q_labels, title=f"Quiz: z = {view.logits_summary(qz)}, T = 100"
+            ),
+            config=PLOTLY_CONFIG,
+            key=f"quiz_hot_chart_{seed}",
+        )
+
+    st.markdown(f"**3. At T = {view.format_t(qt)}, what probability does the top class get?**")
+    guess = st.slider("Your guess", 0.0, 1.0, value=0.5, step=0.01, key=f"quiz_guess_{seed}")
+    if reveal("guess", seed, True):
+        p_q = softmax(qz, qt)
+        top = float(p_q.max())
+        correct = abs(guess - top) <= view.GUESS_TOLERANCE + 1e-9
+        classroom.record_answer(f"{view.QUIZ_ID}{seed}/guess", correct)
+        verdict(
+            correct,
+            f"The top class gets {top:.2f}; you guessed {guess:.2f} "
+            f"(within ±{view.GUESS_TOLERANCE} counts).",
+        )
+        st.plotly_chart(
+            view.probability_figure(
+                p_q,
+                q_labels,
+                title=f"Quiz: z = {view.logits_summary(qz)}, T = {view.format_t(qt)}",
+                guess=guess,
+            ),
+            config=PLOTLY_CONFIG,
+            key=f"quiz_guess_chart_{seed}",
+        )
+    right, asked = classroom.score(view.QUIZ_ID)
+    st.metric("Your score this session", f"{right} / {asked}")
+
+# --- export and share ---------------------------------------------------------------------------
+
+st.divider()
+columns: dict[str, object] = {"index": np.arange(n), "class": labels, "z": z, "p": p}
+if grad is not None:
+    columns["gradient"] = grad
+settings = {
+    "logits": ", ".join(repr(float(v)) for v in z),
+    "temperature": view.format_t(t),
+    "target": "none" if target is None else f"{target} ({labels[target]})",
+}
+e1, e2 = st.columns(2)
+with e1:
+    classroom.csv_download(
+        "Download the probabilities (CSV)", columns, settings, "softmax.csv", key="softmax_csv"
+    )
+with e2:
+    classroom.copy_link()
+st.caption("Each chart's camera icon saves a PNG whose title carries the settings.")

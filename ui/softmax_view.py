@@ -1,0 +1,369 @@
+"""Figures, tables, text and the temperature control of the Softmax page.
+
+The core (``activations.softmax``) computes; this module only turns its arrays into Plotly
+figures, table columns and sentences. User-typed class labels reach Plotly HTML-escaped (Plotly
+renders a subset of HTML in tick labels and hover text) and reach Markdown only through
+:func:`md_escape` or ``state.shown``.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+import unicodedata
+from collections.abc import Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+import streamlit as st
+
+from activations.softmax import SoftmaxSteps
+from ui import state
+from ui.plotting import PALETTE, base_layout, line_width
+
+# --- the temperature control --------------------------------------------------------------------
+
+#: A geometric grid over four decades: 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 × 10^k (each step about
+#: ×1.26, like the E-series of preferred numbers), so 0.5, 1 and 10 are on it exactly.
+_MANTISSAS = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0)
+TEMPERATURES: tuple[float, ...] = (
+    *(round(m * 10.0**k, 6) for k in range(-2, 2) for m in _MANTISSAS),
+    100.0,
+)
+T_LOW, T_HIGH, T_DEFAULT = TEMPERATURES[0], TEMPERATURES[-1], 1.0
+
+
+def format_t(t: float) -> str:
+    """A temperature as shown and as written in the URL: ``0.5``, ``1``, ``10``."""
+    return f"{t:g}"
+
+
+def nearest_temperature(t: float) -> float:
+    """The grid value closest to ``t`` on the log scale (``t`` must be > 0)."""
+    logs = np.log(np.asarray(TEMPERATURES))
+    return TEMPERATURES[int(np.argmin(np.abs(logs - math.log(t))))]
+
+
+def temperature_check(raw: str) -> str | None:
+    """URL check for ``temperature``: a number from 0.01 to 100 (it is snapped to the grid)."""
+    try:
+        t = float(raw)
+    except ValueError:
+        t = math.nan
+    if not (T_LOW <= t <= T_HIGH):  # also rejects NaN
+        return f"must be a number from {format_t(T_LOW)} to {format_t(T_HIGH)}"
+    return None
+
+
+def temperature_slider(*, key: str = "temperature", hidden: bool = False) -> float:
+    """A log-scale temperature control: a select_slider over :data:`TEMPERATURES`.
+
+    Its value is T itself, and the URL holds T (``?temperature=0.5``). A valid URL value that is
+    not on the grid is snapped to the nearest grid value, with a note.
+    """
+    initial = T_DEFAULT
+    raw = st.query_params.get(key)
+    if raw is not None and temperature_check(raw) is None:
+        initial = nearest_temperature(float(raw))
+        if not math.isclose(initial, float(raw), rel_tol=1e-9):
+            st.caption(
+                f"temperature={state.shown(raw)} is between the slider's steps; "
+                f"showing the nearest step, T = {format_t(initial)}."
+            )
+    if hidden:
+        return initial
+    value = st.select_slider(
+        "Temperature T (log scale)",
+        options=TEMPERATURES,
+        value=initial,
+        format_func=format_t,
+        key=key,
+        help="The logits are divided by T before the softmax. T < 1 sharpens the "
+        "distribution towards the argmax, T > 1 flattens it towards uniform.",
+    )
+    state.sync_url(key, format_t(value), format_t(T_DEFAULT))
+    return float(value)
+
+
+# --- user text ----------------------------------------------------------------------------------
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#|~$:!])")
+
+
+def md_escape(text: str) -> str:
+    """Text (e.g. a parser message quoting what the user typed) safe to show as Markdown."""
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+MAX_LABEL_CHARS = 30
+
+
+def parse_labels(text: str, n: int) -> tuple[list[str], str | None]:
+    """Class labels from comma-separated text, or ``class 0 … n−1`` with a warning on mismatch.
+
+    Returns the labels as typed (stripped, each truncated to :data:`MAX_LABEL_CHARS`); escape
+    them before display. The warning is Markdown-safe.
+    """
+    default = [f"class {i}" for i in range(n)]
+    if not text.strip():
+        return default, None
+    # Whitespace runs (newlines, tabs) become one space; control and format characters go.
+    printable = "".join(
+        c for c in text if not unicodedata.category(c).startswith("C") or c.isspace()
+    )
+    labels = [" ".join(part.split()) for part in printable.split(",")]
+    if len(labels) != n or not all(labels):
+        found = len(labels) if all(labels) else f"{len(labels)} (some empty)"
+        return default, (
+            f"{found} labels for {n} logits: the labels must be one per logit, separated by "
+            f"commas (e.g. cat, dog, bird). Showing class 0 … {n - 1} instead."
+        )
+    return [
+        lab if len(lab) <= MAX_LABEL_CHARS else lab[: MAX_LABEL_CHARS - 1] + "…" for lab in labels
+    ], None
+
+
+def plotly_text(label: str) -> str:
+    """A label made inert for Plotly, which renders some HTML tags in text."""
+    return html.escape(label, quote=False)
+
+
+def logits_summary(z: np.ndarray, limit: int = 6) -> str:
+    """``[1.8, 0.9, 0.68]``, or the first values and the count for long vectors (for titles)."""
+    shown = ", ".join(f"{v:.4g}" for v in z[:limit])
+    return f"[{shown}]" if len(z) <= limit else f"[{shown}, … ({len(z)} values)]"
+
+
+def top_classes(p: np.ndarray) -> np.ndarray:
+    """The indices of the largest probability (several on a tie)."""
+    return np.flatnonzero(p == p.max())
+
+
+# --- figures ------------------------------------------------------------------------------------
+
+ACCENT = PALETTE[5]  # vermillion: the top class
+MUTED = "rgba(128, 128, 128, 0.55)"
+
+
+def _class_axis(fig: go.Figure, labels: Sequence[str]) -> None:
+    n = len(labels)
+    if n <= 40:
+        fig.update_xaxes(
+            tickmode="array", tickvals=list(range(n)), ticktext=[plotly_text(s) for s in labels]
+        )
+    fig.update_xaxes(range=[-0.6, n - 0.4])
+
+
+def probability_figure(
+    p: np.ndarray,
+    labels: Sequence[str],
+    *,
+    title: str,
+    present: bool = False,
+    muted: bool = False,
+    guess: float | None = None,
+) -> go.Figure:
+    """Bars of p (trace ``p``), the top class highlighted (colour and hatching), the 1/n line."""
+    n = len(p)
+    top = set(top_classes(p).tolist())
+    colours = [MUTED if muted else (ACCENT if i in top else PALETTE[0]) for i in range(n)]
+    patterns = ["/" if i in top else "" for i in range(n)]
+    fig = go.Figure()
+    fig.add_trace(
+        go.Bar(
+            x=np.arange(n),
+            y=p,
+            name="p",
+            marker={"color": colours, "pattern": {"shape": patterns}},
+            text=[f"{v:.2f}" for v in p] if n <= 20 else None,
+            textposition="outside",
+            customdata=[plotly_text(s) for s in labels],
+            hovertemplate="%{customdata}: p = %{y:.4g}<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=[-0.5, n - 0.5],
+            y=[1.0 / n, 1.0 / n],
+            mode="lines",
+            name="uniform 1/n",
+            line={"color": PALETTE[2], "dash": "dash", "width": line_width(present)},
+            hoverinfo="skip",
+        )
+    )
+    if guess is not None:
+        fig.add_trace(
+            go.Scatter(
+                x=[-0.5, n - 0.5],
+                y=[guess, guess],
+                mode="lines",
+                name="your guess",
+                line={"color": PALETTE[3], "dash": "dot", "width": line_width(present)},
+                hoverinfo="skip",
+            )
+        )
+    base_layout(fig, title=title, x_title="class", y_title="probability", present=present)
+    fig.update_layout(hovermode="closest", showlegend=True)
+    fig.update_yaxes(range=[0, 1.12])
+    _class_axis(fig, labels)
+    return fig
+
+
+def gradient_figure(
+    grad: np.ndarray, labels: Sequence[str], target: int, *, title: str, present: bool = False
+) -> go.Figure:
+    """Bars of ∂L/∂z = (p − onehot(y))/T (trace ``gradient``), the true class hatched."""
+    n = len(grad)
+    fig = go.Figure(
+        go.Bar(
+            x=np.arange(n),
+            y=grad,
+            name="gradient",
+            marker={
+                "color": [ACCENT if i == target else PALETTE[0] for i in range(n)],
+                "pattern": {"shape": ["/" if i == target else "" for i in range(n)]},
+            },
+            customdata=[plotly_text(s) for s in labels],
+            hovertemplate="%{customdata}: ∂L/∂z = %{y:.4g}<extra></extra>",
+        )
+    )
+    base_layout(fig, title=title, x_title="class", y_title="∂L/∂z", present=present)
+    fig.update_layout(hovermode="closest")
+    _class_axis(fig, labels)
+    return fig
+
+
+def jacobian_figure(
+    jac: np.ndarray, labels: Sequence[str], *, title: str, present: bool = False
+) -> go.Figure:
+    """Heatmap of J[i, j] = ∂p_i/∂z_j (trace ``jacobian``), diverging colours centred on 0."""
+    n = len(labels)
+    names = [plotly_text(s) for s in labels]
+    fig = go.Figure(
+        go.Heatmap(
+            z=jac,
+            x=np.arange(n),
+            y=np.arange(n),
+            name="jacobian",
+            colorscale="RdBu",
+            zmid=0.0,
+            customdata=[[(names[i], names[j]) for j in range(n)] for i in range(n)],
+            hovertemplate="∂p(%{customdata[0]})/∂z(%{customdata[1]}) = %{z:.4g}<extra></extra>",
+            colorbar={"title": {"text": "∂pᵢ/∂zⱼ"}},
+        )
+    )
+    base_layout(
+        fig, title=title, x_title="j (logit moved)", y_title="i (probability)", present=present
+    )
+    fig.update_layout(hovermode="closest", height=fig.layout.height)
+    ticks = {"tickmode": "array", "tickvals": list(range(n)), "ticktext": names}
+    fig.update_xaxes(**ticks)
+    fig.update_yaxes(autorange="reversed", scaleanchor="x", **ticks)
+    return fig
+
+
+def sigmoid_figure(
+    p: np.ndarray, sig: np.ndarray, labels: Sequence[str], *, title: str, present: bool = False
+) -> go.Figure:
+    """Softmax p_i (trace ``softmax p``) beside σ(z_i/T) per logit (trace ``σ(z/T)``)."""
+    n = len(p)
+    fig = go.Figure()
+    fig.add_trace(
+        go.Bar(x=np.arange(n), y=p, name="softmax p", marker={"color": PALETTE[0]}),
+    )
+    fig.add_trace(
+        go.Bar(
+            x=np.arange(n),
+            y=sig,
+            name="σ(z/T)",
+            marker={"color": PALETTE[1], "pattern": {"shape": "x"}},
+        )
+    )
+    base_layout(fig, title=title, x_title="class", y_title="value", present=present)
+    fig.update_layout(barmode="group", hovermode="x unified")
+    fig.update_yaxes(range=[0, 1.05])
+    _class_axis(fig, labels)
+    return fig
+
+
+# --- the pipeline table ------------------------------------------------------------------------
+
+
+def _num(v: float) -> str:
+    return f"{v:.4g}"
+
+
+def pipeline_columns(steps: SoftmaxSteps, labels: Sequence[str]) -> dict[str, list[str]]:
+    """The stable pipeline and the naive route, one row per class, as display strings.
+
+    Strings, not floats: the table must show ``inf`` and ``nan`` as such (a numeric column shows
+    NaN as an empty cell) and tiny exponentials in scientific notation.
+    """
+    return {
+        "class": list(labels),
+        "z": [_num(v) for v in steps.z],
+        "z/T": [_num(v) for v in steps.scaled],
+        "z/T − max": [_num(v) for v in steps.shifted],
+        "exp(z/T − max)": [_num(v) for v in steps.exps],
+        "p": [_num(v) for v in steps.probs],
+        "naive exp(z/T)": [_num(v) for v in steps.naive_exps],
+        "naive p": [_num(v) for v in steps.naive_probs],
+    }
+
+
+# --- sentences ----------------------------------------------------------------------------------
+
+
+def probability_sentence(p: np.ndarray, labels: Sequence[str], t: float, h_nats: float) -> str:
+    """The one-sentence summary under the bars (Markdown-safe): top class, its share, entropy."""
+    n = len(p)
+    top = top_classes(p)
+    if len(top) == 1:
+        who = f"{state.shown(labels[top[0]], 30)} takes {p[top[0]]:.0%} of the probability"
+    else:
+        names = ", ".join(state.shown(labels[i], 30) for i in top[:3])
+        more = f" and {len(top) - 3} more" if len(top) > 3 else ""
+        who = f"{names}{more} tie with {p[top[0]]:.0%} each"
+    if n == 1:
+        spread = "entropy 0 nats (one class: it always gets probability 1)"
+    else:
+        h_max = math.log(n)
+        spread = (
+            f"entropy {h_nats:.2f} nats ({h_nats / h_max:.0%} of the maximum, "
+            f"log {n} = {h_max:.2f})"
+        )
+    return f"At T = {format_t(t)}, {who}; {spread}."
+
+
+# --- predict, then reveal -----------------------------------------------------------------------
+
+QUIZ_ID = "softmax/"
+TIE = "a tie: the top classes share it equally"
+T_INF_OPTIONS = (
+    "all of it goes to the largest logit",
+    "every class gets 1/n",
+    "the probabilities become proportional to the logits",
+    "every probability goes to 0",
+)
+T_INF_ANSWER = T_INF_OPTIONS[1]
+GUESS_TOLERANCE = 0.05
+
+
+def quiz_logits(seed: int) -> tuple[np.ndarray, float]:
+    """The quiz's logits (3–5 halves in [−3, 3], so ties happen) and temperature, from a seed."""
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(3, 6))
+    z = rng.integers(-6, 7, size=n).astype(np.float64) / 2.0
+    t = float(rng.choice([0.5, 1.0, 2.0]))
+    return z, t
+
+
+def class_option(i: int, z: np.ndarray) -> str:
+    return f"class {i} (z = {z[i]:g})"
+
+
+def cold_answer(p_cold: np.ndarray, z: np.ndarray) -> str:
+    """The right option for "which class wins as T → 0", from softmax at a tiny T (core's)."""
+    winners = np.flatnonzero(np.isclose(p_cold, p_cold.max(), rtol=1e-9, atol=0.0))
+    return class_option(int(winners[0]), z) if len(winners) == 1 else TIE
