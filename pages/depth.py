@@ -1,11 +1,355 @@
-"""Gradient through depth (placeholder: being built)."""
+"""Gradient through depth: a deep MLP's gradients and activations, layer by layer."""
+
+from __future__ import annotations
 
 import streamlit as st
 
-from ui import routing, state
+from activations import ACTIVATIONS
+from activations.depth import INITS, verdict
+from ui import classroom, routing, state
+from ui import depth_view as view
+from ui.plotting import PLOTLY_CONFIG
 
 routing.ensure_router()
+cls = classroom.setup()
+
 st.title("Gradient through depth")
-state.warn_about(state.check_query_params(state.activation_checks()))
-choice = state.activation_picker()
-st.text(f"VALUE {choice.slug} {choice.params}")
+st.markdown(
+    "A stack of fully connected layers, all the same width, with random inputs and a random "
+    "gradient arriving at the top. Backprop multiplies the gradient by one factor per layer, "
+    "about **σ_w·f′(z)·√width**: a factor below 1 makes it **vanish**, above 1 **explode**. "
+    "Watch the first chart: a flat line is healthy. Dashed lines are the mean-field prediction."
+)
+
+# --- read and validate the link -------------------------------------------------------------------
+
+INT_SETTINGS = {"depth": view.DEPTH_RANGE, "width": view.WIDTH_RANGE, "batch": view.BATCH_RANGE}
+problems = state.check_query_params(
+    {
+        **state.activation_checks(),
+        **{k: state.number_in(*r, integer=True) for k, r in INT_SETTINGS.items()},
+        "seed": state.number_in(*view.SEED_RANGE, integer=True),
+        "init": state.one_of(INITS, "initialisation"),
+        "weight_std": state.number_in(*view.WEIGHT_STD_RANGE),
+        "residual": state.boolean(),
+        "compare": view.check_pairs,
+        "quiz": state.boolean(),
+    }
+)
+state.warn_about(problems)
+if "compare" in st.query_params and view.check_pairs(st.query_params["compare"]):
+    del st.query_params["compare"]
+
+CRITICAL_ERROR = "_depth_critical_error"
+
+
+def _set_critical(slug: str, params: view.Params, width: int, depth: int) -> None:
+    """on_click of "Critical init": switch to custom init with the critical σ_w.
+
+    The widgets are created with ``value=``/``index=`` by the ``url_*`` helpers; setting their
+    keys in st.session_state too would make Streamlit warn. So the callback drops their state
+    and writes the new values to the URL, which the helpers read when the widgets are recreated.
+    """
+    sigma = view.critical(slug, params, width, depth)
+    if sigma is None:
+        st.session_state[CRITICAL_ERROR] = (
+            f"{ACTIVATIONS[slug].label}: no weight scale makes the per-layer gain 1 "
+            "(its derivative is 0 almost everywhere, or the gain never crosses 1)."
+        )
+        return
+    st.session_state.pop(CRITICAL_ERROR, None)
+    for key in ("init", "weight_std"):
+        st.session_state.pop(key, None)
+    st.query_params["init"] = "custom"
+    st.query_params["weight_std"] = f"{min(sigma, view.WEIGHT_STD_RANGE[1]):.4f}"
+
+
+# --- controls -------------------------------------------------------------------------------------
+
+controls, charts = st.columns([1, 2], gap="large")
+
+with controls:
+    picker_keys = {state.ACTIVATION_KEY} | {
+        state.param_key(p.name) for a in ACTIVATIONS.values() for p in a.params
+    }
+    choice = state.activation_picker(hidden={k for k in picker_keys if cls.hides(k)})
+    act, params = choice.activation, choice.params
+    pkey = view.params_key(params)
+
+    init = state.url_selectbox(
+        "Initialisation of the weights",
+        list(INITS),
+        key="init",
+        default=view.DEFAULTS["init"],
+        format_func=view.INIT_LABELS.__getitem__,
+        hidden=cls.hides("init"),
+        help="How the weights are drawn: normal with mean 0 and this standard deviation σ_w.",
+    )
+    weight_std = None
+    if init == "custom":
+        weight_std = state.url_slider(
+            "σ_w (custom weight standard deviation)",
+            *view.WEIGHT_STD_RANGE,
+            key="weight_std",
+            default=view.DEFAULTS["weight_std"],
+            step=view.WEIGHT_STD_STEP,
+            format="%.4f",
+            hidden=cls.hides("weight_std"),
+            help="He for ReLU is √(2/width); Xavier/LeCun √(1/width).",
+        )
+    depth = state.url_slider(
+        "Depth (layers)",
+        *view.DEPTH_RANGE,
+        key="depth",
+        default=view.DEFAULTS["depth"],
+        step=1,
+        integer=True,
+        hidden=cls.hides("depth"),
+    )
+    width = state.url_slider(
+        "Width (units per layer)",
+        *view.WIDTH_RANGE,
+        key="width",
+        default=view.DEFAULTS["width"],
+        step=1,
+        integer=True,
+        hidden=cls.hides("width"),
+        help="Wide layers follow the mean-field prediction closely. Above ~512 each run takes "
+        "seconds (the weight matrices alone are depth × width² numbers).",
+    )
+    batch = state.url_slider(
+        "Batch (examples)",
+        *view.BATCH_RANGE,
+        key="batch",
+        default=view.DEFAULTS["batch"],
+        step=1,
+        integer=True,
+        hidden=cls.hides("batch"),
+    )
+    seed = state.url_slider(
+        "Random seed",
+        *view.SEED_RANGE,
+        key="seed",
+        default=view.DEFAULTS["seed"],
+        step=1,
+        integer=True,
+        hidden=cls.hides("seed"),
+    )
+    residual = state.url_toggle(
+        "Residual connections (h_l = h_{l−1} + f(z_l))",
+        key="residual",
+        hidden=cls.hides("residual"),
+        help="An identity path around every layer: the backward gain becomes 1 + χ ≥ 1.",
+    )
+    if not cls.hides("critical"):
+        st.button(
+            "Critical init: set σ_w so the gain is 1",
+            key="critical",
+            on_click=_set_critical,
+            args=(act.name, pkey, width, depth),
+            icon=":material/balance:",
+            help="Solves σ_w²·width·E[f′(z)²] = 1 (mean field, averaged over the layers) "
+            "and switches the initialisation to custom.",
+            width="stretch",
+        )
+    if CRITICAL_ERROR in st.session_state:
+        st.error(st.session_state[CRITICAL_ERROR])
+
+    raw_pairs = st.query_params.get("compare")
+    initial_pairs = (view.parse_pairs(raw_pairs) if raw_pairs else None) or []
+    if cls.hides("compare"):
+        pairs = initial_pairs
+    else:
+        pairs = st.multiselect(
+            "Compare with (activation·init)",
+            view.pair_options(),
+            default=initial_pairs,
+            format_func=view.format_pair,
+            key="compare",
+            max_selections=view.MAX_COMPARE,
+            help="Each pair runs with the same depth, width, batch and seed, and that "
+            "activation's parameters as last set in this session.",
+        )
+    state.sync_url("compare", ",".join(pairs), "")
+
+    quiz = state.url_toggle("Quiz mode: predict, then reveal", key="quiz", hidden=cls.hides("quiz"))
+
+# --- simulate -------------------------------------------------------------------------------------
+
+result = view.run(act.name, pkey, depth, width, batch, init, seed, residual, weight_std)
+v = verdict(result)
+settings = view.settings_text(act.name, params, init, result.sigma_w, depth, width)
+run_settings = f"{settings}, batch {batch}, seed {seed}" + (", residual" if residual else "")
+main_name = (
+    view.pair_label(act.name, init) if init != "custom" else f"{act.name}·σ_w={result.sigma_w:.4g}"
+)
+runs = [(main_name, result)]
+for pair in pairs:
+    slug, pair_init = pair.split(view.PAIR_SEP)
+    if slug == act.name and pair_init == init:
+        continue
+    other = view.run(
+        slug,
+        view.params_key(state.stored_params(slug)),
+        depth,
+        width,
+        batch,
+        pair_init,
+        seed,
+        residual,
+        None,
+    )
+    runs.append((view.pair_label(slug, pair_init), other))
+
+# --- verdict and charts ---------------------------------------------------------------------------
+
+with charts:
+    sentence = view.verdict_sentence(v, depth)
+    if v.overflowed:
+        st.error(sentence, icon=":material/warning:")
+    elif v.kind == "healthy":
+        st.success(sentence, icon=":material/check_circle:")
+    else:
+        st.warning(sentence, icon=":material/trending_down:")
+    if view.is_all_zero_init(result):
+        st.warning(view.symmetry_sentence(result), icon=":material/drag_handle:")
+    st.caption(f"σ_w = {result.sigma_w:.4g} · {run_settings}")
+
+    grad_fig = view.grad_norm_figure(
+        runs,
+        title=f"Weight-gradient norm per layer<br><sup>{run_settings}</sup>",
+        present=cls.present,
+    )
+    grad_text = view.grad_summary(result, settings)
+    st.plotly_chart(grad_fig, config=PLOTLY_CONFIG, key="depth_grad_chart", alt=grad_text)
+    classroom.summary(grad_text)
+    for name, r in runs:
+        missing = view.not_drawn(r.grad_norms)
+        if missing:
+            st.caption(f"{name}: {missing}")
+
+    std_fig = view.std_figure(
+        runs, title=f"Activation spread per layer<br><sup>{run_settings}</sup>", present=cls.present
+    )
+    std_text = view.std_summary(result, settings)
+    st.plotly_chart(std_fig, config=PLOTLY_CONFIG, key="depth_std_chart", alt=std_text)
+    classroom.summary(std_text)
+    for name, r in runs:
+        missing = view.not_drawn(r.activation_stds)
+        if missing:
+            st.caption(f"{name}: {missing}")
+
+hist_fig = view.histogram_figure(
+    result, title=f"Distributions per layer<br><sup>{run_settings}</sup>", present=cls.present
+)
+st.plotly_chart(hist_fig, config=PLOTLY_CONFIG, key="depth_hist_chart")
+classroom.summary(
+    f"{settings}: heatmaps of where the activations (left) and the gradients (right) of each "
+    "layer fall; a band collapsing onto 0 means the signal dies out."
+)
+
+export, link = st.columns(2)
+with export:
+    classroom.csv_download(
+        "Per-layer statistics (CSV)",
+        view.csv_columns(result),
+        {
+            "activation": act.name,
+            **{f"param_{k}": val for k, val in params.items()},
+            "init": init,
+            "sigma_w": result.sigma_w,
+            "depth": depth,
+            "width": width,
+            "batch": batch,
+            "seed": seed,
+            "residual": residual,
+            "verdict": v.kind,
+        },
+        file_name=f"depth_{act.name}_{init}_{depth}x{width}.csv",
+        key="depth_csv",
+    )
+with link:
+    classroom.copy_link()
+
+# --- predict, then reveal -------------------------------------------------------------------------
+
+if quiz:
+    st.subheader("Predict, then reveal")
+    q_seed = classroom.quiz_seed()
+    q = view.quiz_question(q_seed)
+    st.markdown(
+        f"**{ACTIVATIONS[q.slug].label}** with **{view.INIT_LABELS[q.init]}** init, "
+        f"**{q.depth} layers** of width {q.width}: will the gradient reaching the first layer "
+        "vanish, explode, or survive?"
+    )
+    quiz_id = f"depth-{q_seed}"
+    pick = st.radio(
+        "Your prediction",
+        list(view.QUIZ_ANSWERS),
+        format_func=view.QUIZ_ANSWERS.__getitem__,
+        index=None,
+        key=f"depth_quiz_{q_seed}",
+        horizontal=True,
+    )
+    if pick is not None:
+        q_result = view.run(
+            q.slug,
+            view.params_key(ACTIVATIONS[q.slug].param_defaults()),
+            q.depth,
+            q.width,
+            q.batch,
+            q.init,
+            q_seed,
+            False,
+            None,
+        )
+        q_verdict = verdict(q_result)
+        correct = pick == q_verdict.kind
+        classroom.record_answer(quiz_id, correct)
+        right, asked = classroom.score("depth-")
+        (st.success if correct else st.error)(
+            ("Right! " if correct else "Not quite. ") + view.verdict_sentence(q_verdict, q.depth)
+        )
+        st.metric("Score", f"{right} / {asked}")
+        q_settings = view.settings_text(
+            q.slug, ACTIVATIONS[q.slug].param_defaults(), q.init, q_result.sigma_w, q.depth, q.width
+        )
+        q_fig = view.grad_norm_figure(
+            [(view.pair_label(q.slug, q.init), q_result)],
+            title=f"Quiz: weight-gradient norm per layer<br><sup>{q_settings}</sup>",
+            present=cls.present,
+        )
+        q_text = view.grad_summary(q_result, q_settings)
+        st.plotly_chart(q_fig, config=PLOTLY_CONFIG, key="depth_quiz_chart", alt=q_text)
+        classroom.summary(q_text)
+        st.caption(view.quiz_explanation(q_result))
+
+# --- explanations ---------------------------------------------------------------------------------
+
+with st.expander("Why one factor per layer?"):
+    st.markdown(
+        "Backprop through layer l computes ∂L/∂h_{l−1} = (∂L/∂h_l ⊙ f′(z_l)) W_lᵀ. Each of the "
+        "width terms in that sum has size about σ_w·|f′(z)|, so the gradient's size is "
+        "multiplied by about **σ_w·√width·f′** per layer. Over 50 layers a factor 0.8 leaves "
+        "0.8⁵⁰ ≈ 10⁻⁵ of the gradient: the first layers barely learn. The mean-field theory "
+        "makes this exact for wide layers: the gradient's mean square is multiplied by "
+        "**χ = σ_w²·width·E[f′(z)²]** per layer; χ = 1 is *critical*."
+    )
+with st.expander("Which initialisation for which activation?"):
+    st.markdown(
+        "- **Xavier / Glorot** (σ² = 2/(fan_in + fan_out)) for tanh-like functions.\n"
+        "- **He / Kaiming** (σ² = 2/fan_in) for ReLU: half the units are off, so the variance is "
+        "doubled to compensate.\n"
+        "- **LeCun** (σ² = 1/fan_in) for SELU, whose constants keep mean 0 and variance 1.\n"
+        "- **Zeros**: every unit of a layer computes the same thing and gets the same update — "
+        "the symmetry is never broken.\n"
+        "- **Residual connections** add an identity path (gain 1 + χ ≥ 1); normalisation layers "
+        "rescale each layer."
+    )
+with st.expander("What is simulated exactly?"):
+    st.markdown(
+        "Inputs and the gradient arriving at the top are standard normal, weights are normal "
+        "with standard deviation σ_w, no biases. The first chart shows the Frobenius norm of "
+        "∂L/∂W_l, the gradient the optimiser would use for layer l. Values beyond float64's "
+        "range are reported as an overflow instead of drawn."
+    )

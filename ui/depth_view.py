@@ -1,0 +1,445 @@
+"""The depth page's view: cached simulator calls, figures, and the words around them.
+
+The simulator (``activations.depth``) returns a frozen result that also holds every weight
+matrix: at depth 200 × width 1024 that is 1.7 GB. ``st.cache_data`` pickles what it stores, so
+:func:`run` caches a *slim* copy (weights, inputs, upstream and output dropped): everything the
+page draws, a few hundred kB.
+
+Log axes cannot show 0 (zero init gives exact zeros) or NaN (statistics past an overflow): the
+figure builders draw only the finite, positive points and :func:`not_drawn` says in words what
+was left out, so no NaN or inf ever reaches a figure spec.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+import streamlit as st
+from plotly.subplots import make_subplots
+
+from activations import ACTIVATIONS
+from activations.depth import (
+    INITS,
+    MAX_DEPTH,
+    MAX_WIDTH,
+    DepthResult,
+    Verdict,
+    critical_weight_std,
+    simulate,
+)
+from ui.plotting import PALETTE, base_layout, line_width, series_style
+
+# --- settings -----------------------------------------------------------------------------------
+
+INIT_LABELS: dict[str, str] = {
+    "zeros": "Zeros (every weight 0)",
+    "small": "Small (σ = 0.01)",
+    "xavier": "Xavier / Glorot normal (σ² = 2/(fan_in + fan_out) = 1/width)",
+    "he": "He / Kaiming normal (σ² = 2/width)",
+    "lecun": "LeCun normal (σ² = 1/width)",
+    "large": "Large (σ = 1)",
+    "custom": "Custom σ_w",
+}
+INIT_SHORT: dict[str, str] = {
+    "zeros": "zero",
+    "small": "small (σ = 0.01)",
+    "xavier": "Xavier",
+    "he": "He",
+    "lecun": "LeCun",
+    "large": "large (σ = 1)",
+    "custom": "custom",
+}
+assert set(INIT_LABELS) == set(INITS), "every init of the core needs a label"
+
+DEPTH_RANGE = (1, MAX_DEPTH)
+WIDTH_RANGE = (2, MAX_WIDTH)
+# A rerun at depth 200 × width 1024 costs seconds whatever the batch (drawing the 200 weight
+# matrices dominates); the batch adds little below a few hundred, so 512 is the cap.
+BATCH_RANGE = (1, 512)
+SEED_RANGE = (0, 9999)
+WEIGHT_STD_RANGE = (0.0, 2.0)
+WEIGHT_STD_STEP = 0.0001
+DEFAULTS = {"depth": 50, "width": 256, "batch": 64, "seed": 0, "init": "he", "weight_std": 0.1}
+MAX_COMPARE = 4
+PAIR_SEP = ":"
+
+Params = tuple[tuple[str, float], ...]
+
+
+def params_key(params: dict[str, float]) -> Params:
+    """A hashable, ordered form of an activation's parameter dict (for the cache)."""
+    return tuple(sorted((k, float(v)) for k, v in params.items()))
+
+
+# --- cached core calls --------------------------------------------------------------------------
+
+
+def _slim(result: DepthResult) -> DepthResult:
+    empty = np.zeros((0, 0))
+    return dataclasses.replace(result, weights=(), inputs=empty, upstream=empty, output=empty)
+
+
+@st.cache_data(max_entries=32, show_spinner="Running the network forward and backward…")
+def run(
+    slug: str,
+    params: Params,
+    depth: int,
+    width: int,
+    batch: int,
+    init: str,
+    seed: int,
+    residual: bool,
+    weight_std: float | None,
+) -> DepthResult:
+    """``simulate(...)`` for these settings, without the weight matrices (see module docstring)."""
+    result = simulate(
+        slug,
+        depth,
+        width,
+        batch,
+        init=init,
+        seed=seed,
+        residual=residual,
+        params=dict(params),
+        weight_std=weight_std if init == "custom" else None,
+    )
+    return _slim(result)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def critical(slug: str, params: Params, width: int, depth: int) -> float | None:
+    """The mean-field critical σ_w, or None when no weight scale makes the gain 1."""
+    try:
+        return critical_weight_std(slug, dict(params), width=width, depth=depth)
+    except ValueError:
+        return None
+
+
+# --- labels and words ---------------------------------------------------------------------------
+
+
+def pair_value(slug: str, init: str) -> str:
+    return f"{slug}{PAIR_SEP}{init}"
+
+
+def pair_label(slug: str, init: str) -> str:
+    """The legend name of an activation × init run: ``relu·he``."""
+    return f"{slug}·{init}"
+
+
+def pair_options() -> list[str]:
+    """Every activation × init pair the comparison offers (custom needs σ_w: left out)."""
+    return [pair_value(s, i) for s in ACTIVATIONS for i in INITS if i != "custom"]
+
+
+def parse_pairs(raw: str) -> list[str] | None:
+    """``relu:he,tanh:xavier`` → the list of pairs; None if any is unknown or too many."""
+    items = [p for p in raw.split(",") if p]
+    allowed = set(pair_options())
+    if len(items) > MAX_COMPARE or any(p not in allowed for p in items):
+        return None
+    return list(dict.fromkeys(items))
+
+
+def check_pairs(raw: str) -> str | None:
+    if parse_pairs(raw) is None:
+        return (
+            f"must be up to {MAX_COMPARE} activation{PAIR_SEP}init pairs separated by commas, "
+            f"e.g. relu{PAIR_SEP}he,tanh{PAIR_SEP}xavier"
+        )
+    return None
+
+
+def format_pair(value: str) -> str:
+    slug, init = value.split(PAIR_SEP)
+    return pair_label(slug, init)
+
+
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def magnitude(x: float) -> str:
+    """A ratio for a sentence: 0.62, 3.1, or 10⁻¹¹ once it is far from 1."""
+    if x == 0:
+        return "0"
+    if not math.isfinite(x):
+        return "∞"
+    k = round(math.log10(x))
+    if abs(k) < 3:
+        return f"{x:.2g}"
+    return "10" + str(k).translate(_SUPERSCRIPT)
+
+
+def settings_text(
+    slug: str, params: dict[str, float], init: str, sigma_w: float, depth: int, width: int
+) -> str:
+    act = ACTIVATIONS[slug]
+    p = ", ".join(f"{q.symbol}={params[q.name]:g}" for q in act.params)
+    init_text = f"σ_w={sigma_w:.4g}" if init == "custom" else f"{INIT_SHORT[init]} init"
+    return f"{act.label}{f' ({p})' if p else ''}, {init_text}, {depth} layers × {width} units"
+
+
+def verdict_sentence(v: Verdict, depth: int) -> str:
+    """The verdict in words, with the factor per layer."""
+    if v.overflowed:
+        return (
+            f"Gradients explode: the network overflowed to inf at layer {v.overflow_layer}, "
+            "so nothing past that layer is drawn (float64 tops out near 1.8 × 10³⁰⁸)."
+        )
+    if v.ratio == 0:
+        return (
+            "Gradients vanish completely: no gradient reaches the input "
+            "(it is exactly 0 below the top layer)."
+        )
+    change = f"{magnitude(v.ratio)} times the one at layer {depth}"
+    per_layer = f"×{v.factor_per_layer:.3g} per layer"
+    if v.kind == "vanishing":
+        return f"Gradients vanish: {per_layer}; the gradient reaching the input is {change}."
+    if v.kind == "exploding":
+        return f"Gradients explode: {per_layer}; the gradient reaching the input is {change}."
+    return f"Gradients survive (healthy): {per_layer}; the gradient reaching the input is {change}."
+
+
+def is_all_zero_init(result: DepthResult) -> bool:
+    return result.sigma_w == 0.0
+
+
+def symmetry_sentence(result: DepthResult) -> str:
+    return (
+        "All zero: symmetry — every unit is identical. With every weight 0, every unit of a "
+        "layer computes the same value and receives the same gradient, so training could never "
+        "make them differ; below the top layer the gradient is exactly 0, which a log axis "
+        "cannot show."
+    )
+
+
+def grad_summary(result: DepthResult, settings: str) -> str:
+    g = result.grad_norms
+    top, first = float(g[-1]), float(g[0])
+    if result.overflowed:
+        return f"{settings}: the values overflowed to inf (exploding), see the verdict."
+    if top > 0 and first > 0:
+        ratio = first / top
+        word = "falls" if ratio < 1 else "grows"
+        return (
+            f"{settings}: the weight-gradient norm {word} by a factor {magnitude(ratio)} "
+            f"from the top layer ({result.depth}) to the first."
+        )
+    return f"{settings}: the weight-gradient norm is exactly 0 at some layers (not drawn)."
+
+
+def std_summary(result: DepthResult, settings: str) -> str:
+    s = result.activation_stds
+    if result.overflow_layer is not None:
+        return f"{settings}: the activations overflow to inf at layer {result.overflow_layer}."
+    last = float(s[-1])
+    return (
+        f"{settings}: the activation standard deviation goes from {s[0]:.3g} at the input "
+        f"to {last:.3g} at layer {result.depth}."
+    )
+
+
+# --- figures ------------------------------------------------------------------------------------
+
+
+def drawable(layers: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The (layer, value) points a log axis can show: finite and > 0."""
+    values = np.asarray(values, dtype=np.float64)
+    ok = np.isfinite(values) & (values > 0)
+    return np.asarray(layers)[ok], values[ok]
+
+
+def not_drawn(values: np.ndarray) -> str | None:
+    """What a log chart of ``values`` leaves out, in words (None when everything is drawn)."""
+    values = np.asarray(values, dtype=np.float64)
+    zeros = int(np.sum(values == 0))
+    bad = int(np.sum(~np.isfinite(values)))
+    parts = []
+    if zeros:
+        parts.append(f"{zeros} layer{'s' if zeros > 1 else ''} exactly 0")
+    if bad:
+        parts.append(f"{bad} layer{'s' if bad > 1 else ''} past the overflow")
+    return "Not drawn on the log axis: " + ", ".join(parts) + "." if parts else None
+
+
+Run = tuple[str, DepthResult]  # (legend name, result)
+
+
+def _curves(
+    runs: Sequence[Run],
+    *,
+    layers_of,
+    simulated,
+    predicted,
+    present: bool,
+) -> go.Figure:
+    fig = go.Figure()
+    width = line_width(present)
+    for i, (name, result) in enumerate(runs):
+        style = series_style(i) if len(runs) > 1 else {"color": PALETTE[0], "dash": "solid"}
+        layers = layers_of(result)
+        x, y = drawable(layers, simulated(result))
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=y,
+                name=name,
+                mode="lines+markers" if len(x) < 30 else "lines",
+                line={"color": style["color"], "width": width},
+            )
+        )
+        px, py = drawable(layers, predicted(result))
+        fig.add_trace(
+            go.Scatter(
+                x=px,
+                y=py,
+                name=f"{name} mean field",
+                mode="lines",
+                line={"color": style["color"], "width": width * 0.8, "dash": "dash"},
+            )
+        )
+    fig.update_yaxes(type="log", exponentformat="power")
+    return fig
+
+
+def grad_norm_figure(runs: Sequence[Run], *, title: str, present: bool = False) -> go.Figure:
+    """‖∂L/∂W_l‖_F per layer on a log axis, with the mean-field prediction dashed."""
+    fig = _curves(
+        runs,
+        layers_of=lambda r: np.arange(1, r.depth + 1),
+        simulated=lambda r: r.grad_norms,
+        predicted=lambda r: r.predicted_grad_norms,
+        present=present,
+    )
+    return base_layout(
+        fig,
+        title=title,
+        x_title="layer l (1 = next to the input)",
+        y_title="‖∂L/∂W_l‖ (log)",
+        present=present,
+    )
+
+
+def std_figure(runs: Sequence[Run], *, title: str, present: bool = False) -> go.Figure:
+    """Standard deviation of the activations h_l per layer (0 = input) on a log axis."""
+    fig = _curves(
+        runs,
+        layers_of=lambda r: np.arange(0, r.depth + 1),
+        simulated=lambda r: r.activation_stds,
+        predicted=lambda r: r.predicted_activation_stds,
+        present=present,
+    )
+    return base_layout(
+        fig,
+        title=title,
+        x_title="layer l (0 = input)",
+        y_title="std of h_l (log)",
+        present=present,
+    )
+
+
+def _fractions(hist: np.ndarray) -> np.ndarray:
+    totals = hist.sum(axis=1, keepdims=True)
+    return np.divide(hist, totals, out=np.zeros(hist.shape), where=totals > 0)
+
+
+def histogram_figure(result: DepthResult, *, title: str, present: bool = False) -> go.Figure:
+    """Per-layer distributions of h_l and ∂L/∂h_l: layer × value-bin heatmaps (share per bin)."""
+    edges = result.hist_edges
+    centres = 0.5 * (edges[:-1] + edges[1:])
+    layers = np.arange(result.depth + 1)
+    fig = make_subplots(
+        rows=1,
+        cols=2,
+        subplot_titles=("activations h_l", "gradients ∂L/∂h_l"),
+        horizontal_spacing=0.12,
+    )
+    for col, (name, hist) in enumerate(
+        (("activation histogram", result.act_hist), ("gradient histogram", result.grad_hist)),
+        start=1,
+    ):
+        fig.add_trace(
+            go.Heatmap(
+                x=centres,
+                y=layers,
+                z=_fractions(hist),
+                name=name,
+                colorscale="Viridis",
+                zmin=0.0,
+                zmax=1.0,
+                showscale=col == 2,
+                colorbar={"title": "share"},
+                hovertemplate="value %{x:.2f}<br>layer %{y}<br>share %{z:.3f}<extra></extra>",
+            ),
+            row=1,
+            col=col,
+        )
+        fig.update_xaxes(title_text="value (end bins hold everything beyond)", row=1, col=col)
+        fig.update_yaxes(title_text="layer l", row=1, col=col)
+    base_layout(fig, title=title, x_title="", y_title="", present=present)
+    fig.update_layout(hovermode="closest")
+    return fig
+
+
+# --- export -------------------------------------------------------------------------------------
+
+
+def csv_columns(result: DepthResult) -> dict[str, np.ndarray]:
+    """The per-layer statistics for layers 1..depth (NaN past an overflow)."""
+    return {
+        "layer": np.arange(1, result.depth + 1),
+        "activation_std": result.activation_stds[1:],
+        "grad_norm": result.grad_norms,
+        "grad_std": result.grad_stds[1:],
+        "predicted_activation_std": result.predicted_activation_stds[1:],
+        "predicted_grad_norm": result.predicted_grad_norms,
+        "predicted_gain": result.predicted_gain,
+    }
+
+
+# --- predict, then reveal -----------------------------------------------------------------------
+
+QUIZ_ANSWERS: dict[str, str] = {
+    "vanishing": "Vanish",
+    "exploding": "Explode",
+    "healthy": "Survive",
+}
+QUIZ_ACTIVATIONS = ("sigmoid", "tanh", "relu", "selu", "gelu", "softsign")
+QUIZ_INITS = ("small", "xavier", "he", "lecun", "large")
+QUIZ_DEPTHS = (10, 20, 30, 50)
+
+
+@dataclasses.dataclass(frozen=True)
+class QuizQuestion:
+    slug: str
+    init: str
+    depth: int
+    width: int = 128
+    batch: int = 32
+
+
+def quiz_question(seed: int) -> QuizQuestion:
+    """The question drawn from ``seed`` (the same seed, the same question)."""
+    rng = np.random.default_rng(seed)
+    return QuizQuestion(
+        slug=str(rng.choice(QUIZ_ACTIVATIONS)),
+        init=str(rng.choice(QUIZ_INITS)),
+        depth=int(rng.choice(QUIZ_DEPTHS)),
+    )
+
+
+def quiz_explanation(result: DepthResult) -> str:
+    """Why, in the mean-field words: the average gain per layer."""
+    gain = np.asarray(result.predicted_gain, dtype=np.float64)
+    gain = gain[np.isfinite(gain) & (gain > 0)]
+    if gain.size == 0:
+        return "The mean-field gain is 0 or beyond float64's range here."
+    mean_gain = float(np.exp(np.mean(np.log(gain))))
+    return (
+        f"Mean field: σ_w²·width·E[f′(z)²] ≈ {mean_gain:.3g} per layer (1 is critical), so the "
+        f"gradient's size changes by about ×{np.sqrt(mean_gain):.3g} per layer."
+    )
