@@ -1,0 +1,212 @@
+"""Instant sweeps: a whole family of curves sent once, swapped in the browser by Plotly's slider.
+
+A Streamlit slider reruns the page on the server for every move (about 100 ms round trip here); a
+Plotly slider inside the figure only swaps pre-computed frames in the browser (one frame, a few
+ms). The core computes f and f′ for every value of one parameter on its slider grid (capped at
+:data:`MAX_FRAMES` values), and the figure carries them as Plotly frames; each slider step calls
+``Plotly.animate`` on its frame with no transition, so dragging the handle redraws at once and
+never talks to the server.
+
+Payload: each frame carries only the y arrays (x is shared), as Plotly's binary (base64 float64)
+arrays. With the ~600 points per curve a page should pass, 41 frames of f and f′ cost about
+41 × 2 × 600 × 8 B ≈ 390 kB raw (≈ 525 kB as base64), sent once per figure; keep ``x`` short.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+from numpy.typing import ArrayLike
+
+from activations import Activation, Param, softmax
+from ui.plotting import DF_LINE, F_LINE, PALETTE, base_layout, line_width
+
+#: At most this many frames per sweep (one per slider step).
+MAX_FRAMES = 41
+#: The softmax temperature grid: 41 log-spaced values from 0.01 to 100 (1.0 exactly in the middle).
+TEMPERATURES: tuple[float, ...] = tuple(float(t) for t in 10.0 ** np.linspace(-2.0, 2.0, 41))
+
+# Each slider step jumps to its frame at once: no easing, no transition, no full redraw.
+_JUMP = {
+    "mode": "immediate",
+    "frame": {"duration": 0, "redraw": False},
+    "transition": {"duration": 0},
+}
+_SLIDER_HEIGHT = 110  # px added below the plot for the slider and its labels
+
+
+def param_values(param: Param, max_frames: int = MAX_FRAMES) -> tuple[float, ...]:
+    """The values a sweep of ``param`` shows: its slider grid low..high, thinned to ``max_frames``.
+
+    Every value is on the slider's grid ``low + i·step`` (rounded as the slider shows it), evenly
+    strided (every k-th grid value, the smallest k that fits), with ``high`` always the last.
+    """
+    if max_frames < 2:
+        raise ValueError(f"max_frames must be at least 2, not {max_frames}")
+    n = round((param.high - param.low) / param.step) + 1
+    # The smallest stride k on the grid whose values (0, k, 2k, ..., plus the top) fit.
+    k = 1
+    while len(range(0, n, k)) + ((n - 1) % k != 0) > max_frames:
+        k += 1
+    idx = [*range(0, n, k)] + ([n - 1] if (n - 1) % k else [])
+    decimals = max(0, -math.floor(math.log10(param.step))) + 3
+    return tuple(round(param.low + int(i) * param.step, decimals) for i in idx)
+
+
+def _label(value: float) -> str:
+    return f"{value:.3g}"
+
+
+def _nearest(values: Sequence[float], target: float, *, log: bool = False) -> int:
+    v = np.asarray(values, dtype=np.float64)
+    if log:
+        return int(np.argmin(np.abs(np.log(v) - math.log(target))))
+    return int(np.argmin(np.abs(v - target)))
+
+
+def _y_range(arrays: list[np.ndarray]) -> list[float] | None:
+    """One fixed y range over every frame, so the axes stay still while the curve moves."""
+    finite = np.concatenate([a[np.isfinite(a)] for a in arrays])
+    if finite.size == 0:
+        return None
+    lo, hi = float(finite.min()), float(finite.max())
+    pad = 0.06 * (hi - lo) if hi > lo else 0.5
+    return [lo - pad, hi + pad]
+
+
+def _slider(
+    prefix: str, labels: list[str], names: list[str], active: int, present: bool
+) -> dict[str, object]:
+    return {
+        "active": active,
+        "currentvalue": {"prefix": prefix, "font": {"size": 22 if present else 15}},
+        "pad": {"t": 50, "b": 10},
+        "len": 1.0,
+        "x": 0.0,
+        "steps": [
+            {"method": "animate", "label": label, "args": [[name], _JUMP]}
+            for label, name in zip(labels, names, strict=True)
+        ],
+    }
+
+
+def _make_room_for_slider(fig: go.Figure) -> None:
+    fig.update_layout(
+        height=fig.layout.height + _SLIDER_HEIGHT,
+        margin={"b": _SLIDER_HEIGHT},
+    )
+
+
+def sweep_figure(
+    activation: Activation,
+    param_name: str,
+    params: Mapping[str, float],
+    x: ArrayLike,
+    values: Sequence[float] | None = None,
+    present: bool = False,
+) -> go.Figure:
+    """f and f′ of ``activation`` over ``x`` for each value of ``param_name``, on a Plotly slider.
+
+    ``params`` fixes the other parameters (and picks the step the slider starts on: the value
+    nearest ``params[param_name]``); ``values`` defaults to :func:`param_values` of the parameter.
+    Frame ``i`` (named by its label, e.g. ``"1.3"``) holds ``activation.forward(x, ...)`` and
+    ``activation.derivative(x, ...)`` at ``values[i]``; the figure starts on the active frame.
+    """
+    by_name = {p.name: p for p in activation.params}
+    if param_name not in by_name:
+        raise ValueError(
+            f"{activation.name} has no parameter {param_name!r} "
+            f"(it has {sorted(by_name) or 'none'})"
+        )
+    param = by_name[param_name]
+    grid = tuple(float(v) for v in (param_values(param) if values is None else values))
+    if not grid:
+        raise ValueError("a sweep needs at least one value")
+    xs = np.asarray(x, dtype=np.float64)
+    fixed = activation.resolve(dict(params))
+    current = fixed[param_name]
+    curves = [
+        (
+            activation.forward(xs, **{**fixed, param_name: v}),
+            activation.derivative(xs, **{**fixed, param_name: v}),
+        )
+        for v in grid
+    ]
+    labels = [_label(v) for v in grid]
+    names = [f"{param_name}={v!r}" for v in grid]
+    active = _nearest(grid, current)
+    width = line_width(present)
+    f0, df0 = curves[active]
+    fig = go.Figure(
+        data=[
+            go.Scatter(x=xs, y=f0, name="f(x)", mode="lines", line={**F_LINE, "width": width}),
+            go.Scatter(x=xs, y=df0, name="f′(x)", mode="lines", line={**DF_LINE, "width": width}),
+        ],
+        frames=[
+            go.Frame(name=name, data=[go.Scatter(y=f), go.Scatter(y=df)], traces=[0, 1])
+            for name, (f, df) in zip(names, curves, strict=True)
+        ],
+    )
+    others = ", ".join(
+        f"{p.symbol} = {_label(fixed[p.name])}" for p in activation.params if p.name != param_name
+    )
+    title = (
+        f"{activation.label}: f and f′ as {param.symbol} goes from {labels[0]} to {labels[-1]}"
+        + (f" ({others})" if others else "")
+    )
+    base_layout(fig, title=title, x_title="x", y_title="f(x), f′(x)", present=present)
+    fig.update_layout(
+        sliders=[_slider(f"{param.symbol} = ", labels, names, active, present)],
+        yaxis={"range": _y_range([a for pair in curves for a in pair])},
+        xaxis={"range": [float(xs.min()), float(xs.max())]},
+    )
+    _make_room_for_slider(fig)
+    return fig
+
+
+def temperature_sweep_figure(
+    z: ArrayLike,
+    temperatures: Sequence[float] | None = None,
+    present: bool = False,
+    *,
+    temperature: float = 1.0,
+    labels: Sequence[str] | None = None,
+) -> go.Figure:
+    """Softmax(z / T) as bars for every T of ``temperatures`` (default :data:`TEMPERATURES`).
+
+    A Plotly slider swaps the frames in the browser; it starts at the T nearest ``temperature``
+    (on a log scale). Frame ``i`` holds ``softmax(z, temperatures[i])``. ``labels`` name the
+    classes (default "class 1", "class 2", ...).
+    """
+    logits = np.asarray(z, dtype=np.float64)
+    grid = tuple(float(t) for t in (TEMPERATURES if temperatures is None else temperatures))
+    if not grid or min(grid) <= 0:
+        raise ValueError("temperatures must be a non-empty list of numbers > 0")
+    names_x = list(labels) if labels is not None else [f"class {i + 1}" for i in range(logits.size)]
+    probs = [softmax(logits, t) for t in grid]
+    step_labels = [_label(t) for t in grid]
+    names = [f"T={t!r}" for t in grid]
+    active = _nearest(grid, temperature, log=True)
+    fig = go.Figure(
+        data=[go.Bar(x=names_x, y=probs[active], name="softmax(z / T)", marker_color=PALETTE[0])],
+        frames=[
+            go.Frame(name=name, data=[go.Bar(y=p)], traces=[0])
+            for name, p in zip(names, probs, strict=True)
+        ],
+    )
+    title = (
+        f"Softmax of {logits.size} logits as the temperature T goes from "
+        f"{step_labels[0]} to {step_labels[-1]}"
+    )
+    base_layout(fig, title=title, x_title="class", y_title="probability", present=present)
+    fig.update_layout(
+        sliders=[_slider("T = ", step_labels, names, active, present)],
+        yaxis={"range": [0.0, 1.05]},
+        hovermode="closest",
+        showlegend=False,
+    )
+    _make_room_for_slider(fig)
+    return fig
