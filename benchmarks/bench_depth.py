@@ -1,0 +1,120 @@
+"""Timings of the depth simulator (vs PyTorch autograd, if installed) and of parse_logits.
+
+Run:  python benchmarks/bench_depth.py [--repeats N]
+
+Prints the median of several runs. PyTorch is not a project requirement: it is imported lazily
+and skipped with a notice when absent. The BLAS environment is printed because
+OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE, when set, change which matmul kernel numpy uses.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import numpy as np
+
+from activations import parse_logits, simulate
+
+SHAPES = [(50, 256, 256), (100, 512, 256)]  # (depth, width, batch)
+
+
+def median_ms(fn, repeats: int) -> float:
+    fn()  # warm-up
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times) * 1e3
+
+
+def blas_info() -> None:
+    for var in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
+        print(f"  {var} = {os.environ.get(var, '(unset)')}")
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        cfg = np.show_config(mode="dicts")["Build Dependencies"]["blas"]
+        print(f"  numpy BLAS: {cfg.get('openblas configuration', cfg.get('name'))}")
+        print("  (threadpoolctl not installed: kernel at run time not reported)")
+        return
+    for pool in threadpool_info():
+        print(
+            f"  {pool.get('internal_api')}: {pool.get('architecture')} kernel, "
+            f"{pool.get('num_threads')} threads"
+        )
+
+
+def torch_step(torch, depth: int, width: int, batch: int, seed: int = 0):
+    """The same network in PyTorch: init, forward, backward via autograd (float64, ReLU, He)."""
+
+    def run() -> None:
+        g = torch.Generator().manual_seed(seed)
+        x = torch.randn(batch, width, dtype=torch.float64, generator=g)
+        std = (2.0 / width) ** 0.5
+        ws = [
+            (torch.randn(width, width, dtype=torch.float64, generator=g) * std).requires_grad_()
+            for _ in range(depth)
+        ]
+        up = torch.randn(batch, width, dtype=torch.float64, generator=g)
+        h = x
+        for w in ws:
+            h = torch.relu(h @ w)
+        (h * up).sum().backward()
+        _ = [w.grad.norm() for w in ws]
+
+    return run
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--repeats", type=int, default=7)
+    args = ap.parse_args()
+
+    print("BLAS environment:")
+    blas_info()
+    try:
+        import torch
+    except ImportError:
+        torch = None
+        print("PyTorch not installed: skipping the comparison (it is not a project requirement).")
+    else:
+        print(f"PyTorch {torch.__version__}, {torch.get_num_threads()} threads")
+
+    print("\nsimulate('relu', init='he'), float64, median of", args.repeats, "runs")
+    print(f"{'depth, width, batch':>22} {'ours (ms)':>10} {'torch (ms)':>11} {'ratio':>6}")
+    for depth, width, batch in SHAPES:
+        ours = median_ms(lambda d=depth, w=width, b=batch: simulate("relu", d, w, b), args.repeats)
+        if torch is not None:
+            theirs = median_ms(torch_step(torch, depth, width, batch), args.repeats)
+            row = f"{ours:>10.1f} {theirs:>11.1f} {ours / theirs:>6.2f}"
+            print(f"{depth:>8}, {width:>5}, {batch:>5} {row}")
+        else:
+            print(f"{depth:>8}, {width:>5}, {batch:>5} {ours:>10.1f} {'-':>11}")
+
+    print("\nparse_logits on a 1 MB paste (median ms; every one is rejected):")
+    pastes = {
+        "200k numbers": "1.8, " * 200_000,
+        "one 1 MB token": "1" * 1_000_000,
+        "1 MB of brackets": "[" * 500_000 + "]" * 500_000,
+        "1 MB of separators": " ," * 500_000,
+    }
+    for name, text in pastes.items():
+
+        def parse(t=text) -> None:
+            with contextlib.suppress(ValueError):
+                parse_logits(t)
+
+        print(f"  {name:>20}: {median_ms(parse, args.repeats):8.1f} ms")
+
+
+if __name__ == "__main__":
+    main()
