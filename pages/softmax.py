@@ -297,7 +297,10 @@ if quiz_on:
         verdict(correct, f"The answer is {answer}: dividing by a tiny T blows up the gaps.")
         st.plotly_chart(
             view.probability_figure(
-                p_cold, q_labels, title=f"Quiz: z = {view.logits_summary(qz)}, T = 0.001"
+                p_cold,
+                q_labels,
+                title=f"Quiz: z = {view.logits_summary(qz)}, T = 0.001",
+                present=present,
             ),
             config=PLOTLY_CONFIG,
             key=f"quiz_cold_chart_{seed}",
@@ -316,7 +319,10 @@ if quiz_on:
         )
         st.plotly_chart(
             view.probability_figure(
-                p_hot, q_labels, title=f"Quiz: z = {view.logits_summary(qz)}, T = 100"
+                p_hot,
+                q_labels,
+                title=f"Quiz: z = {view.logits_summary(qz)}, T = 100",
+                present=present,
             ),
             config=PLOTLY_CONFIG,
             key=f"quiz_hot_chart_{seed}",
@@ -340,6 +346,7 @@ if quiz_on:
                 q_labels,
                 title=f"Quiz: z = {view.logits_summary(qz)}, T = {view.format_t(qt)}",
                 guess=guess,
+                present=present,
             ),
             config=PLOTLY_CONFIG,
             key=f"quiz_guess_chart_{seed}",

@@ -1,0 +1,355 @@
+"""The Softmax page through the router: bars, temperature, bad input, loss, Jacobian, quiz, CSV.
+
+Every drawn number is compared with the core's own computation (``activations``), never with
+numbers copied from the page.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import activations as A
+from activations.softmax import parse_logits
+from tests.plotly_helpers import as_array, figures, trace
+from ui import classroom
+from ui import softmax_view as view
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+PAGE = "pages/softmax.py"
+DEFAULT = "1.8, 0.9, 0.68"
+
+
+def open_page(query: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=30)
+    if query:
+        at.query_params.update(query)
+    at.switch_page(PAGE)
+    at.run()
+    assert not at.exception
+    return at
+
+
+def figure_with(at: AppTest, name: str) -> dict:
+    found = [f for f in figures(at) if any(t.get("name") == name for t in f["data"])]
+    assert len(found) == 1, f"expected one figure with a trace {name!r}, found {len(found)}"
+    return found[0]
+
+
+def bars(at: AppTest) -> np.ndarray:
+    return as_array(trace(figure_with(at, "p"), "p")["y"])
+
+
+def unescape_md(text: str) -> str:
+    return re.sub(r"\\(.)", r"\1", text)
+
+
+def metric(at: AppTest, label: str) -> str:
+    found = [m.value for m in at.metric if m.label == label]
+    assert len(found) == 1, f"no metric {label!r}"
+    return found[0]
+
+
+# --- the default example and temperature --------------------------------------------------------
+
+
+def test_default_example_shows_the_worked_example():
+    at = open_page()
+    z = parse_logits(DEFAULT)
+    fig = figure_with(at, "p")
+    p = trace(fig, "p")
+    np.testing.assert_allclose(as_array(p["y"]), A.softmax(z), rtol=1e-12)
+    assert p["text"] == ["0.58", "0.23", "0.19"]  # TEACHING.md's worked example
+    uniform = trace(fig, "uniform 1/n")
+    np.testing.assert_allclose(as_array(uniform["y"]), 1 / 3)
+    # the argmax (class 0) is highlighted, the others are not
+    colours = p["marker"]["color"]
+    assert colours[0] != colours[1] and colours[1] == colours[2]
+    assert "T = 1" in fig["layout"]["title"]["text"]
+    assert any("58%" in c.value and "nats" in c.value for c in at.caption)
+    h = float(A.entropy(A.softmax(z)))
+    assert metric(at, "Entropy (nats)") == f"{h:.3f}"
+    assert metric(at, "Entropy (bits)") == f"{h / np.log(2):.3f}"
+    assert metric(at, "Maximum, log n (nats)") == f"{np.log(3):.3f}"
+
+
+@pytest.mark.parametrize("t", [0.5, 10.0])
+def test_temperature_changes_the_bars(t):
+    at = open_page()
+    at.select_slider(key="temperature").set_value(t).run()
+    assert not at.exception
+    np.testing.assert_allclose(bars(at), A.softmax(parse_logits(DEFAULT), t), rtol=1e-12)
+    assert at.query_params["temperature"] == view.format_t(t)
+    assert f"T = {view.format_t(t)}" in figure_with(at, "p")["layout"]["title"]["text"]
+
+
+def test_temperature_from_the_url_is_t_itself_and_snaps_to_the_grid():
+    at = open_page({"temperature": "0.5"})
+    assert at.select_slider(key="temperature").value == 0.5
+    np.testing.assert_allclose(bars(at), A.softmax(parse_logits(DEFAULT), 0.5), rtol=1e-12)
+    at = open_page({"temperature": "0.7"})  # between steps 0.6 and 0.8; 0.8 is nearer in log
+    assert at.select_slider(key="temperature").value == 0.8
+    assert any("nearest step" in c.value for c in at.caption)
+
+
+def test_temperature_grid_is_log_spaced_with_one_exactly():
+    grid = np.asarray(view.TEMPERATURES)
+    assert len(grid) == 41 and grid[0] == 0.01 and grid[-1] == 100.0
+    assert 1.0 in view.TEMPERATURES and 0.5 in view.TEMPERATURES
+    ratios = grid[1:] / grid[:-1]
+    assert np.all(ratios > 1.1) and np.all(ratios < 1.41)  # geometric-ish: ~×1.26 per step
+
+
+# --- bad input ----------------------------------------------------------------------------------
+
+BAD_INPUTS = [
+    "",
+    "cat, dog",
+    "nan",
+    "inf",
+    "1e400",
+    "2**10",
+    "__import__('os')",
+    "0x1F",
+    "[1, 2",
+    ", ".join(["1"] * 1001),
+]
+
+
+@pytest.mark.parametrize("text", BAD_INPUTS, ids=lambda s: s[:12] or "empty")
+def test_bad_logits_show_the_parsers_message_and_keep_other_settings(text):
+    with pytest.raises(ValueError) as parsed:
+        parse_logits(text)
+    at = open_page({"temperature": "2", "labels": "a, b, c", "target": "1"})
+    assert not at.error
+    at.text_input(key="logits").input(text).run()
+    assert not at.exception
+    assert len(at.error) == 1
+    assert str(parsed.value) in unescape_md(at.error[0].value)
+    assert at.select_slider(key="temperature").value == 2.0
+    assert at.text_input(key="labels").value == "a, b, c"
+    assert at.selectbox(key="target").value == "1"
+    # the charts still show the last valid logits, greyed, at the kept temperature
+    np.testing.assert_allclose(bars(at), A.softmax(parse_logits(DEFAULT), 2.0), rtol=1e-12)
+    assert len(set(trace(figure_with(at, "p"), "p")["marker"]["color"])) == 1
+    assert any("last valid logits" in i.value for i in at.info)
+    assert figure_with(at, "gradient")  # the loss section (target 1) is still drawn
+
+
+def test_error_text_cannot_inject_markdown():
+    at = open_page()
+    at.text_input(key="logits").input("**bold** [x](http://e.com)").run()
+    assert not at.exception
+    shown = at.error[0].value
+    assert "**bold**" not in shown and "](" not in shown  # every marker is backslash-escaped
+
+
+@pytest.mark.parametrize("text", ["1000, 0, -1000", "1e308, -1e308"])
+def test_huge_logits_work_without_warnings(text):
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.query_params.update({"logits": text, "target": "1", "temperature": "0.01"})
+    at.switch_page(PAGE)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        at.run()
+    assert not at.exception
+    runtime = [w for w in caught if issubclass(w.category, RuntimeWarning)]
+    assert not runtime, [str(w.message) for w in runtime]
+    z = parse_logits(text)
+    p = bars(at)
+    np.testing.assert_array_equal(p, A.softmax(z, 0.01))
+    assert np.all(np.isfinite(p)) and p[0] == 1.0
+    assert not at.error
+    assert any("naive formula" in w.value for w in at.warning)  # the naive contrast fails here
+    np.testing.assert_array_equal(
+        as_array(trace(figure_with(at, "gradient"), "gradient")["y"]),
+        A.cross_entropy_grad(z, 1, 0.01),
+    )
+
+
+def test_one_logit_gives_probability_one():
+    at = open_page({"logits": "3.7"})
+    np.testing.assert_array_equal(bars(at), [1.0])
+    assert metric(at, "Entropy (nats)") == "0.000"
+
+
+# --- labels -------------------------------------------------------------------------------------
+
+
+def test_labels_are_escaped_and_a_count_mismatch_falls_back():
+    at = open_page({"labels": "<b>cat</b>, dog, bird"})
+    axis = figure_with(at, "p")["layout"]["xaxis"]
+    assert axis["ticktext"] == ["&lt;b&gt;cat&lt;/b&gt;", "dog", "bird"]
+    at.text_input(key="labels").input("cat, dog").run()
+    assert not at.exception
+    assert any("2 labels for 3 logits" in w.value for w in at.warning)
+    assert figure_with(at, "p")["layout"]["xaxis"]["ticktext"] == ["class 0", "class 1", "class 2"]
+
+
+# --- loss, gradient, Jacobian, sigmoids ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("t", [1.0, 0.5])
+def test_target_shows_cross_entropy_and_the_gradient(t):
+    at = open_page({"temperature": view.format_t(t)})
+    assert not [f for f in figures(at) if any(tr.get("name") == "gradient" for tr in f["data"])]
+    at.selectbox(key="target").set_value("2").run()
+    assert not at.exception
+    z = parse_logits(DEFAULT)
+    p = A.softmax(z, t)
+    loss = float(A.cross_entropy(z, 2, t))
+    assert loss == pytest.approx(-np.log(p[2]), rel=1e-12)
+    assert metric(at, "Cross-entropy −log p_y (nats)") == f"{loss:.4g}"
+    grad = as_array(trace(figure_with(at, "gradient"), "gradient")["y"])
+    np.testing.assert_allclose(grad, A.cross_entropy_grad(z, 2, t), rtol=1e-12)
+    np.testing.assert_allclose(grad * t, p - np.eye(3)[2], rtol=1e-12, atol=1e-15)
+
+
+def test_jacobian_heatmap_equals_the_core():
+    at = open_page({"logits": "2, -1, 0.5, 0.5", "temperature": "2.5"})
+    jac = as_array(trace(figure_with(at, "jacobian"), "jacobian")["z"])
+    np.testing.assert_allclose(jac, A.softmax_jacobian([2, -1, 0.5, 0.5], 2.5), rtol=1e-12)
+
+
+def test_sigmoid_per_logit_beside_softmax():
+    at = open_page({"logits": "2, -1, 0.5"})
+    fig = figure_with(at, "softmax p")
+    np.testing.assert_allclose(as_array(trace(fig, "softmax p")["y"]), A.softmax([2, -1, 0.5]))
+    sig = A.ACTIVATIONS["sigmoid"].forward(np.array([2.0, -1.0, 0.5]))
+    np.testing.assert_allclose(as_array(trace(fig, "σ(z/T)")["y"]), sig, rtol=1e-12)
+    assert sig.sum() > 1.0  # the sigmoids do not sum to 1: multi-label, not one class
+
+
+# --- tampered links -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"temperature": "abc"},
+        {"temperature": "0"},
+        {"temperature": "nan"},
+        {"target": "99"},
+        {"target": "-1"},
+        {"quiz": "maybe"},
+    ],
+)
+def test_tampered_query_params_warn_and_fall_back(query):
+    at = open_page(query)
+    assert any("could not be used" in w.value for w in at.warning)
+    assert at.select_slider(key="temperature").value == 1.0
+    assert at.selectbox(key="target").value == "none"
+    np.testing.assert_allclose(bars(at), A.softmax(parse_logits(DEFAULT)), rtol=1e-12)
+
+
+def test_script_in_the_logits_link_is_an_error_not_markup():
+    at = open_page({"logits": "<script>alert(1)</script>"})
+    assert len(at.error) == 1
+    assert "<script>" not in at.error[0].value
+    with pytest.raises(ValueError) as parsed:
+        parse_logits("<script>alert(1)</script>")
+    assert str(parsed.value) in unescape_md(at.error[0].value)
+    np.testing.assert_allclose(bars(at), A.softmax(parse_logits(DEFAULT)), rtol=1e-12)
+
+
+# --- classroom ----------------------------------------------------------------------------------
+
+
+def _quiz_seed_with(tie: bool) -> int:
+    for seed in range(1, 500):
+        z, _ = view.quiz_logits(seed)
+        if (np.sum(z == z.max()) > 1) == tie:
+            return seed
+    raise AssertionError("no such seed")
+
+
+def test_quiz_answers_and_score():
+    seed = _quiz_seed_with(tie=False)
+    z, t = view.quiz_logits(seed)
+    at = open_page({"quiz": "true", "quiz_seed": str(seed)})
+    # 1. T → 0: the argmax, checked against the core at a tiny temperature
+    winner = int(np.argmax(A.softmax(z, 1e-3)))
+    at.radio(key=f"quiz_cold_{seed}").set_value(view.class_option(winner, z)).run()
+    at.button(key=f"quiz_reveal_cold_{seed}").click().run()
+    assert not at.exception
+    assert any(s.value.startswith("Right.") for s in at.success)
+    assert metric(at, "Your score this session") == "1 / 1"
+    # 2. T → ∞: a wrong answer counts as asked, not right
+    at.radio(key=f"quiz_hot_{seed}").set_value(view.T_INF_OPTIONS[0]).run()
+    at.button(key=f"quiz_reveal_hot_{seed}").click().run()
+    assert any(e.value.startswith("Not quite.") for e in at.error)
+    assert metric(at, "Your score this session") == "1 / 2"
+    hot = [f for f in figures(at) if f["layout"]["title"]["text"].endswith("T = 100")]
+    np.testing.assert_allclose(as_array(trace(hot[0], "p")["y"]), A.softmax(z, 100.0))
+    # 3. the top class's probability, guessed within ±0.05
+    top = float(A.softmax(z, t).max())
+    at.slider(key=f"quiz_guess_{seed}").set_value(round(top + 0.04, 2)).run()
+    at.button(key=f"quiz_reveal_guess_{seed}").click().run()
+    assert not at.exception
+    assert metric(at, "Your score this session") == "2 / 3"
+    guess_fig = [
+        f for f in figures(at) if f"T = {view.format_t(t)}" in f["layout"]["title"]["text"]
+    ]
+    assert guess_fig
+    np.testing.assert_allclose(as_array(trace(guess_fig[-1], "p")["y"]), A.softmax(z, t))
+    # re-answering the same question does not count twice
+    at.button(key=f"quiz_reveal_cold_{seed}").click().run()
+    assert metric(at, "Your score this session") == "2 / 3"
+
+
+def test_quiz_tie_answer_is_the_split():
+    seed = _quiz_seed_with(tie=True)
+    z, _ = view.quiz_logits(seed)
+    p_cold = A.softmax(z, 1e-3)
+    assert np.isclose(p_cold.max(), 1.0 / np.sum(z == z.max()))  # the core splits ties
+    at = open_page({"quiz": "true", "quiz_seed": str(seed)})
+    at.radio(key=f"quiz_cold_{seed}").set_value(view.TIE).run()
+    at.button(key=f"quiz_reveal_cold_{seed}").click().run()
+    assert any(s.value.startswith("Right.") for s in at.success)
+
+
+@pytest.fixture
+def media_storages(monkeypatch):
+    """Capture the in-memory media storage AppTest creates, to read the CSV download."""
+    import streamlit.testing.v1.app_test as app_test_module
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+
+    made = []
+
+    class Recording(MemoryMediaFileStorage):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            made.append(self)
+
+    monkeypatch.setattr(app_test_module, "MemoryMediaFileStorage", Recording)
+    return made
+
+
+def test_csv_export_parses_back_to_the_core_numbers(media_storages):
+    at = open_page({"logits": "2, -1, 0.5", "temperature": "0.5", "labels": "a, b, c"})
+    at.selectbox(key="target").set_value("1").run()
+    assert not at.exception
+    button = at.get("download_button")[0]
+    name = button.proto.url.rsplit("/", 1)[-1]
+    text = media_storages[-1].get_file(name).content.decode()
+    settings, cols = classroom.read_csv(text)
+    z = np.array([2.0, -1.0, 0.5])
+    assert settings["temperature"] == "0.5"
+    np.testing.assert_array_equal(parse_logits(settings["logits"]), z)
+    assert settings["target"].startswith("1")
+    assert list(cols["class"]) == ["a", "b", "c"]
+    np.testing.assert_array_equal(cols["z"], z)
+    np.testing.assert_array_equal(cols["p"], A.softmax(z, 0.5))
+    np.testing.assert_array_equal(cols["gradient"], A.cross_entropy_grad(z, 1, 0.5))
+
+
+def test_focused_link_shows_only_the_temperature():
+    at = open_page({"only": "temperature", "logits": "1, 2"})
+    assert not at.text_input  # logits and labels are fixed by the link
+    assert at.select_slider(key="temperature")
+    np.testing.assert_allclose(bars(at), A.softmax([1.0, 2.0]), rtol=1e-12)
