@@ -333,8 +333,8 @@ def _hard_swish(x: Array) -> Array:
 
 
 def _hard_swish_grad(x: Array) -> Array:
-    # PyTorch's hardswish_backward: 0 for x < −3, x/3 + 1/2 for −3 ≤ x ≤ 3, 1 for x > 3.
-    return np.where(x < -3.0, 0.0, np.where(x <= 3.0, x / 3.0 + 0.5, 1.0))
+    # PyTorch's convention: the outer pieces own the joins, 0 for x ≤ −3 and 1 for x ≥ 3.
+    return np.where(x <= -3.0, 0.0, np.where(x < 3.0, x / 3.0 + 0.5, 1.0))
 
 
 def _soft_shrink(x: Array, lam: float) -> Array:
@@ -586,8 +586,9 @@ _CATALOGUE: list[Activation] = [
             r"f'(x) = \begin{cases} 1 & x > 0 \\ \tfrac{l + u}{2} & x \le 0 \end{cases}"
         ),
         params=(
-            Param("lower", "l", 0.125, 0.0, 1.0, 0.005, "Lowest random slope (PyTorch 1/8)"),
-            Param("upper", "u", 1 / 3, 0.0, 1.0, 0.005, "Highest random slope (PyTorch 1/3)"),
+            # Disjoint ranges keep l ≤ u, which torch.nn.RReLU requires.
+            Param("lower", "l", 0.125, 0.0, 0.3, 0.005, "Lowest random slope (PyTorch 1/8)"),
+            Param("upper", "u", 1 / 3, 0.3, 1.0, 0.005, "Highest random slope (PyTorch 1/3)"),
         ),
         kink="f′(0) = (l + u)/2, the negative side's slope",
         kinks=lambda lower, upper: () if lower + upper == 2.0 else (0.0,),
@@ -966,10 +967,10 @@ _CATALOGUE: list[Activation] = [
         grad=_hard_swish_grad,
         formula=r"f(x) = x\,\frac{\operatorname{ReLU6}(x + 3)}{6}",
         derivative_formula=(
-            r"f'(x) = \begin{cases} 0 & x < -3 \\ \tfrac{2x + 3}{6} & -3 \le x \le 3 \\ "
-            r"1 & x > 3 \end{cases}"
+            r"f'(x) = \begin{cases} 0 & x \le -3 \\ \tfrac{2x + 3}{6} & -3 < x < 3 \\ "
+            r"1 & x \ge 3 \end{cases}"
         ),
-        kink="f′ jumps at ±3; there it takes the middle piece's value (PyTorch): −1/2 and 3/2",
+        kink="f′ jumps at ±3 (from 0 to −1/2, from 3/2 to 1); PyTorch's f′(−3) = 0, f′(3) = 1",
         kinks=lambda: (-3.0, 3.0),
         note=(
             "x·relu6(x + 3)/6, MobileNetV3's cheap stand-in for Swish. It follows Swish's shape, "
