@@ -1294,13 +1294,13 @@ def _tail_limit(values: Array) -> float:
     return math.nan
 
 
-def _refine_extremum(act: Activation, params: dict[str, float], x0: float, sign: float) -> float:
-    """argmin of sign·f near the grid point x0: two zooms of a 2001-point grid."""
+def _refine(score: Callable[[Array], Array], x0: float) -> float:
+    """argmin of ``score`` near the grid point x0 (within a grid step): two 2001-point zooms."""
     width = float(_DENSE[1] - _DENSE[0])
     best = x0
     for _ in range(2):
         xs = np.linspace(best - width, best + width, 2001)
-        best = float(xs[np.argmin(sign * act.fn(xs, **params))])
+        best = float(xs[np.argmin(score(xs))])
         width = float(xs[1] - xs[0])
     return best
 
@@ -1349,6 +1349,11 @@ def properties(act: Activation, **params: float) -> Properties:
     dense = abs_df[n_far:-n_far]
     finite_limits = [v for v in d_limits if math.isfinite(v)]
     max_abs_derivative = max([float(np.max(np.where(abs_df < _HUGE, abs_df, 0.0))), *finite_limits])
+    i_steep = int(np.argmax(np.where(abs_df < _HUGE, abs_df, 0.0)))
+    if abs(xs[i_steep]) < 50.0:  # a peak of |f′| inside: refine it (the Gaussian's at ±1/√2)
+        x_steep = _refine(lambda z: -np.abs(act.grad(z, **resolved)), float(xs[i_steep]))
+        steepest = float(np.abs(act.grad(np.asarray(x_steep), **resolved)))
+        max_abs_derivative = max(max_abs_derivative, steepest)
     if any(math.isinf(v) for v in d_limits) or np.any(abs_df >= _HUGE):
         max_abs_derivative = math.inf
     flat = 1e-4 * max(1.0, float(dense.max()))
@@ -1376,7 +1381,7 @@ def properties(act: Activation, **params: float) -> Properties:
             i = int(near[np.argmin(np.abs(xs[inner][near]))]) + n_far
             # Attained inside, and not just the value approached in a tail (the Gaussian's 0).
             if abs(xs[i]) < 50.0 and all(sign * v > best + 1e-9 for v in tails):
-                x_best = _refine_extremum(act, resolved, float(xs[i]), sign)
+                x_best = _refine(lambda z, s=sign: s * act.fn(z, **resolved), float(xs[i]))
                 extrema[key] = float(act.fn(np.asarray(x_best), **resolved))
                 extrema["arg" + key] = x_best
     lo = min(lo, extrema.get("min", lo))
