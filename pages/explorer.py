@@ -79,6 +79,21 @@ def _apply_preset(preset: view.Preset) -> None:
 
 # --- controls -------------------------------------------------------------------------------------
 
+
+def _drop_stale_params_on_switch() -> None:
+    """After the activation selectbox changed, drop the old activation's params from the URL.
+
+    The picker forgets the slider widgets on a switch, but a ``param_alpha`` in the URL would
+    still be read as the new activation's α (ELU's α = 1.5 becoming SELU's).
+    """
+    chosen = st.session_state.get(state.ACTIVATION_KEY)
+    shown_last = st.session_state.get("_shared_activation")
+    if chosen is not None and shown_last is not None and chosen != shown_last:
+        for key in [k for k in st.query_params if k.startswith("param_")]:
+            del st.query_params[key]
+
+
+_drop_stale_params_on_switch()
 controls, chart = st.columns([1, 2], gap="large")
 
 with controls:
@@ -169,7 +184,11 @@ def _properties_rows(slug, params_items):
 
 
 where_id = f"explorer_where_{act.name}_{params_items}_{x_range}"
-answered_where = where_id in st.session_state.get("_explorer_answered", {})
+where_key = f"quiz_where_{zlib.crc32(where_id.encode())}"
+answered_where = (
+    where_id in st.session_state.get("_explorer_answered", {})
+    or st.session_state.get(where_key) is not None
+)
 show_df = not quiz or answered_where
 f0 = float(act.forward(probe, **params))
 d0 = float(act.derivative(probe, **params))
@@ -283,8 +302,7 @@ def _answer_once(quiz_id: str, correct: bool) -> None:
 if quiz:
     st.subheader("Quiz: predict, then reveal")
     seed = classroom.quiz_seed()
-    right, asked = classroom.score("explorer_")
-    st.metric("Score", f"{right} / {asked}")
+    score_slot = st.empty()  # filled after this run's answers are counted
 
     # (b) where is f′ largest? for the current activation.
     spans = view.intervals(x_range)
@@ -300,7 +318,7 @@ if quiz:
         list(labels),
         index=None,
         format_func=labels.get,
-        key=f"quiz_where_{zlib.crc32(where_id.encode())}",
+        key=where_key,
     )
     if guess is not None:
         _answer_once(where_id, guess == correct_where)
@@ -346,6 +364,8 @@ if quiz:
                 icon=":material/cancel:",
             )
         st.caption(ACTIVATIONS[answer].note)
+    right, asked = classroom.score("explorer_")
+    score_slot.metric("Score", f"{right} / {asked}")
 
 # --- export and sharing ---------------------------------------------------------------------------
 

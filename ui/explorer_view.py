@@ -436,7 +436,7 @@ def mystery_figure(slug: str, present: bool) -> go.Figure:
     )
 
 
-def intervals(x_range: tuple[float, float], n: int = 4) -> list[tuple[float, float]]:
+def intervals(x_range: tuple[float, float], n: int = 5) -> list[tuple[float, float]]:
     edges = np.linspace(x_range[0], x_range[1], n + 1)
     return [(float(a), float(b)) for a, b in itertools.pairwise(edges)]
 
@@ -445,7 +445,7 @@ TIE = "tie"
 
 
 def where_answer(
-    slug: str, params: ParamItems, x_range: tuple[float, float], n: int = 4
+    slug: str, params: ParamItems, x_range: tuple[float, float], n: int = 5
 ) -> tuple[str, float]:
     """Which of the n intervals holds the largest f′ ("0".."n-1", or TIE), and its argmax x.
 

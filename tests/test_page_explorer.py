@@ -1,0 +1,380 @@
+"""The Activation explorer page, driven through the router with AppTest.
+
+Every number checked here is recomputed from the core (``Activation.forward`` / ``derivative``)
+at the x the page drew, never copied from the page's implementation.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+from scipy import optimize
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from streamlit.testing.v1 import AppTest
+
+from activations import ACTIVATIONS
+from tests.plotly_helpers import as_array, figures, trace
+from ui import classroom
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+PARAMETERISED = [slug for slug, act in ACTIVATIONS.items() if act.params]
+
+
+def explorer(**query: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.query_params.update(query)
+    at.switch_page("pages/explorer.py")
+    at.run()
+    assert not at.exception
+    return at
+
+
+def main_figure(at: AppTest) -> dict:
+    (fig,) = [f for f in figures(at) if f["layout"]["title"]["text"].startswith(("f:", "f and"))]
+    return fig
+
+
+def compare_figure(at: AppTest) -> dict:
+    (fig,) = [f for f in figures(at) if f["layout"]["title"]["text"].startswith("Compare")]
+    return fig
+
+
+def assert_draws(at: AppTest, slug: str, params: dict[str, float]) -> None:
+    """Traces "f" and "f′" are exactly the core's f and f′ at the drawn x."""
+    act = ACTIVATIONS[slug]
+    fig = main_figure(at)
+    f, df = trace(fig, "f"), trace(fig, "f′")
+    x = as_array(f["x"])
+    assert len(x) >= 200
+    np.testing.assert_allclose(as_array(f["y"]), act.forward(x, **params), rtol=1e-12, atol=0)
+    np.testing.assert_allclose(as_array(df["x"]), x)
+    np.testing.assert_allclose(as_array(df["y"]), act.derivative(x, **params), rtol=1e-12)
+
+
+def non_default(p) -> float:
+    """An in-range value on the slider's step grid, away from the default."""
+    for fraction in (0.3, 0.7, 0.9):
+        steps = round((p.high - p.low) * fraction / p.step)
+        value = round(p.low + steps * p.step, 10)
+        if abs(value - p.default) > p.step:
+            return value
+    raise AssertionError(p)
+
+
+def number(text: str) -> float:
+    return float(text.replace("−", "-"))
+
+
+# --- the sliders draw exactly the core's curves ---------------------------------------------------
+
+
+def test_default_view_draws_relu() -> None:
+    at = explorer()
+    assert at.selectbox(key="activation").value == "relu"
+    assert_draws(at, "relu", {})
+    fig = main_figure(at)
+    assert "ReLU" in fig["layout"]["title"]["text"]  # the PNG says what it shows
+    # The dead zone x < 0 (|f′| = 0) is shaded; x > 0 (f′ = 1) is not.
+    shapes = fig["layout"]["shapes"]
+    assert shapes and all(s["x1"] <= 0.01 for s in shapes)
+
+
+@pytest.mark.parametrize("slug", PARAMETERISED)
+def test_every_slider_changes_the_curve_to_the_core(slug: str) -> None:
+    act = ACTIVATIONS[slug]
+    at = explorer(activation=slug)
+    params = act.param_defaults()
+    assert_draws(at, slug, params)
+    default_fig = main_figure(at)
+    for p in act.params:
+        slider = at.slider(key=f"param_{p.name}")
+        assert slider.label == p.label
+        assert slider.value == pytest.approx(p.default)
+        value = non_default(p)
+        slider.set_value(value).run()
+        assert not at.exception
+        params[p.name] = value
+        assert_draws(at, slug, params)
+        assert at.query_params[f"param_{p.name}"] == str(value)
+    # Together the sliders moved the drawn curve.
+    before = np.concatenate([as_array(trace(default_fig, n)["y"]) for n in ("f", "f′")])
+    after = np.concatenate([as_array(trace(main_figure(at), n)["y"]) for n in ("f", "f′")])
+    assert not np.allclose(before, after)
+
+
+def test_switching_activation_resets_then_remembers_params() -> None:
+    at = explorer(activation="elu")
+    at.slider(key="param_alpha").set_value(1.5).run()
+    at.selectbox(key="activation").set_value("selu").run()
+    selu = ACTIVATIONS["selu"].param_defaults()
+    assert at.slider(key="param_alpha").value == pytest.approx(selu["alpha"])
+    assert_draws(at, "selu", selu)
+    at.selectbox(key="activation").set_value("elu").run()
+    assert not at.exception
+    assert at.slider(key="param_alpha").value == pytest.approx(1.5)
+    assert_draws(at, "elu", {"alpha": 1.5})
+
+
+def test_x_range_sets_the_drawn_interval() -> None:
+    at = explorer(activation="sigmoid")
+    at.slider(key="x_range").set_value((-2.0, 8.5)).run()
+    assert not at.exception
+    x = as_array(trace(main_figure(at), "f")["x"])
+    assert x[0] == -2.0 and x[-1] == 8.5
+    assert_draws(at, "sigmoid", {})
+    assert at.query_params["x_range"] == "-2,8.5"
+
+
+# --- the probe ------------------------------------------------------------------------------------
+
+
+def test_probe_shows_core_values_and_tangent() -> None:
+    act = ACTIVATIONS["elu"]
+    at = explorer(activation="elu", param_alpha="1.5")
+    at.number_input(key="probe_x").set_value(-0.7).run()
+    assert not at.exception
+    f0, d0 = float(act.forward(-0.7, alpha=1.5)), float(act.derivative(-0.7, alpha=1.5))
+    values = [number(m.value) for m in at.metric]
+    assert values[0] == pytest.approx(f0, rel=1e-3)
+    assert values[1] == pytest.approx(d0, rel=1e-3)
+    tangent = trace(main_figure(at), "tangent")
+    tx, ty = as_array(tangent["x"]), as_array(tangent["y"])
+    np.testing.assert_allclose(ty, f0 + d0 * (tx + 0.7), rtol=1e-12)
+
+
+# --- compare --------------------------------------------------------------------------------------
+
+
+def test_compare_overlays_one_trace_per_activation() -> None:
+    at = explorer(activation="relu")
+    assert not [f for f in figures(at) if f["layout"]["title"]["text"].startswith("Compare")]
+    at.multiselect(key="compare").set_value(["sigmoid", "tanh", "gelu"]).run()
+    assert not at.exception
+    fig = compare_figure(at)
+    names = [t["name"] for t in fig["data"]]
+    expected = ["relu", "sigmoid", "tanh", "gelu"]  # the current one first, then the chosen
+    assert len(names) == len(expected) == len(set(names))
+    for t, slug in zip(fig["data"], expected, strict=True):
+        assert ACTIVATIONS[slug].label in t["name"]
+        x = as_array(t["x"])
+        np.testing.assert_allclose(as_array(t["y"]), ACTIVATIONS[slug].forward(x), rtol=1e-12)
+    assert at.query_params["compare"] == "sigmoid,tanh,gelu"
+
+    at.radio(key="compare_what").set_value("df").run()
+    for t, slug in zip(compare_figure(at)["data"], expected, strict=True):
+        x = as_array(t["x"])
+        np.testing.assert_allclose(as_array(t["y"]), ACTIVATIONS[slug].derivative(x), rtol=1e-12)
+
+
+def test_compared_activation_keeps_its_own_params() -> None:
+    at = explorer(activation="elu")
+    at.slider(key="param_alpha").set_value(2.0).run()
+    at.selectbox(key="activation").set_value("relu").run()
+    at.multiselect(key="compare").set_value(["elu"]).run()
+    assert not at.exception
+    elu_trace = compare_figure(at)["data"][1]
+    x = as_array(elu_trace["x"])
+    np.testing.assert_allclose(as_array(elu_trace["y"]), ACTIVATIONS["elu"].forward(x, alpha=2.0))
+
+
+# --- tampered links -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"activation": "<script>alert(1)</script>"},
+        {"activation": "elu", "param_alpha": "abc"},
+        {"activation": "elu", "param_alpha": "1e308"},
+        {"x_range": "junk"},
+        {"x_range": "5,-5"},
+        {"x_range": "nan,inf"},
+        {"compare": "nope,<b>x</b>"},
+        {"probe_x": "1e999"},
+        {"compare_what": "zzz"},
+        {"quiz": "maybe"},
+    ],
+)
+def test_tampered_query_params_warn_and_fall_back(query: dict[str, str]) -> None:
+    at = explorer(**query)
+    assert at.warning, "a rejected value must be reported"
+    text = " ".join(w.value for w in at.warning)
+    assert "<script>" not in text.replace("`<script>", "")  # only ever shown code-quoted
+    slug = at.selectbox(key="activation").value
+    assert slug == (query["activation"] if query.get("activation") in ACTIVATIONS else "relu")
+    assert_draws(at, slug, ACTIVATIONS[slug].param_defaults())
+    x = as_array(trace(main_figure(at), "f")["x"])
+    assert (x[0], x[-1]) == (-6.0, 6.0)
+
+
+# --- presets --------------------------------------------------------------------------------------
+
+
+def press(at: AppTest, label_part: str) -> None:
+    (button,) = [b for b in at.button if label_part in b.label]
+    button.click().run()
+    assert not at.exception
+
+
+@pytest.mark.parametrize(("label", "slope"), [("0.2", 0.2), ("0.3", 0.3), ("0.01", 0.01)])
+def test_leaky_relu_presets(label: str, slope: float) -> None:
+    at = explorer(activation="leaky_relu", param_slope="0.5")
+    press(at, label)
+    assert at.slider(key="param_slope").value == pytest.approx(slope)
+    assert_draws(at, "leaky_relu", {"slope": slope})
+    # A later, unrelated rerun keeps the preset.
+    at.number_input(key="probe_x").set_value(0.5).run()
+    assert at.slider(key="param_slope").value == pytest.approx(slope)
+
+
+def test_gelu_presets_switch_between_exact_and_tanh() -> None:
+    at = explorer(activation="gelu")
+    press(at, "tanh approximation")
+    assert at.selectbox(key="activation").value == "gelu_tanh"
+    assert_draws(at, "gelu_tanh", {})
+    press(at, "GELU exact")
+    assert at.selectbox(key="activation").value == "gelu"
+
+
+def test_selu_presets() -> None:
+    at = explorer(activation="selu")
+    press(at, "plain ELU")
+    assert at.slider(key="param_alpha").value == pytest.approx(1.0)
+    assert at.slider(key="param_lam").value == pytest.approx(1.0)
+    press(at, "SELU's constants")
+    defaults = ACTIVATIONS["selu"].param_defaults()
+    assert at.slider(key="param_alpha").value == pytest.approx(defaults["alpha"])
+    assert at.slider(key="param_lam").value == pytest.approx(defaults["lam"])
+    assert_draws(at, "selu", defaults)
+
+
+# --- quiz -----------------------------------------------------------------------------------------
+
+
+def score(at: AppTest) -> tuple[int, int]:
+    (metric,) = [m for m in at.metric if m.label == "Score"]
+    right, asked = metric.value.split("/")
+    return int(right), int(asked)
+
+
+@pytest.mark.parametrize("slug", ["sigmoid", "swish", "gelu", "tanh_shrink"])
+def test_quiz_where_is_derivative_largest(slug: str) -> None:
+    at = explorer(activation=slug, quiz="true", quiz_seed="12345")
+    names = [t["name"] for t in main_figure(at)["data"]]
+    assert "f′" not in names  # predict first: f′ is hidden
+    assert score(at) == (0, 0)
+    # The right interval, from the core: argmax of f′ on a fine grid over five equal parts.
+    x = np.linspace(-6, 6, 12001)
+    df = ACTIVATIONS[slug].derivative(x)
+    top = df.max()
+    edges = np.linspace(-6, 6, 6)
+    holders = {min(int(np.searchsorted(edges, xi, side="right")) - 1, 4) for xi in x[df >= top]}
+    right = str(holders.pop()) if len(holders) == 1 else "tie"
+    (radio,) = [r for r in at.radio if r.key.startswith("quiz_where_")]
+    radio.set_value(right).run()
+    assert not at.exception
+    assert score(at) == (1, 1)
+    assert "f′" in [t["name"] for t in main_figure(at)["data"]]  # revealed
+    # Re-answering the same question does not count again.
+    (radio,) = [r for r in at.radio if r.key.startswith("quiz_where_")]
+    wrong = next(o for o in ["0", "1", "2", "3", "4"] if o != right)
+    radio.set_value(wrong).run()
+    assert score(at) == (1, 1)
+
+
+def test_quiz_relu_is_a_tie() -> None:
+    at = explorer(activation="relu", quiz="true", quiz_seed="7")
+    (radio,) = [r for r in at.radio if r.key.startswith("quiz_where_")]
+    radio.set_value("tie").run()
+    assert score(at) == (1, 1)
+
+
+@pytest.mark.parametrize("seed", ["3", "41", "2024"])
+def test_quiz_which_derivative(seed: str) -> None:
+    at = explorer(quiz="true", quiz_seed=seed)
+    (mystery,) = [f for f in figures(at) if f["layout"]["title"]["text"].startswith("Quiz")]
+    (t,) = mystery["data"]
+    x, y = as_array(t["x"]), as_array(t["y"])
+    (radio,) = [r for r in at.radio if r.key == f"quiz_which_{seed}"]
+    options = list(radio.options)
+    assert len(options) == 4
+    slugs = [s for s in ACTIVATIONS if ACTIVATIONS[s].label in options]
+    # The core decides which option's derivative is the one drawn; exactly one matches.
+    matches = [s for s in slugs if np.allclose(ACTIVATIONS[s].derivative(x), y)]
+    assert len(matches) == 1
+    wrong = next(s for s in slugs if s != matches[0])
+    radio.set_value(wrong).run()
+    assert score(at) == (0, 1)
+    at.button(key="quiz_seed_new").click().run()
+    new_seed = at.query_params["quiz_seed"]
+    (radio,) = [r for r in at.radio if r.key == f"quiz_which_{new_seed}"]
+    (mystery,) = [f for f in figures(at) if f["layout"]["title"]["text"].startswith("Quiz")]
+    y = as_array(mystery["data"][0]["y"])
+    right = next(
+        s
+        for s in ACTIVATIONS
+        if ACTIVATIONS[s].label in radio.options and np.allclose(ACTIVATIONS[s].derivative(x), y)
+    )
+    radio.set_value(right).run()
+    assert score(at) == (1, 2)
+
+
+# --- export ---------------------------------------------------------------------------------------
+
+
+def test_csv_export_parses_back_to_the_core(monkeypatch: pytest.MonkeyPatch) -> None:
+    stored: dict[str, bytes] = {}
+    original = MemoryMediaFileStorage.load_and_get_id
+
+    def capture(self, path_or_data, mimetype, kind, filename=None):
+        if filename and filename.endswith(".csv"):
+            stored[filename] = path_or_data
+        return original(self, path_or_data, mimetype, kind, filename)
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", capture)
+    explorer(activation="elu", param_alpha="1.5", compare="tanh", x_range="-3,4")
+    data = stored["activation_elu.csv"]
+    text = data.decode() if isinstance(data, bytes) else data
+    settings, columns = classroom.read_csv(text)
+    assert settings["activation"] == "elu"
+    assert float(settings["param alpha"]) == 1.5
+    x = columns["x"]
+    assert (x[0], x[-1]) == (-3.0, 4.0)
+    elu, tanh = ACTIVATIONS["elu"], ACTIVATIONS["tanh"]
+    np.testing.assert_allclose(columns["f"], elu.forward(x, alpha=1.5), rtol=1e-15)
+    np.testing.assert_allclose(columns["f′"], elu.derivative(x, alpha=1.5), rtol=1e-15)
+    np.testing.assert_allclose(columns["f tanh"], tanh.forward(x), rtol=1e-15)
+
+
+def test_summary_and_formulas_and_snippet() -> None:
+    at = explorer(activation="sigmoid")
+    captions = " ".join(c.value for c in at.caption)
+    # σ′(x) = 0.01 at |x| = x*: the summary reports both tails beyond it as near zero.
+    x_star = optimize.brentq(lambda x: ACTIVATIONS["sigmoid"].derivative(x) - 0.01, 0, 10)
+    below = re.search(r"below x ≈ (−?\d+(?:\.\d+)?)", captions)
+    above = re.search(r"above x ≈ (−?\d+(?:\.\d+)?)", captions)
+    assert below and above, captions
+    assert number(below.group(1)) == pytest.approx(-x_star, abs=0.02)
+    assert number(above.group(1)) == pytest.approx(x_star, abs=0.02)
+    latex = [e.value.strip("$\n") for e in at.latex]
+    assert ACTIVATIONS["sigmoid"].formula in latex
+    assert ACTIVATIONS["sigmoid"].derivative_formula in latex
+    code = [c.value for c in at.code]
+    assert ACTIVATIONS["sigmoid"].snippet("pytorch") in code
+    assert ACTIVATIONS["sigmoid"].snippet("keras") in code
+
+
+def test_presenter_view_thickens_lines() -> None:
+    normal = trace(main_figure(explorer()), "f")["line"]["width"]
+    present = trace(main_figure(explorer(present="true")), "f")["line"]["width"]
+    assert present > normal
+
+
+def test_only_link_hides_other_controls() -> None:
+    at = explorer(activation="elu", only="param_alpha")
+    assert [s.key for s in at.slider] == ["param_alpha"]
+    assert not at.selectbox
+    assert not at.multiselect
