@@ -150,18 +150,22 @@ st.markdown(
     "maximum is **exact**, not an approximation. Afterwards every exponent is ≤ 0: "
     "exp cannot overflow, the largest term is exactly 1 and the sum is at least 1."
 )
-if n <= MAX_LOGITS:
-    st.dataframe(view.pipeline_columns(steps, labels), hide_index=True, height="auto")
+st.dataframe(view.pipeline_columns(steps, labels), hide_index=True, height="auto")
 if steps.naive_fails:
+    if steps.naive_overflows:
+        reason = "exp(z/T) overflows to inf, and inf / inf is nan"
+    elif not np.all(np.isfinite(steps.naive_probs)):
+        reason = "every exp(z/T) underflows to 0, and 0 / 0 is nan"
+    else:
+        reason = "exp(z/T) underflows towards 0 and loses digits"
     st.warning(
-        "The naive formula e^{z/T} / Σ e^{z/T} breaks on these logits"
-        + (" — e^{z/T} overflows to inf" if steps.naive_overflows else "")
-        + ", giving the inf / nan in the last columns. The stable route above is exact.",
+        f"The naive formula exp(z/T) / Σ exp(z/T) breaks on these logits: {reason} "
+        "(the last two columns). The stable route is exact.",
         icon=":material/warning:",
     )
 else:
     st.caption(
-        "Here the naive formula e^{z/T} / Σ e^{z/T} still works. Try the logits "
+        "Here the naive formula exp(z/T) / Σ exp(z/T) still works. Try the logits "
         "1000, 0, -1000: the naive exp(1000) overflows to inf and inf / inf is nan, while the "
         "stable route gives [1, 0, 0] (up to e^−1000)."
     )

@@ -166,6 +166,10 @@ def test_huge_logits_work_without_warnings(text):
     assert np.all(np.isfinite(p)) and p[0] == 1.0
     assert not at.error
     assert any("naive formula" in w.value for w in at.warning)  # the naive contrast fails here
+    naive = list(at.dataframe[0].value["naive p"])
+    assert "nan" in naive  # inf / inf, shown as such, computed by the core without a warning
+    shown = [float(v) for v in at.dataframe[0].value["p"]]
+    np.testing.assert_allclose(shown, A.softmax(z, 0.01), rtol=1e-3)
     np.testing.assert_array_equal(
         as_array(trace(figure_with(at, "gradient"), "gradient")["y"]),
         A.cross_entropy_grad(z, 1, 0.01),
