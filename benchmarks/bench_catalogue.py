@@ -1,0 +1,114 @@
+"""Time the catalogue: forward + derivative on 10⁶ float64 points, per activation and in total.
+
+Side by side with PyTorch's CPU kernels doing forward + autograd backward on the same points,
+where PyTorch has a built-in (torch is optional: without it the comparison is skipped with a
+notice). NumPy runs on one thread, so PyTorch is timed on one thread too, and with its default
+thread count for reference. Also times properties() per activation (it runs on every slider
+move). Prints figures; asserts nothing.
+
+    python benchmarks/bench_catalogue.py [--points N] [--repeat R]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from activations import ACTIVATIONS, properties
+
+
+def best_time(fn, repeat: int) -> float:
+    """The fastest of ``repeat`` runs: the least disturbed by the rest of the machine."""
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def torch_timer(torch, module, x_np: np.ndarray, repeat: int):
+    x = torch.from_numpy(x_np)
+
+    def run():
+        xt = x.detach().requires_grad_(True)
+        y = module(xt)
+        if y.requires_grad:
+            y.backward(torch.ones_like(y))
+
+    return lambda: best_time(run, repeat)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--points", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=7)
+    args = parser.parse_args()
+
+    rng = np.random.default_rng(0)
+    x = rng.uniform(-10.0, 10.0, args.points)
+
+    try:
+        import torch
+    except ImportError:
+        torch = None
+        print("notice: torch is not importable; the PyTorch comparison is skipped")
+    if torch is not None:
+        default_threads = torch.get_num_threads()
+        print(f"torch {torch.__version__}, default threads {default_threads}")
+
+    print(f"numpy {np.__version__}, {args.points:,} float64 points, best of {args.repeat}")
+    header = (
+        f"{'activation':16s} {'ours ms':>8s} {'torch1 ms':>9s} {'ratio':>6s} "
+        f"{'torchN ms':>9s} {'props ms':>8s}"
+    )
+    print(header)
+    print("-" * len(header))
+
+    total_ours = total_ours_shared = total_torch1 = total_torchn = 0.0
+    rows = []
+    for name, act in ACTIVATIONS.items():
+        ours = best_time(lambda a=act: (a.forward(x), a.derivative(x)), args.repeat)
+        props_ms = 1e3 * best_time(lambda a=act: properties(a), args.repeat)
+        t1 = tn = float("nan")
+        if torch is not None:
+            code = act.snippet("pytorch")
+            if not code.startswith("#"):  # a built-in module, not our own fallback
+                module = eval(code, {"torch": torch}).double().eval()
+                timer = torch_timer(torch, module, x, args.repeat)
+                torch.set_num_threads(1)
+                t1 = timer()
+                torch.set_num_threads(default_threads)
+                tn = timer()
+                total_ours_shared += ours
+                total_torch1 += t1
+                total_torchn += tn
+        total_ours += ours
+        ratio = ours / t1 if t1 == t1 else float("nan")
+        rows.append((name, ratio))
+        print(
+            f"{name:16s} {1e3 * ours:8.2f} {1e3 * t1:9.2f} {ratio:6.2f} "
+            f"{1e3 * tn:9.2f} {props_ms:8.2f}"
+        )
+
+    print("-" * len(header))
+    print(f"all {len(ACTIVATIONS)} activations, ours: {1e3 * total_ours:.1f} ms")
+    if torch is not None and total_torch1:
+        print(
+            f"the {sum(r == r for _, r in rows)} with a PyTorch built-in: ours "
+            f"{1e3 * total_ours_shared:.1f} ms, torch 1 thread {1e3 * total_torch1:.1f} ms "
+            f"(ratio {total_ours_shared / total_torch1:.2f}), torch {default_threads} threads "
+            f"{1e3 * total_torchn:.1f} ms"
+        )
+        slow = [f"{n} {r:.2f}x" for n, r in rows if r == r and r > 1.5]
+        print("over 1.5x torch (1 thread): " + (", ".join(slow) if slow else "none"))
+
+
+if __name__ == "__main__":
+    main()
