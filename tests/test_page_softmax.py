@@ -357,3 +357,10 @@ def test_focused_link_shows_only_the_temperature():
     assert not at.text_input  # logits and labels are fixed by the link
     assert at.select_slider(key="temperature")
     np.testing.assert_allclose(bars(at), A.softmax([1.0, 2.0]), rtol=1e-12)
+
+
+def test_presenter_view_enlarges_the_charts():
+    normal = figure_with(open_page(), "p")["layout"]
+    big = figure_with(open_page({"present": "true"}), "p")["layout"]
+    assert big["font"]["size"] > normal["font"]["size"]
+    assert big["height"] > normal["height"]
