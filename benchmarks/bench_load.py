@@ -1,0 +1,374 @@
+"""Classroom load: N students on one ``streamlit run`` server, each moving a slider once a second.
+
+Each simulated student is a websocket client that speaks the browser's protocol to
+``/_stcore/stream``: a ``BackMsg.rerun_script`` (query string, page, the slider's widget state,
+the hashes of cached messages it already holds, as the browser sends them) and ForwardMsgs read
+until ``script_finished``. The widget id is read from the first run's deltas (the slider whose id
+ends in the widget key). Every student moves the slider one step left or right (a key press) at
+about one move a second, each at its own random phase.
+
+Per N (10, 30, 60 by default) the run has two phases:
+
+* join: all N students open the page within ``--ramp`` seconds; time from connecting to the
+  first chart's delta — "60 students open the link at once" (by default the teacher has opened
+  the page once before, as in class; ``--cold`` skips that);
+* steady: ``--seconds`` of moves; rerun latency p50/p95 (send → script_finished), errors
+  (exceptions in the page, failed runs, dropped sockets, runs over 10 s), the server's CPU
+  (cores, from /proc/<pid>/stat) and peak RSS (/proc/<pid>/status).
+
+The server runs with the repo's .streamlit/config.toml (``runner.postScriptGC = false``) and is
+stopped by pid at the end.
+
+    python benchmarks/bench_load.py --page explorer --sessions 10,30,60 --seconds 60
+    python benchmarks/bench_load.py --page floor --sessions 60 --seconds 20   # the bare page
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import random
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import websocket  # websocket-client
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from ui import depth_view, softmax_view  # noqa: E402
+
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+RUN_TIMEOUT = 10.0  # a slider rerun slower than this counts as an error
+JOIN_TIMEOUT = 60.0  # the first run (a cold server imports numpy/scipy/plotly first)
+
+
+@dataclass(frozen=True)
+class Target:
+    script: str  # what `streamlit run` serves
+    page: str  # url path ("" for the floor app)
+    key: str  # the widget key the students move
+    kind: str  # "double" (st.slider) or "string" (st.select_slider: formatted labels)
+    grid: tuple  # the slider's values, in order
+    start: int  # index of the initial value
+    query: str = ""
+
+
+def targets() -> dict[str, Target]:
+    alphas = tuple(round(0.05 * i, 2) for i in range(61))
+    temps = tuple(softmax_view.format_t(t) for t in softmax_view.TEMPERATURES)
+    t_start = list(softmax_view.TEMPERATURES).index(1.0)
+    lo, hi = depth_view.DEPTH_RANGE
+    depths = tuple(float(d) for d in range(lo, hi + 1))
+    d_start = depths.index(float(depth_view.DEFAULTS["depth"]))
+    floor = "benchmarks/floor_app.py"
+    return {
+        "explorer": Target(
+            "app.py", "explorer", "param_alpha", "double", alphas, 20, "activation=elu"
+        ),
+        "softmax": Target("app.py", "softmax", "temperature", "string", temps, t_start),
+        "depth": Target("app.py", "depth", "depth", "double", depths, d_start),
+        "floor": Target(floor, "", "v", "double", alphas, 20, "figure=explorer"),
+        "floor_softmax": Target(floor, "", "v", "string", temps, t_start, "figure=softmax"),
+        "floor_depth": Target(floor, "", "v", "double", depths, d_start, "figure=depth"),
+    }
+
+
+# --- the server -----------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(script: str, port: int) -> subprocess.Popen:
+    cmd = [
+        sys.executable, "-m", "streamlit", "run", script,
+        "--server.port", str(port), "--server.address", "127.0.0.1",
+        "--server.headless", "true", "--browser.gatherUsageStats", "false",
+    ]  # fmt: skip
+    config = ROOT / ".streamlit" / "config.toml"
+    if not config.exists() or "postScriptGC = false" not in config.read_text():
+        cmd += ["--runner.postScriptGC", "false"]
+    return subprocess.Popen(
+        cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
+
+
+def wait_healthy(port: int, proc: subprocess.Popen, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited with {proc.returncode}")
+        url = f"http://127.0.0.1:{port}/_stcore/health"
+        with contextlib.suppress(OSError), urllib.request.urlopen(url, timeout=2) as r:
+            if r.status == 200:
+                return
+        time.sleep(0.1)
+    raise TimeoutError("server did not become healthy")
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(5)
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLK_TCK  # utime + stime
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+class Sampler(threading.Thread):
+    """Peak RSS of the server while running."""
+
+    def __init__(self, pid: int):
+        super().__init__(daemon=True)
+        self.pid, self.peak, self.stop = pid, 0.0, threading.Event()
+
+    def run(self) -> None:
+        while not self.stop.is_set():
+            with contextlib.suppress(OSError):
+                self.peak = max(self.peak, rss_mb(self.pid))
+            self.stop.wait(0.25)
+
+
+# --- one student ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Student:
+    port: int
+    target: Target
+    rng: random.Random
+    join_s: float | None = None  # connect → the first chart on screen (its delta received)
+    first_chart_s: float | None = None
+    latencies: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    lost: bool = False
+    ws: websocket.WebSocket | None = None
+    widget_id: str | None = None
+    page_hash: str = ""
+    query: str = ""
+    hashes: set[str] = field(default_factory=set)
+
+    def rerun(self, value=None, timeout: float = RUN_TIMEOUT) -> float:
+        """Send one rerun (with the slider at ``value`` if given); seconds until script_finished.
+
+        ``first_chart_s``: seconds from the send until the first Plotly chart arrived.
+        """
+        msg = BackMsg()
+        cs = msg.rerun_script
+        cs.query_string = self.query
+        cs.page_name = self.target.page
+        cs.page_script_hash = self.page_hash
+        cs.cached_message_hashes.extend(sorted(self.hashes))
+        if value is not None and self.widget_id:
+            w = cs.widget_states.widgets.add()
+            w.id = self.widget_id
+            if self.target.kind == "double":
+                w.double_array_value.data.append(float(value))
+            else:
+                w.string_array_value.data.append(str(value))
+        t0 = time.perf_counter()
+        self.ws.send_binary(msg.SerializeToString())
+        while True:
+            remaining = timeout - (time.perf_counter() - t0)
+            if remaining <= 0:
+                raise TimeoutError(f"no script_finished within {timeout:.0f} s")
+            self.ws.settimeout(remaining)
+            fwd = ForwardMsg()
+            fwd.ParseFromString(self.ws.recv())
+            if fwd.metadata.cacheable and fwd.hash:
+                self.hashes.add(fwd.hash)
+            kind = fwd.WhichOneof("type")
+            if kind == "delta" and fwd.delta.WhichOneof("type") == "new_element":
+                el = fwd.delta.new_element
+                which = el.WhichOneof("type")
+                if which == "exception":
+                    self.errors.append(f"exception: {el.exception.message[:80]}")
+                elif which == "slider" and el.slider.id.endswith(self.target.key):
+                    self.widget_id = el.slider.id
+                elif which == "plotly_chart" and self.first_chart_s is None:
+                    self.first_chart_s = time.perf_counter() - t0
+            elif kind == "navigation":
+                self.page_hash = fwd.navigation.page_script_hash
+            elif kind == "page_info_changed":
+                self.query = fwd.page_info_changed.query_string
+            elif kind == "script_finished":
+                status = ForwardMsg.ScriptFinishedStatus.Name(fwd.script_finished)
+                if status == "FINISHED_EARLY_FOR_RERUN":
+                    continue
+                if status != "FINISHED_SUCCESSFULLY":
+                    self.errors.append(status)
+                return time.perf_counter() - t0
+
+    def run(self, start_at: float, stop_at: float, steady_from: float) -> None:
+        t = self.target
+        self.query = t.query
+        index = t.start
+        try:
+            time.sleep(max(0.0, start_at - time.perf_counter()))
+            t0 = time.perf_counter()
+            self.ws = websocket.create_connection(
+                f"ws://127.0.0.1:{self.port}/_stcore/stream",
+                subprotocols=["streamlit"],
+                timeout=JOIN_TIMEOUT,
+            )
+            t_sent = time.perf_counter()
+            self.rerun(timeout=JOIN_TIMEOUT)
+            if self.first_chart_s is None:
+                self.errors.append("the first run drew no chart")
+            else:
+                self.join_s = t_sent - t0 + self.first_chart_s
+            if not self.widget_id:
+                self.errors.append(f"no widget ending in {t.key!r} on the page")
+                return
+            time.sleep(max(0.0, steady_from - time.perf_counter()) + self.rng.random())
+            while time.perf_counter() < stop_at:
+                tick = time.perf_counter()
+                index = min(max(index + self.rng.choice((-1, 1)), 0), len(t.grid) - 1)
+                self.latencies.append(self.rerun(t.grid[index]))
+                delay = 1.0 + self.rng.uniform(-0.2, 0.2) - (time.perf_counter() - tick)
+                time.sleep(max(0.0, delay))
+        except Exception as exc:
+            self.lost = True
+            self.errors.append(f"{type(exc).__name__}: {exc}"[:120])
+        finally:
+            if self.ws is not None:
+                with contextlib.suppress(Exception):
+                    self.ws.close()
+
+
+def pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    s = sorted(values)
+    return s[min(len(s) - 1, round(q * (len(s) - 1)))]
+
+
+def level(port: int, pid: int, target: Target, n: int, seconds: float, ramp: float, seed: int):
+    now = time.perf_counter()
+    join_start = now + 0.5
+    steady_from = join_start + ramp + 5.0
+    stop_at = steady_from + seconds
+    rng = random.Random(seed)
+    students = [Student(port, target, random.Random(rng.random())) for _ in range(n)]
+    threads = [
+        threading.Thread(
+            target=s.run, args=(join_start + rng.uniform(0, ramp), stop_at, steady_from)
+        )
+        for s in students
+    ]
+    sampler = Sampler(pid)
+    sampler.start()
+    for th in threads:
+        th.start()
+    time.sleep(max(0.0, steady_from + 1.0 - time.perf_counter()))  # skip the first second
+    c0, w0 = cpu_seconds(pid), time.perf_counter()
+    time.sleep(max(0.0, stop_at - time.perf_counter()))
+    c1, w1 = cpu_seconds(pid), time.perf_counter()
+    for th in threads:
+        th.join(JOIN_TIMEOUT + 5)
+    sampler.stop.set()
+    sampler.join()
+    lat = [x for s in students for x in s.latencies]
+    joins = [s.join_s for s in students if s.join_s is not None]
+    cores = (c1 - c0) / (w1 - w0)
+    moves_per_s = len(lat) / seconds if seconds else 0.0
+    return {
+        "n": n,
+        "join_p50": pct(joins, 0.5),
+        "join_p95": pct(joins, 0.95),
+        "joined": len(joins),
+        "moves": len(lat),
+        "p50": pct(lat, 0.5) * 1e3,
+        "p95": pct(lat, 0.95) * 1e3,
+        "max": (max(lat) if lat else float("nan")) * 1e3,
+        "errors": sum(len(s.errors) for s in students),
+        "lost": sum(s.lost for s in students),
+        "cores": cores,
+        "cpu_ms_per_move": cores * 1e3 / moves_per_s if moves_per_s else float("nan"),
+        "rss": sampler.peak,
+        "samples": [e for s in students for e in s.errors][:3],
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--page", default="explorer", choices=sorted(targets()))
+    ap.add_argument("--sessions", default="10,30,60", help="comma-separated N (default 10,30,60)")
+    ap.add_argument("--seconds", type=float, default=60.0, help="steady phase per N (default 60)")
+    ap.add_argument("--ramp", type=float, default=3.0, help="students join within this (s)")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument(
+        "--cold",
+        action="store_true",
+        help="no teacher's visit first: the first level joins a freshly started server",
+    )
+    args = ap.parse_args()
+    target = targets()[args.page]
+    port = free_port()
+    proc = start_server(target.script, port)
+    try:
+        wait_healthy(port, proc)
+        print(
+            f"page={args.page} ({target.script} /{target.page}?{target.query}), server pid "
+            f"{proc.pid}, idle RSS {rss_mb(proc.pid):.0f} MB, {os.cpu_count()} cores, "
+            f"{args.seconds:g} s per level, 1 move/s/student"
+        )
+        print(
+            f"{'N':>3} {'join p50':>8} {'join p95':>8} {'moves':>6} {'p50 ms':>7} {'p95 ms':>7} "
+            f"{'max ms':>7} {'err':>4} {'lost':>4} {'cores':>5} {'CPU ms/move':>11} "
+            f"{'RSS MB':>6} {'students/core':>13}"
+        )
+        if not args.cold:
+            teacher = Student(port, target, random.Random(-1))
+            t0 = time.perf_counter()
+            teacher.run(t0, t0, t0)  # connect, first run, leave: the teacher opens it first
+            print(
+                f"teacher's first load on the fresh server: {time.perf_counter() - t0:.2f} s "
+                f"(chart after {teacher.join_s or float('nan'):.2f} s); errors {teacher.errors}"
+            )
+        for n in (int(v) for v in args.sessions.split(",")):
+            r = level(port, proc.pid, target, n, args.seconds, args.ramp, args.seed + n)
+            per_core = n / r["cores"] if r["cores"] > 0 else float("inf")
+            print(
+                f"{n:3d} {r['join_p50']:8.2f} {r['join_p95']:8.2f} {r['moves']:6d} "
+                f"{r['p50']:7.0f} {r['p95']:7.0f} {r['max']:7.0f} {r['errors']:4d} "
+                f"{r['lost']:4d} {r['cores']:5.2f} {r['cpu_ms_per_move']:11.1f} "
+                f"{r['rss']:6.0f} {per_core:13.0f}",
+                flush=True,
+            )
+            if r["joined"] < n:
+                print(f"    only {r['joined']} of {n} students saw their first run")
+            for e in r["samples"]:
+                print(f"    error: {e}")
+    finally:
+        stop_server(proc)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,76 @@
+"""The platform's floor: a bare Streamlit page that draws a page's main figure and nothing else.
+
+One slider (key ``v``) and the same Plotly figure the page draws, built by the page's own view
+function from the same core call, so a benchmark can put each page's cost per rerun next to what
+Streamlit + Plotly cost for that figure alone. Pick the figure with ``?figure=``:
+
+* ``explorer`` (default): ELU's f and f′ (``explorer_view.main_figure``), the slider moves α;
+* ``softmax``: the probability bars (``softmax_view.probability_figure``), the slider moves T
+  over the page's log grid (a select_slider, like the page's);
+* ``depth``: the grad-norm and activation-spread charts (``depth_view.grad_norm_figure`` and
+  ``std_figure``, the simulator cached as the page caches it), the slider moves the depth;
+* ``sweep`` / ``temperature_sweep``: ui/sweep.py's figures (ELU's α family, softmax over T),
+  whose Plotly slider swaps frames in the browser (no Streamlit widget, no rerun).
+
+Run it alone: ``streamlit run benchmarks/floor_app.py`` (then open ``/?figure=softmax``), or
+through the benchmarks, which start it themselves.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repo root, for ui/ and core
+
+import numpy as np
+import streamlit as st
+
+from activations import ACTIVATIONS, softmax
+from ui import depth_view, explorer_view, softmax_view, sweep
+from ui.plotting import PLOTLY_CONFIG
+
+FIGURES = ("explorer", "softmax", "depth", "sweep", "temperature_sweep")
+LOGITS = (1.8, 0.9, 0.68)
+
+figure = st.query_params.get("figure", "explorer")
+if figure not in FIGURES:
+    figure = "explorer"
+
+if figure == "explorer":
+    alpha = st.slider("α", 0.0, 3.0, value=1.0, step=0.05, key="v")
+    fig = explorer_view.main_figure(
+        "elu", (("alpha", float(alpha)),), explorer_view.X_DEFAULT, 1.0, False, True
+    )
+    st.plotly_chart(fig, config=PLOTLY_CONFIG, key="chart")
+elif figure == "softmax":
+    temps = softmax_view.TEMPERATURES
+    t = st.select_slider("T", temps, value=1.0, format_func=softmax_view.format_t, key="v")
+    p = softmax(LOGITS, t)
+    labels = [f"class {i + 1}" for i in range(len(LOGITS))]
+    fig = softmax_view.probability_figure(p, labels, title=f"softmax(z/T), T = {t:g}")
+    st.plotly_chart(fig, config=PLOTLY_CONFIG, key="chart")
+elif figure == "sweep":  # ui/sweep.py: the α family of ELU, swapped in the browser
+    x = np.linspace(*explorer_view.X_DEFAULT, 600)
+    fig = sweep.sweep_figure(ACTIVATIONS["elu"], "alpha", {"alpha": 1.0}, x)
+    st.plotly_chart(fig, config=PLOTLY_CONFIG, key="chart")
+elif figure == "temperature_sweep":
+    fig = sweep.temperature_sweep_figure(LOGITS)
+    st.plotly_chart(fig, config=PLOTLY_CONFIG, key="chart")
+else:
+    d = depth_view.DEFAULTS
+    depth = st.slider("depth", *depth_view.DEPTH_RANGE, value=d["depth"], step=1, key="v")
+    result = depth_view.run(
+        "relu", (), int(depth), d["width"], d["batch"], d["init"], d["seed"], False, None
+    )
+    runs = [("relu·he", result)]
+    st.plotly_chart(
+        depth_view.grad_norm_figure(runs, title=f"grad norm, depth {depth}"),
+        config=PLOTLY_CONFIG,
+        key="chart",
+    )
+    st.plotly_chart(
+        depth_view.std_figure(runs, title=f"activation spread, depth {depth}"),
+        config=PLOTLY_CONFIG,
+        key="chart2",
+    )
