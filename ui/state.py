@@ -237,13 +237,15 @@ def url_selectbox(
     default: str,
     format_func: Callable[[str], str] = str,
     hidden: bool = False,
+    keep_in_url: bool = False,
     **kwargs,
 ) -> str:
     """A selectbox whose *value* (not its label) is kept in the URL under ``key``.
 
     ``bind="query-params"`` would put the formatted label in the URL ("Sigmoid (logistic)") and
     ignore a slug, so the value is synced by hand: read once when the widget is new, written
-    back on every run. Check the raw value with :func:`check_query_params` first.
+    back on every run (leaving out ``default`` unless ``keep_in_url``, for values whose default
+    is not fixed). Check the raw value with :func:`check_query_params` first.
     """
     # The initial value goes through index=, never session_state: after a page switch the key
     # may still hold the previous page's widget state, which the new widget does not use.
@@ -254,7 +256,7 @@ def url_selectbox(
     value = st.selectbox(
         label, options, index=options.index(initial), key=key, format_func=format_func, **kwargs
     )
-    sync_url(key, value, None)  # always in the URL: the view depends on it
+    sync_url(key, value, None if keep_in_url else default)
     return value
 
 
@@ -281,6 +283,7 @@ def activation_picker(
         on_change=_forget_param_widgets,
         disabled=ACTIVATION_KEY in locked,
         hidden=ACTIVATION_KEY in hidden,
+        keep_in_url=True,  # its default is the last choice of the session, not a constant
     )
     act = ACTIVATIONS[slug]
     remembered = stored_params(slug)
