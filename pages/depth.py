@@ -172,6 +172,14 @@ with controls:
         )
     state.sync_url("compare", ",".join(pairs), "")
 
+    weights = depth * width * width
+    if weights > view.SLOW_WEIGHTS:
+        st.caption(
+            f":material/hourglass: {depth} layers × {width}² weights = {weights / 1e6:.0f} million "
+            f"numbers ({weights * 8 / 1e9:.1f} GB while it runs): each change takes seconds. "
+            "Width 256 shows the same effects almost instantly."
+        )
+
     quiz = state.url_toggle("Quiz mode: predict, then reveal", key="quiz", hidden=cls.hides("quiz"))
 
 # --- simulate -------------------------------------------------------------------------------------

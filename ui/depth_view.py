@@ -65,6 +65,8 @@ WEIGHT_STD_RANGE = (0.0, 2.0)
 WEIGHT_STD_STEP = 0.0001
 DEFAULTS = {"depth": 50, "width": 256, "batch": 64, "seed": 0, "init": "he", "weight_std": 0.1}
 MAX_COMPARE = 4
+#: Above this many weights (depth × width²) a run takes seconds: the page says so.
+SLOW_WEIGHTS = 30_000_000
 PAIR_SEP = ":"
 
 Params = tuple[tuple[str, float], ...]

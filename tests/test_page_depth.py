@@ -1,0 +1,276 @@
+"""The Gradient through depth page, driven through the router (AppTest).
+
+Every drawn number is compared with the core's own ``simulate`` for the same settings.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.elements.lib import policies
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from streamlit.testing.v1 import AppTest
+
+from activations.depth import INITS, critical_weight_std, simulate, verdict
+from tests.plotly_helpers import as_array, figures, trace
+from ui import classroom
+from ui import depth_view as view
+
+DEFAULT = view.DEFAULTS
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+def open_depth(query: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    if query:
+        at.query_params.update(query)
+    at.switch_page("pages/depth.py")
+    at.run()
+    assert not at.exception
+    return at
+
+
+def chart(at: AppTest, title_start: str) -> dict:
+    found = [f for f in figures(at) if f["layout"]["title"]["text"].startswith(title_start)]
+    assert len(found) == 1, [f["layout"]["title"]["text"] for f in figures(at)]
+    return found[0]
+
+
+def grad_chart(at: AppTest) -> dict:
+    return chart(at, "Weight-gradient norm")
+
+
+def std_chart(at: AppTest) -> dict:
+    return chart(at, "Activation spread")
+
+
+def assert_curve_matches(fig: dict, name: str, layers_offset: int, values: np.ndarray) -> None:
+    """The trace's points are exactly the core's values at those layers, and every finite
+    positive value is drawn."""
+    t = trace(fig, name)
+    x, y = as_array(t["x"]).astype(int), as_array(t["y"])
+    np.testing.assert_allclose(y, values[x - layers_offset], rtol=1e-12)
+    expected = np.flatnonzero(np.isfinite(values) & (values > 0)) + layers_offset
+    np.testing.assert_array_equal(x, expected)
+
+
+def all_numbers(value) -> list[float]:
+    """Every number in a decoded figure spec (arrays flattened)."""
+    if isinstance(value, np.ndarray):
+        return [float(v) for v in value.ravel()] if value.dtype.kind in "fiu" else []
+    if isinstance(value, dict):
+        return [n for item in value.values() for n in all_numbers(item)]
+    if isinstance(value, list):
+        return [n for item in value for n in all_numbers(item)]
+    if isinstance(value, float | int) and not isinstance(value, bool):
+        return [float(value)]
+    return []
+
+
+def texts(at: AppTest) -> str:
+    parts = [
+        e.value
+        for kind in ("warning", "error", "success", "caption", "markdown")
+        for e in getattr(at, kind)
+    ]
+    return "\n".join(str(p) for p in parts)
+
+
+def test_default_page_draws_the_core_simulation():
+    at = open_depth()
+    r = simulate("relu", DEFAULT["depth"], DEFAULT["width"], DEFAULT["batch"], "he", 0)
+    name = view.pair_label("relu", "he")
+    assert_curve_matches(grad_chart(at), name, 1, r.grad_norms)
+    assert_curve_matches(grad_chart(at), f"{name} mean field", 1, r.predicted_grad_norms)
+    assert_curve_matches(std_chart(at), name, 0, r.activation_stds)
+    assert_curve_matches(std_chart(at), f"{name} mean field", 0, r.predicted_activation_stds)
+    hist = chart(at, "Distributions per layer")
+    act_z = as_array(trace(hist, "activation histogram")["z"])
+    np.testing.assert_allclose(act_z, r.act_hist / r.act_hist.sum(axis=1, keepdims=True))
+    trace(hist, "gradient histogram")
+    # The verdict is the core's.
+    assert verdict(r).kind == "healthy"
+    assert "healthy" in at.success[0].value
+    # The mean-field dashes are dashed, the simulation solid.
+    assert trace(grad_chart(at), f"{name} mean field")["line"]["dash"] == "dash"
+
+
+def test_depth_200_runs():
+    at = open_depth({"depth": "200", "width": "64", "activation": "tanh", "init": "xavier"})
+    r = simulate("tanh", 200, 64, DEFAULT["batch"], "xavier", 0)
+    assert at.slider(key="depth").value == 200
+    assert_curve_matches(grad_chart(at), "tanh·xavier", 1, r.grad_norms)
+
+
+def test_width_1024_small_batch_at_depth_200():
+    at = open_depth({"depth": "200", "width": "1024", "batch": "8"})
+    assert at.slider(key="width").value == 1024
+    t = trace(grad_chart(at), "relu·he")
+    assert len(as_array(t["y"])) == 200
+    assert np.all(np.isfinite(as_array(t["y"])))
+
+
+@pytest.mark.parametrize("init", list(INITS))
+def test_every_init_draws_finite_figures(init):
+    query = {"activation": "sigmoid", "init": init, "depth": "20", "width": "32"}
+    if init == "custom":
+        query["weight_std"] = "0.3"
+    at = open_depth(query)
+    assert at.selectbox(key="init").value == init
+    for fig in figures(at):
+        numbers = all_numbers(fig)
+        assert numbers and all(math.isfinite(n) for n in numbers), fig["layout"]["title"]
+    r = simulate(
+        "sigmoid", 20, 32, DEFAULT["batch"], init, 0, weight_std=0.3 if init == "custom" else None
+    )
+    name = "sigmoid·σ_w=0.3" if init == "custom" else view.pair_label("sigmoid", init)
+    assert_curve_matches(grad_chart(at), name, 1, r.grad_norms)
+    symmetry = "All zero: symmetry — every unit is identical"
+    assert (symmetry in texts(at)) == (init == "zeros")
+    if init == "zeros":
+        # Exact zeros are not drawn on the log axis, and the page says so.
+        assert (r.grad_norms[:-1] == 0).all()
+        assert "exactly 0" in texts(at)
+
+
+def test_overflow_shows_explode_message():
+    at = open_depth({"activation": "relu_squared", "init": "large", "depth": "200", "width": "64"})
+    r = simulate("relu_squared", 200, 64, DEFAULT["batch"], "large", 0)
+    assert r.overflowed
+    layer = verdict(r).overflow_layer
+    assert len(at.error) == 1
+    assert "explode" in at.error[0].value and f"inf at layer {layer}" in at.error[0].value
+    for fig in figures(at):
+        assert all(math.isfinite(n) for n in all_numbers(fig))
+    assert "past the overflow" in texts(at)
+
+
+def test_large_relu_at_depth_200_explodes_without_overflow():
+    at = open_depth({"init": "large", "depth": "200", "width": "64"})
+    r = simulate("relu", 200, 64, DEFAULT["batch"], "large", 0)
+    assert verdict(r).kind == "exploding" and not r.overflowed
+    assert any("Gradients explode" in w.value for w in at.warning)
+    assert_curve_matches(std_chart(at), "relu·large", 0, r.activation_stds)
+
+
+@pytest.mark.parametrize(
+    ("query", "bad_key"),
+    [
+        ({"depth": "999999"}, "depth"),
+        ({"init": "<script>alert(1)</script>"}, "init"),
+        ({"width": "abc"}, "width"),
+        ({"width": "-3"}, "width"),
+        ({"activation": "nope"}, "activation"),
+        ({"activation": "elu", "param_alpha": "abc"}, "param_alpha"),
+        ({"compare": "relu:he,nope:xx"}, "compare"),
+    ],
+)
+def test_tampered_link_falls_back_with_a_warning(query, bad_key):
+    at = open_depth({**query, "batch": "16"})
+    warning = at.warning[0].value
+    assert f"{bad_key}=" in warning and "reset to their defaults" in warning
+    assert "<script>" not in warning or "`" in warning  # only ever code-quoted
+    assert at.slider(key="batch").value == 16  # the other settings are kept
+    assert at.slider(key="depth").value == DEFAULT["depth"]
+    assert at.slider(key="width").value == DEFAULT["width"]
+    assert at.selectbox(key="init").value == DEFAULT["init"]
+    if bad_key == "param_alpha":
+        assert at.selectbox(key="activation").value == "elu"
+        assert at.slider(key="param_alpha").value == 1.0
+
+
+def test_critical_init_button(monkeypatch):
+    logged = []
+    monkeypatch.setattr(policies, "_shown_default_value_warning", False)
+    monkeypatch.setattr(policies._LOGGER, "warning", lambda *a, **k: logged.append(a))
+    at = open_depth({"activation": "tanh", "init": "small", "width": "128", "depth": "30"})
+    assert "vanish" in at.warning[0].value
+    at.button(key="critical").click().run()
+    assert not at.exception
+    assert not logged
+    expected = critical_weight_std("tanh", {}, width=128, depth=30)
+    assert at.selectbox(key="init").value == "custom"
+    assert at.slider(key="weight_std").value == pytest.approx(expected, abs=1e-4)
+    assert at.query_params["init"] == ["custom"] or at.query_params["init"] == "custom"
+    r = simulate("tanh", 30, 128, DEFAULT["batch"], "custom", 0, weight_std=round(expected, 4))
+    assert verdict(r).kind == "healthy"
+    assert "healthy" in at.success[0].value
+    # The page keeps working afterwards (a widget moved after the callback).
+    at.slider(key="depth").set_value(40).run()
+    assert not at.exception and not logged
+    assert at.selectbox(key="init").value == "custom"
+
+
+def test_activation_and_params_carry_over_from_the_explorer():
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.switch_page("pages/explorer.py")
+    at.run()
+    at.selectbox(key="activation").set_value("elu").run()
+    at.slider(key="param_alpha").set_value(2.0).run()
+    assert not at.exception
+    at.query_params.clear()
+    at.switch_page("pages/depth.py")
+    at.run()
+    assert not at.exception
+    assert at.selectbox(key="activation").value == "elu"
+    assert at.slider(key="param_alpha").value == 2.0
+    r = simulate(
+        "elu", DEFAULT["depth"], DEFAULT["width"], DEFAULT["batch"], "he", 0, params={"alpha": 2.0}
+    )
+    assert_curve_matches(grad_chart(at), "elu·he", 1, r.grad_norms)
+    assert "α=2" in grad_chart(at)["layout"]["title"]["text"]
+
+
+def test_compare_pairs_each_match_the_core():
+    at = open_depth({"compare": "tanh:xavier,sigmoid:he", "depth": "30", "width": "64"})
+    for slug, init in (("tanh", "xavier"), ("sigmoid", "he"), ("relu", "he")):
+        r = simulate(slug, 30, 64, DEFAULT["batch"], init, 0)
+        assert_curve_matches(grad_chart(at), view.pair_label(slug, init), 1, r.grad_norms)
+    assert at.multiselect(key="compare").value == ["tanh:xavier", "sigmoid:he"]
+
+
+@pytest.mark.parametrize("right", [True, False])
+def test_quiz_scores_with_the_core_verdict(right):
+    seed = 4242
+    at = open_depth({"quiz": "true", "quiz_seed": str(seed)})
+    q = view.quiz_question(seed)
+    r = simulate(q.slug, q.depth, q.width, q.batch, q.init, seed)
+    truth = verdict(r).kind
+    pick = truth if right else next(k for k in view.QUIZ_ANSWERS if k != truth)
+    at.radio(key=f"depth_quiz_{seed}").set_value(pick).run()
+    assert not at.exception
+    shown = at.success if right else at.error
+    assert any(("Right!" if right else "Not quite.") in e.value for e in shown)
+    assert any(m.value == f"{int(right)} / 1" for m in at.metric)
+    assert_curve_matches(chart(at, "Quiz:"), view.pair_label(q.slug, q.init), 1, r.grad_norms)
+    # Answering again does not count twice.
+    at.run()
+    assert any(m.value == f"{int(right)} / 1" for m in at.metric)
+
+
+def test_csv_export_parses_back_to_the_core_numbers(monkeypatch):
+    saved: dict[str, bytes] = {}
+    original = MemoryMediaFileStorage.load_and_get_id
+
+    def capture(self, path_or_data, mimetype, kind, filename=None):
+        if mimetype == "text/csv":
+            saved[filename] = path_or_data
+        return original(self, path_or_data, mimetype, kind, filename)
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", capture)
+    open_depth({"activation": "tanh", "init": "lecun", "depth": "25", "width": "48"})
+    (name,) = saved
+    data = saved[name]
+    text = data.decode() if isinstance(data, bytes) else data
+    settings, columns = classroom.read_csv(text)
+    assert settings["activation"] == "tanh" and settings["init"] == "lecun"
+    assert settings["depth"] == "25" and settings["width"] == "48"
+    r = simulate("tanh", 25, 48, DEFAULT["batch"], "lecun", 0)
+    np.testing.assert_array_equal(columns["layer"], np.arange(1, 26))
+    np.testing.assert_allclose(columns["grad_norm"], r.grad_norms, rtol=1e-15)
+    np.testing.assert_allclose(columns["activation_std"], r.activation_stds[1:], rtol=1e-15)
+    np.testing.assert_allclose(columns["predicted_grad_norm"], r.predicted_grad_norms, rtol=1e-15)
+    assert float(settings["sigma_w"]) == pytest.approx(r.sigma_w)
