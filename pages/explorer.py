@@ -57,40 +57,47 @@ if "probe_x" in st.query_params and state.number_in(-view.X_LIMIT, view.X_LIMIT)
 
 
 def _apply_preset(preset: view.Preset) -> None:
-    """on_click of a preset button.
+    """on_click of a preset button: set the widgets' values through st.session_state.
 
-    The sliders are created by ``state.url_slider`` with ``value=``; writing their keys in
-    st.session_state as well would make Streamlit warn ("created with a default value but also
-    had its value set via the Session State API"). Instead the callback drops the widgets' state
-    and puts the preset in the URL, which ``url_slider`` / ``url_selectbox`` read as the initial
-    value of a fresh widget.
+    Why not "drop the widget state and put the preset in the URL": sliders and selectboxes
+    with a key keep their identity across value= changes (Streamlit ≥ 1.4x), so a dropped
+    state is re-created from value= on the server but the browser keeps showing (and on the
+    next rerun sends back) the old value — checked in Chromium. A session-state write is
+    what Streamlit sends to the browser. Its cost: because ``state.url_slider`` also passes
+    ``value=``, Streamlit logs once per server process (server log only, nothing on the page)
+    "created with a default value but also had its value set via the Session State API".
+    The URL is updated too, so the link is right even before the rerun.
     """
-    current = st.session_state.get(state.ACTIVATION_KEY)
-    if preset.slug != current:
-        st.session_state.pop(state.ACTIVATION_KEY, None)
+    if preset.slug != st.session_state.get(state.ACTIVATION_KEY):
+        st.session_state[state.ACTIVATION_KEY] = preset.slug
         st.query_params[state.ACTIVATION_KEY] = preset.slug
-    for key in [k for k in st.session_state if str(k).startswith("param_")]:
-        del st.session_state[key]
-    for key in [k for k in st.query_params if k.startswith("param_")]:
-        del st.query_params[key]
+        for key in [k for k in st.session_state if str(k).startswith("param_")]:
+            del st.session_state[key]
+        for key in [k for k in st.query_params if k.startswith("param_")]:
+            del st.query_params[key]
     for name, value in preset.params:
-        st.query_params[state.param_key(name)] = repr(float(value))
-
-
-# --- controls -------------------------------------------------------------------------------------
+        key = state.param_key(name)
+        st.session_state[key] = float(value)
+        st.query_params[key] = str(float(value))
 
 
 def _drop_stale_params_on_switch() -> None:
-    """After the activation selectbox changed, drop the old activation's params from the URL.
+    """After the activation selectbox changed: the new activation's params, in the browser too.
 
-    The picker forgets the slider widgets on a switch, but a ``param_alpha`` in the URL would
-    still be read as the new activation's α (ELU's α = 1.5 becoming SELU's).
+    The picker's on_change deletes the slider states, but (1) a ``param_alpha`` left in the URL
+    would be read as the new activation's α (ELU's α = 1.5 becoming SELU's), and (2) when the
+    new slider has the same key, range and step as the old one (ELU → ISRU), Streamlit keeps
+    its identity and the browser keeps showing, and sends back on the next rerun, the old
+    value (checked in Chromium). Writing the remembered values into st.session_state is what
+    reaches the browser.
     """
     chosen = st.session_state.get(state.ACTIVATION_KEY)
     shown_last = st.session_state.get("_shared_activation")
-    if chosen is not None and shown_last is not None and chosen != shown_last:
+    if chosen in ACTIVATIONS and shown_last is not None and chosen != shown_last:
         for key in [k for k in st.query_params if k.startswith("param_")]:
             del st.query_params[key]
+        for name, value in state.stored_params(chosen).items():
+            st.session_state[state.param_key(name)] = float(value)
 
 
 _drop_stale_params_on_switch()
