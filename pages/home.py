@@ -100,7 +100,7 @@ st.markdown(
     """
 - **Share a link.** Every control is in the page's address, so the link you copy (each page
   has a *Copy link to this view* button) opens exactly the view you see, on phones too.
-- **Presenter view.** Add `?present=1` to a link, or switch *Presenter view* on in the sidebar:
+- **Presenter view.** Add `?present=true` to a link, or switch *Presenter view* on in the sidebar:
   larger type and thicker lines for the projector.
 - **One slider for the class.** `?only=param_alpha` shows only that control and keeps the rest
   fixed at the link's values, e.g. `explorer?activation=elu&only=param_alpha`.

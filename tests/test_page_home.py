@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from urllib.parse import parse_qs
 
@@ -24,7 +25,7 @@ def test_home_renders_with_guide() -> None:
     at = _home()
     assert at.title[0].value == "Activation Lab"
     text = " ".join(m.value for m in at.markdown)
-    assert "?present=1" in text
+    assert "?present=true" in text
     assert "?only=param_alpha" in text
 
 
@@ -52,3 +53,18 @@ def test_linked_activation_opens_in_explorer() -> None:
     at.run()
     assert not at.exception
     assert at.selectbox(key="activation").value == "gelu"
+
+
+def test_documented_classroom_links_open_without_warnings() -> None:
+    """Every `?...` example the Home page gives a teacher is accepted by the explorer."""
+    text = " ".join(m.value for m in _home().markdown)
+    examples = re.findall(r"`([^`]*\?[^`]+)`", text)
+    assert len(examples) >= 3
+    for example in examples:
+        query = {k: v[0] for k, v in parse_qs(example.split("?", 1)[1]).items()}
+        at = AppTest.from_file(APP, default_timeout=30)
+        at.query_params.update(query)
+        at.switch_page("pages/explorer.py")
+        at.run()
+        assert not at.exception
+        assert not at.warning, (example, [w.value for w in at.warning])
