@@ -269,6 +269,7 @@ def not_drawn(values: np.ndarray) -> str | None:
 
 
 Run = tuple[str, DepthResult]  # (legend name, result)
+MARKERS = ("circle", "square", "diamond", "triangle-up", "x")
 
 
 def _curves(
@@ -290,8 +291,14 @@ def _curves(
                 x=x,
                 y=y,
                 name=name,
-                mode="lines+markers" if len(x) < 30 else "lines",
+                mode="lines+markers",
                 line={"color": style["color"], "width": width},
+                # One marker shape per run: the runs stay apart without colour.
+                marker={
+                    "symbol": MARKERS[i % len(MARKERS)],
+                    "size": 10 if present else 7,
+                    "maxdisplayed": 15,
+                },
             )
         )
         px, py = drawable(layers, predicted(result))
@@ -305,6 +312,25 @@ def _curves(
             )
         )
     fig.update_yaxes(type="log", exponentformat="power")
+    if not any(len(t.x) for t in fig.data):
+        fig.add_annotation(
+            text="nothing a log axis can show: every value is 0 or past an overflow",
+            xref="paper",
+            yref="paper",
+            x=0.5,
+            y=0.5,
+            showarrow=False,
+        )
+    return fig
+
+
+def _legend_below(fig: go.Figure, present: bool) -> go.Figure:
+    """Legend under the plot: a two-line title and several runs would overlap it above."""
+    fig.update_layout(
+        legend={"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0},
+        margin={"b": 10},
+        height=(620 if present else 520),
+    )
     return fig
 
 
@@ -317,13 +343,14 @@ def grad_norm_figure(runs: Sequence[Run], *, title: str, present: bool = False) 
         predicted=lambda r: r.predicted_grad_norms,
         present=present,
     )
-    return base_layout(
+    base_layout(
         fig,
         title=title,
         x_title="layer l (1 = next to the input)",
         y_title="‖∂L/∂W_l‖ (log)",
         present=present,
     )
+    return _legend_below(fig, present)
 
 
 def std_figure(runs: Sequence[Run], *, title: str, present: bool = False) -> go.Figure:
@@ -335,13 +362,14 @@ def std_figure(runs: Sequence[Run], *, title: str, present: bool = False) -> go.
         predicted=lambda r: r.predicted_activation_stds,
         present=present,
     )
-    return base_layout(
+    base_layout(
         fig,
         title=title,
         x_title="layer l (0 = input)",
         y_title="std of h_l (log)",
         present=present,
     )
+    return _legend_below(fig, present)
 
 
 def _fractions(hist: np.ndarray) -> np.ndarray:
