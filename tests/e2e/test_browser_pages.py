@@ -1,0 +1,167 @@
+"""Every page in a real browser: loads cleanly, reacts to the keyboard, survives bad input and
+tampered links, and restores shared links. (Layout at phone/projector sizes: test_layout.py.)"""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import PAGES
+from tests.e2e.helpers import (
+    ERROR_ALERT,
+    WARNING_ALERT,
+    assert_no_exception,
+    goto,
+    keyed,
+    press_on_slider,
+    selectbox_text,
+    settle,
+    slider_thumb,
+    slider_value,
+    trace_d,
+    wait_for_chart,
+    wait_for_lines,
+    wait_for_trace_change,
+)
+
+pytestmark = pytest.mark.e2e
+
+# The main chart of each page (its st.plotly_chart key); Home has none.
+MAIN_CHART = {
+    "/explorer": "explorer_chart",
+    "/softmax": "softmax_bars",
+    "/depth": "depth_grad_chart",
+}
+
+
+@pytest.mark.parametrize(("path", "title", "h1"), PAGES, ids=[p[1] for p in PAGES])
+def test_page_loads_without_errors(server, tab, path, title, h1):
+    page = tab.page
+    goto(page, server.url, path)
+    expect(page.locator("h1").first).to_have_text(h1)
+    if path in MAIN_CHART:
+        wait_for_chart(page, MAIN_CHART[path])
+    settle(page)
+    assert_no_exception(page)
+    expect(page.locator(ERROR_ALERT)).to_have_count(0)
+    assert not tab.problems, tab.problems.report()
+
+
+def test_explorer_slider_by_keyboard_redraws_f(server, tab):
+    page = tab.page
+    goto(page, server.url, "/explorer?activation=elu")
+    wait_for_lines(page, "explorer_chart")
+    before_value = slider_value(page, "param_alpha")
+    before = trace_d(page, "explorer_chart", "f")
+    assert before, "the f line of the explorer chart was not found"
+
+    press_on_slider(page, "param_alpha", "ArrowRight", 3)
+    after = wait_for_trace_change(page, "explorer_chart", "f", before)
+
+    assert after != before
+    assert slider_value(page, "param_alpha") == pytest.approx(before_value + 3 * 0.05)
+    assert "param_alpha=1.15" in page.url  # the URL follows the slider
+    assert_no_exception(page)
+
+
+def test_depth_slider_by_keyboard_redraws_the_gradient_chart(server, tab):
+    page = tab.page
+    goto(page, server.url, "/depth?depth=10")
+    plot = wait_for_lines(page, "depth_grad_chart")
+    before = plot.locator(".scatterlayer .trace path.js-line").first.get_attribute("d")
+
+    press_on_slider(page, "depth", "ArrowRight", 2)
+
+    expect(plot.locator(".scatterlayer .trace path.js-line").first).not_to_have_attribute(
+        "d", before
+    )
+    settle(page)
+    assert slider_value(page, "depth") == 12
+    assert "depth=12" in page.url
+    assert_no_exception(page)
+
+
+def test_softmax_bad_logits_show_an_error_and_the_page_keeps_working(server, tab):
+    page = tab.page
+    goto(page, server.url, "/softmax")
+    wait_for_chart(page, "softmax_bars")
+    logits = page.get_by_role("textbox", name="Logits z")
+    logits.fill("1, two, 3")
+    logits.press("Enter")
+    settle(page)
+
+    error = page.locator(ERROR_ALERT)
+    expect(error).to_have_count(1)
+    expect(error).to_contain_text("two")  # says what was wrong
+    assert_no_exception(page)
+    wait_for_chart(page, "softmax_bars")  # the last valid logits are still drawn
+
+    # The temperature slider still works and still redraws the chart.
+    bars = keyed(page, "softmax_bars")
+    title_before = bars.locator(".gtitle").first.text_content()
+    value_before = slider_thumb(page, "temperature").input_value()
+    press_on_slider(page, "temperature", "ArrowRight", 2)
+    expect(slider_thumb(page, "temperature")).not_to_have_value(value_before)
+    expect(bars.locator(".gtitle").first).not_to_have_text(title_before or "")
+    settle(page)
+    expect(page.locator(ERROR_ALERT)).to_have_count(1)  # the bad text is still flagged
+    assert_no_exception(page)
+
+    # Fixing the text clears the error.
+    logits.fill("1, 2, 3")
+    logits.press("Enter")
+    settle(page)
+    expect(page.locator(ERROR_ALERT)).to_have_count(0)
+    assert_no_exception(page)
+
+
+def test_shared_explorer_link_restores_activation_and_parameter(server, tab):
+    page = tab.page
+    goto(page, server.url, "/explorer?activation=elu&param_alpha=2")
+    wait_for_lines(page, "explorer_chart")
+    assert selectbox_text(page, "activation") == "ELU"
+    assert slider_value(page, "param_alpha") == 2.0
+    expect(page.locator(WARNING_ALERT)).to_have_count(0)
+    assert_no_exception(page)
+
+
+def test_shared_depth_link_restores_depth_and_init(server, tab):
+    page = tab.page
+    goto(page, server.url, "/depth?depth=30&init=lecun")
+    wait_for_lines(page, "depth_grad_chart")
+    assert slider_value(page, "depth") == 30
+    assert selectbox_text(page, "init").startswith("LeCun")
+    expect(page.locator(WARNING_ALERT)).to_have_count(0)
+    assert_no_exception(page)
+
+
+def test_tampered_depth_link_falls_back_with_a_warning(server, tab):
+    page = tab.page
+    goto(page, server.url, "/depth?depth=999999&init=%3Cscript%3E")
+    wait_for_lines(page, "depth_grad_chart")
+    warning = page.locator(WARNING_ALERT)
+    expect(warning).to_have_count(1)
+    expect(warning).to_contain_text("depth")
+    expect(warning).to_contain_text("init")
+    # the tampered text is shown as quoted text, never as markup
+    expect(warning.locator("code", has_text="<script>")).to_have_count(1)
+    assert slider_value(page, "depth") == 50  # the default
+    assert selectbox_text(page, "init").startswith("He")  # the default
+    assert_no_exception(page)
+    assert not tab.problems.dialogs
+
+
+def test_tampered_explorer_link_falls_back_with_a_warning(server, tab):
+    page = tab.page
+    goto(page, server.url, "/explorer?activation=%3Cscript%3Ealert(1)%3C/script%3E")
+    wait_for_lines(page, "explorer_chart")
+    warning = page.locator(WARNING_ALERT)
+    expect(warning).to_have_count(1)
+    expect(warning).to_contain_text("activation")
+    expect(warning.locator("code", has_text="<script>")).to_have_count(1)
+    assert selectbox_text(page, "activation") == "ReLU"  # the default
+    injected = "[...document.scripts].some(s => s.textContent.includes('alert(1)'))"
+    assert not page.evaluate(injected), "a script carrying the link's text was injected"
+    assert_no_exception(page)
+    page.wait_for_timeout(300)  # an alert() would open as a dialog by now
+    assert not tab.problems.dialogs

@@ -1,0 +1,107 @@
+"""Classroom features in a real browser: presenter view, focused links, the copy-link popover."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.helpers import (
+    assert_no_exception,
+    font_size_px,
+    goto,
+    keyed,
+    press_on_slider,
+    settle,
+    slider_thumb,
+    wait_for_lines,
+)
+
+pytestmark = pytest.mark.e2e
+
+# The first paragraph of the page's own text (not a widget label, not the sidebar).
+INTRO = '[data-testid="stMain"] [data-testid="stMarkdownContainer"] p'
+
+
+def test_presenter_view_link_turns_it_on_with_bigger_type(server, open_tab):
+    normal = open_tab().page
+    goto(normal, server.url, "/explorer")
+    wait_for_lines(normal, "explorer_chart")
+    normal_p = font_size_px(normal.locator(INTRO).first)
+    normal_h1 = font_size_px(normal.locator("h1").first)
+    expect(normal.get_by_role("switch", name="Presenter view")).not_to_be_checked()
+
+    present = open_tab().page
+    goto(present, server.url, "/explorer?present=true")
+    wait_for_lines(present, "explorer_chart")
+    expect(present.get_by_role("switch", name="Presenter view")).to_be_checked()
+    assert font_size_px(present.locator(INTRO).first) >= 1.2 * normal_p
+    assert font_size_px(present.locator("h1").first) > normal_h1
+    assert_no_exception(present)
+
+
+def test_presenter_toggle_turns_it_off_again(server, tab):
+    page = tab.page
+    goto(page, server.url, "/explorer?present=true")
+    wait_for_lines(page, "explorer_chart")
+    big = font_size_px(page.locator(INTRO).first)
+    page.get_by_text("Presenter view", exact=True).click()
+    settle(page)
+    expect(page.get_by_role("switch", name="Presenter view")).not_to_be_checked()
+    assert "present=true" not in page.url
+    assert font_size_px(page.locator(INTRO).first) < big
+    assert_no_exception(page)
+
+
+def test_focused_link_shows_only_the_named_control(server, tab):
+    page = tab.page
+    goto(page, server.url, "/explorer?activation=elu&only=param_alpha")
+    wait_for_lines(page, "explorer_chart")
+    expect(slider_thumb(page, "param_alpha")).to_be_attached()
+    expect(keyed(page, "activation")).to_have_count(0)  # no activation selectbox
+    expect(keyed(page, "x_range")).to_have_count(0)
+    expect(keyed(page, "probe_x")).to_have_count(0)
+    # The one control left still drives the chart, and the link keeps its focus.
+    press_on_slider(page, "param_alpha", "ArrowRight", 1)
+    expect(page).to_have_url(re.compile(r"param_alpha=1\.05"))
+    assert "only=param_alpha" in page.url
+    settle(page)
+    expect(keyed(page, "activation")).to_have_count(0)
+    assert_no_exception(page)
+
+
+def _copied_link(page) -> str:
+    page.get_by_role("button", name="Copy link to this view").click()
+    code = page.locator('[data-testid="stPopoverBody"] [data-testid="stCode"] code').first
+    expect(code).to_be_visible()
+    text = code.inner_text().strip()
+    page.keyboard.press("Escape")
+    expect(code).to_be_hidden()
+    return text
+
+
+def test_copy_link_popover_carries_the_current_view(server, tab):
+    page = tab.page
+    goto(page, server.url, "/explorer?activation=elu")
+    wait_for_lines(page, "explorer_chart")
+    link = _copied_link(page)
+    assert link.startswith(server.url + "/explorer?")
+    assert "activation=elu" in link
+    assert "param_alpha" not in link  # the default is left out
+
+    press_on_slider(page, "param_alpha", "ArrowRight", 2)
+    expect(page).to_have_url(re.compile(r"param_alpha=1\.1\b"))
+    settle(page)
+    moved = _copied_link(page)
+    assert moved != link
+    assert "activation=elu" in moved and "param_alpha=1.1" in moved
+
+    # The copied link really reopens that view in another tab.
+    other = tab.page.context.new_page()
+    try:
+        goto(other, "", moved)
+        assert float(slider_thumb(other, "param_alpha").input_value()) == pytest.approx(1.1)
+    finally:
+        other.close()
+    assert_no_exception(page)

@@ -1,0 +1,78 @@
+"""Each page at a phone's, a laptop's and a projector's size: no sideways scrolling, the chart in
+view and the right width. Also saves the screenshots in docs/screenshots/ (desktop and phone)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import DESKTOP, PAGES, PHONE, PROJECTOR, REPO
+from tests.e2e.helpers import (
+    ERROR_ALERT,
+    assert_no_exception,
+    goto,
+    horizontal_overflow,
+    settle,
+    wait_for_chart,
+)
+
+pytestmark = pytest.mark.e2e
+
+SCREENSHOTS = REPO / "docs" / "screenshots"
+SIZES = {"desktop": DESKTOP, "phone": PHONE, "projector": PROJECTOR}
+SAVED = {"desktop", "phone"}  # the projector view is checked, not saved
+# Every chart on the page's first screenful of content (st.plotly_chart keys).
+CHARTS = {
+    "/": (),
+    "/explorer": ("explorer_chart",),
+    "/softmax": ("softmax_bars",),
+    "/depth": ("depth_grad_chart", "depth_std_chart"),
+}
+NAMES = {"/": "home", "/explorer": "explorer", "/softmax": "softmax", "/depth": "depth"}
+
+
+def _screenshot(page, path: Path) -> None:
+    """The whole page: the window is made as tall as the content for the shot."""
+    size = page.viewport_size
+    height = page.evaluate(
+        """() => Math.max(document.documentElement.scrollHeight,
+             ...[...document.querySelectorAll(
+               '[data-testid="stMain"], [data-testid="stAppViewContainer"]'
+             )].map(e => e.scrollHeight))"""
+    )
+    page.set_viewport_size({"width": size["width"], "height": min(int(height), 12_000)})
+    settle(page)
+    page.wait_for_timeout(300)  # Plotly relayouts on resize
+    page.screenshot(path=str(path))
+    page.set_viewport_size(size)
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+@pytest.mark.parametrize(("path", "title", "h1"), PAGES, ids=[p[1] for p in PAGES])
+def test_layout_fits_the_screen(server, open_tab, path, title, h1, size):
+    viewport = SIZES[size]
+    tab = open_tab(viewport=viewport)
+    page = tab.page
+    goto(page, server.url, path)
+    expect(page.locator("h1").first).to_have_text(h1)
+    plots = [wait_for_chart(page, key) for key in CHARTS[path]]
+    settle(page)
+
+    widths = horizontal_overflow(page)
+    assert widths["doc"] <= widths["inner"] + 1, f"the page scrolls sideways: {widths}"
+    assert widths["main"] <= widths["mainClient"] + 1, f"the main block scrolls sideways: {widths}"
+    for plot in plots:
+        expect(plot).to_be_visible()
+        box = plot.bounding_box()
+        assert box is not None
+        assert box["x"] >= -1 and box["x"] + box["width"] <= viewport["width"] + 1, box
+        assert box["width"] >= min(300, 0.7 * viewport["width"]), f"chart too narrow: {box}"
+        assert box["height"] >= 250, f"chart too short: {box}"
+    assert_no_exception(page)
+    expect(page.locator(ERROR_ALERT)).to_have_count(0)
+
+    if size in SAVED:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        _screenshot(page, SCREENSHOTS / f"{NAMES[path]}-{size}.png")
