@@ -46,9 +46,10 @@ CRITICAL_ERROR = "_depth_critical_error"
 def _set_critical(slug: str, params: view.Params, width: int, depth: int) -> None:
     """on_click of "Critical init": switch to custom init with the critical σ_w.
 
-    The widgets are created with ``value=``/``index=`` by the ``url_*`` helpers; setting their
-    keys in st.session_state too would make Streamlit warn. So the callback drops their state
-    and writes the new values to the URL, which the helpers read when the widgets are recreated.
+    The callback drops the two widgets' state and writes the new values to the URL, which the
+    ``url_*`` helpers read when they give the widgets their initial value. (Setting only
+    st.session_state is not enough: σ_w's slider does not exist yet when init was not custom,
+    and a widget that appears for the first time is seeded from the URL.)
     """
     sigma = view.critical(slug, params, width, depth)
     if sigma is None:
@@ -160,10 +161,10 @@ with controls:
     if cls.hides("compare"):
         pairs = initial_pairs
     else:
+        state.seed_widget("compare", initial_pairs)
         pairs = st.multiselect(
             "Compare with (activation·init)",
             view.pair_options(),
-            default=initial_pairs,
             format_func=view.format_pair,
             key="compare",
             max_selections=view.MAX_COMPARE,

@@ -57,50 +57,18 @@ if "probe_x" in st.query_params and state.number_in(-view.X_LIMIT, view.X_LIMIT)
 
 
 def _apply_preset(preset: view.Preset) -> None:
-    """on_click of a preset button: set the widgets' values through st.session_state.
-
-    Why not "drop the widget state and put the preset in the URL": sliders and selectboxes
-    with a key keep their identity across value= changes (Streamlit ≥ 1.4x), so a dropped
-    state is re-created from value= on the server but the browser keeps showing (and on the
-    next rerun sends back) the old value — checked in Chromium. A session-state write is
-    what Streamlit sends to the browser. Its cost: because ``state.url_slider`` also passes
-    ``value=``, Streamlit logs once per server process (server log only, nothing on the page)
-    "created with a default value but also had its value set via the Session State API".
-    The URL is updated too, so the link is right even before the rerun.
-    """
+    """on_click of a preset button: set the widgets through st.session_state (see
+    ``state.seed_widget``) and the URL, so the link is right even before the rerun."""
     if preset.slug != st.session_state.get(state.ACTIVATION_KEY):
         st.session_state[state.ACTIVATION_KEY] = preset.slug
         st.query_params[state.ACTIVATION_KEY] = preset.slug
-        for key in [k for k in st.session_state if str(k).startswith("param_")]:
-            del st.session_state[key]
-        for key in [k for k in st.query_params if k.startswith("param_")]:
-            del st.query_params[key]
+        state.load_params_of_chosen()
     for name, value in preset.params:
         key = state.param_key(name)
         st.session_state[key] = float(value)
         st.query_params[key] = str(float(value))
 
 
-def _drop_stale_params_on_switch() -> None:
-    """After the activation selectbox changed: the new activation's params, in the browser too.
-
-    The picker's on_change deletes the slider states, but (1) a ``param_alpha`` left in the URL
-    would be read as the new activation's α (ELU's α = 1.5 becoming SELU's), and (2) when the
-    new slider has the same key, range and step as the old one (ELU → ISRU), Streamlit keeps
-    its identity and the browser keeps showing, and sends back on the next rerun, the old
-    value (checked in Chromium). Writing the remembered values into st.session_state is what
-    reaches the browser.
-    """
-    chosen = st.session_state.get(state.ACTIVATION_KEY)
-    shown_last = st.session_state.get("_shared_activation")
-    if chosen in ACTIVATIONS and shown_last is not None and chosen != shown_last:
-        for key in [k for k in st.query_params if k.startswith("param_")]:
-            del st.query_params[key]
-        for name, value in state.stored_params(chosen).items():
-            st.session_state[state.param_key(name)] = float(value)
-
-
-_drop_stale_params_on_switch()
 controls, chart = st.columns([1, 2], gap="large")
 
 with controls:
@@ -129,11 +97,11 @@ with controls:
     if cls.hides("x_range"):
         x_range = initial_range
     else:
+        state.seed_widget("x_range", initial_range)
         x_range = st.slider(
             "x range",
             min_value=-view.X_LIMIT,
             max_value=view.X_LIMIT,
-            value=initial_range,
             step=view.X_STEP,
             key="x_range",
             help="The interval of inputs x shown in the charts.",
@@ -151,11 +119,11 @@ with controls:
     if cls.hides("probe_x"):
         probe = initial_probe
     else:
+        state.seed_widget("probe_x", initial_probe)
         probe = st.number_input(
             "Probe at x₀",
             min_value=-view.X_LIMIT,
             max_value=view.X_LIMIT,
-            value=initial_probe,
             step=0.1,
             format="%.3f",
             key="probe_x",
@@ -241,10 +209,10 @@ initial_compare = [s for s in dict.fromkeys(raw_compare.split(",")) if s in ACTI
 if cls.hides("compare"):
     compare = initial_compare
 else:
+    state.seed_widget("compare", initial_compare)
     compare = st.multiselect(
         "Overlay other activations (each with its own last-used parameters)",
         list(ACTIVATIONS),
-        default=initial_compare,
         format_func=lambda s: ACTIVATIONS[s].label,
         key="compare",
     )
@@ -254,10 +222,10 @@ initial_what = raw_what if raw_what in COMPARE_WHAT else "f"
 if cls.hides("compare_what"):
     what = initial_what
 else:
+    state.seed_widget("compare_what", initial_what)
     what = st.radio(
         "Show",
         list(COMPARE_WHAT),
-        index=list(COMPARE_WHAT).index(initial_what),
         format_func=lambda k: COMPARE_WHAT[k],
         horizontal=True,
         key="compare_what",

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 _ROUTED_KEY = "_routed_by_app"
+CURRENT_PAGE_KEY = "_current_page"
 
 # (file, title, url_path, icon): one line per page; app.py builds st.Page objects from these.
 PAGE_SPECS: tuple[tuple[str, str, str, str], ...] = (
@@ -41,6 +43,9 @@ def mark_routed() -> None:
 def ensure_router() -> None:
     """First line of every page: re-serve a legacy-discovered run through app.py's router."""
     if st.session_state.get(_ROUTED_KEY):
+        # Which page this run serves (ui.state re-seeds widgets when it changes).
+        ctx = get_script_run_ctx()
+        st.session_state[CURRENT_PAGE_KEY] = ctx.page_script_hash if ctx else ""
         return
     # Only this (private, pinned) flag selects legacy discovery; st.navigation clears it too,
     # but only when app.py runs, which legacy discovery skips.

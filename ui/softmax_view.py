@@ -73,10 +73,10 @@ def temperature_slider(*, key: str = "temperature", hidden: bool = False) -> flo
             )
     if hidden:
         return initial
+    state.seed_widget(key, initial)
     value = st.select_slider(
         "Temperature T (log scale)",
         options=TEMPERATURES,
-        value=initial,
         format_func=format_t,
         key=key,
         help="The logits are divided by T before the softmax. T < 1 sharpens the "

@@ -22,10 +22,12 @@ from dataclasses import dataclass
 import streamlit as st
 
 from activations import ACTIVATIONS, Activation, Param
+from ui import routing
 
 ACTIVATION_KEY = "activation"
 _SHARED_SLUG = "_shared_activation"
 _SHARED_PARAMS = "_params_by_activation"
+_SEEDED_ON = "_widget_seeded_on_page"  # widget key -> the page whose run last seeded it
 
 Check = Callable[[str], str | None]  # raw text -> None if acceptable, else what is accepted
 
@@ -66,9 +68,12 @@ def number_in(low: float, high: float, *, integer: bool = False) -> Check:
     return check
 
 
+_TRUE, _FALSE = {"true", "1"}, {"false", "0"}
+
+
 def boolean() -> Check:
     def check(raw: str) -> str | None:
-        return None if raw.lower() in {"true", "false"} else "must be true or false"
+        return None if raw.lower() in _TRUE | _FALSE else "must be true or false (or 1 or 0)"
 
     return check
 
@@ -131,11 +136,31 @@ def stored_params(slug: str) -> dict[str, float]:
     return {**act.param_defaults(), **remembered}
 
 
-def _forget_param_widgets() -> None:
-    # on_change of the selectbox: the new activation's sliders must start from its remembered
-    # (or default) values, which they take from value= only when their old state is gone.
-    for key in [k for k in st.session_state if str(k).startswith("param_")]:
-        del st.session_state[key]
+def load_params_of_chosen() -> None:
+    # on_change of the selectbox: the new activation's sliders start from its remembered (or
+    # default) values, not from the previous activation's same-named parameter (ELU's α is not
+    # PReLU's), and not from a param_* the link carried for the previous activation.
+    slug = st.session_state[ACTIVATION_KEY]
+    for key in [k for k in st.query_params if k.startswith("param_")]:
+        del st.query_params[key]
+    for name, value in stored_params(slug).items():
+        st.session_state[param_key(name)] = value
+
+
+def seed_widget(key: str, initial: object) -> None:
+    """Give the widget ``key`` its initial value, unless it already has one.
+
+    Values go through ``st.session_state`` and never through a widget's ``value=``/``index=``:
+    a keyed widget keeps its identity when ``value=`` changes, so a new ``value=`` would not
+    reach the browser, and mixing both makes Streamlit warn. A widget is seeded again when its
+    page is opened: a browser clears the previous page's widget state on a page switch, but a
+    state left from another page (as AppTest keeps it) must not leak into this page's widget.
+    """
+    page = st.session_state.get(routing.CURRENT_PAGE_KEY)
+    seeded_on = st.session_state.setdefault(_SEEDED_ON, {})
+    if key not in st.session_state or seeded_on.get(key) != page:
+        st.session_state[key] = initial
+    seeded_on[key] = page
 
 
 def sync_url(key: str, value: object, default: object) -> None:
@@ -173,14 +198,9 @@ def url_slider(
         initial = kind(raw)
     if hidden:
         return initial
+    seed_widget(key, initial)
     value = st.slider(
-        label,
-        min_value=kind(low),
-        max_value=kind(high),
-        value=initial,
-        step=kind(step),
-        key=key,
-        **kwargs,
+        label, min_value=kind(low), max_value=kind(high), step=kind(step), key=key, **kwargs
     )
     sync_url(key, value, kind(default))
     return value
@@ -191,10 +211,11 @@ def url_toggle(
 ) -> bool:
     """A toggle mirrored in the URL as ``key=true`` / ``key=false``."""
     raw = st.query_params.get(key, "")
-    initial = raw.lower() == "true" if boolean()(raw) is None else default
+    initial = raw.lower() in _TRUE if boolean()(raw) is None else default
     if hidden:
         return initial
-    value = st.toggle(label, value=initial, key=key, **kwargs)
+    seed_widget(key, initial)
+    value = st.toggle(label, key=key, **kwargs)
     sync_url(key, str(value).lower(), str(default).lower())
     return value
 
@@ -207,7 +228,8 @@ def url_text_input(
     initial = raw if raw is not None and len(raw) <= max_chars else default
     if hidden:
         return initial
-    value = st.text_input(label, value=initial, key=key, max_chars=max_chars, **kwargs)
+    seed_widget(key, initial)
+    value = st.text_input(label, key=key, max_chars=max_chars, **kwargs)
     sync_url(key, value, default)
     return value
 
@@ -247,15 +269,12 @@ def url_selectbox(
     back on every run (leaving out ``default`` unless ``keep_in_url``, for values whose default
     is not fixed). Check the raw value with :func:`check_query_params` first.
     """
-    # The initial value goes through index=, never session_state: after a page switch the key
-    # may still hold the previous page's widget state, which the new widget does not use.
     raw = st.query_params.get(key)
     initial = raw if raw in options else default
     if hidden:
         return initial
-    value = st.selectbox(
-        label, options, index=options.index(initial), key=key, format_func=format_func, **kwargs
-    )
+    seed_widget(key, initial)
+    value = st.selectbox(label, options, key=key, format_func=format_func, **kwargs)
     sync_url(key, value, None if keep_in_url else default)
     return value
 
@@ -280,7 +299,7 @@ def activation_picker(
         key=ACTIVATION_KEY,
         default=default_slug,
         format_func=lambda s: ACTIVATIONS[s].label,
-        on_change=_forget_param_widgets,
+        on_change=load_params_of_chosen,
         disabled=ACTIVATION_KEY in locked,
         hidden=ACTIVATION_KEY in hidden,
         keep_in_url=True,  # its default is the last choice of the session, not a constant
