@@ -1,10 +1,13 @@
 """Time the catalogue: forward + derivative on 10⁶ float64 points, per activation and in total.
 
-Side by side with PyTorch's CPU kernels doing forward + autograd backward on the same points,
-where PyTorch has a built-in (torch is optional: without it the comparison is skipped with a
-notice). NumPy runs on one thread, so PyTorch is timed on one thread too, and with its default
-thread count for reference. Also times properties() per activation (it runs on every slider
-move). Prints figures; asserts nothing.
+Like with like: ours is one ``forward_and_derivative`` call (the fused path where an entry has
+one), PyTorch's is its CPU kernels doing the forward and the autograd backward on the same
+points, where PyTorch has a built-in (torch is optional: without it the comparison is skipped
+with a notice). NumPy runs on one thread, so PyTorch is timed on one thread too, and with its
+default thread count for reference. The separate ``forward`` + ``derivative`` calls are timed
+too ("sep ms"). On a loaded machine the timings are interleaved (one run of each contender per
+round, ``--repeat`` rounds per entry) and the best of the rounds is kept. Also times
+properties() per activation (it runs on every slider move). Prints figures; asserts nothing.
 
     python benchmarks/bench_catalogue.py [--points N] [--repeat R]
 """
@@ -33,7 +36,7 @@ def best_time(fn, repeat: int) -> float:
     return best
 
 
-def torch_timer(torch, module, x_np: np.ndarray, repeat: int):
+def torch_run(torch, module, x_np: np.ndarray):
     x = torch.from_numpy(x_np)
 
     def run():
@@ -42,7 +45,19 @@ def torch_timer(torch, module, x_np: np.ndarray, repeat: int):
         if y.requires_grad:
             y.backward(torch.ones_like(y))
 
-    return lambda: best_time(run, repeat)
+    return run
+
+
+def interleaved_best(contenders: dict, repeat: int) -> dict[str, float]:
+    """Best time of each contender over ``repeat`` rounds, one run of each per round, so that
+    a burst of load from elsewhere hits all of them alike. A contender is (setup, fn): setup
+    (such as setting torch's thread count) runs untimed before each of its runs."""
+    best = dict.fromkeys(contenders, float("inf"))
+    for _ in range(repeat):
+        for key, (setup, fn) in contenders.items():
+            setup()
+            best[key] = min(best[key], best_time(fn, 1))
+    return best
 
 
 def main() -> None:
@@ -63,9 +78,13 @@ def main() -> None:
         default_threads = torch.get_num_threads()
         print(f"torch {torch.__version__}, default threads {default_threads}")
 
-    print(f"numpy {np.__version__}, {args.points:,} float64 points, best of {args.repeat}")
+    print(
+        f"numpy {np.__version__}, {args.points:,} float64 points, best of {args.repeat} "
+        "interleaved rounds (ours, separate, torch 1 thread, torch default; the machine may be "
+        "loaded by other work: the best round is the least disturbed)"
+    )
     header = (
-        f"{'activation':16s} {'ours ms':>8s} {'torch1 ms':>9s} {'ratio':>6s} "
+        f"{'activation':16s} {'ours ms':>8s} {'sep ms':>8s} {'torch1 ms':>9s} {'ratio':>6s} "
         f"{'torchN ms':>9s} {'props ms':>8s}"
     )
     print(header)
@@ -74,18 +93,28 @@ def main() -> None:
     total_ours = total_ours_shared = total_torch1 = total_torchn = 0.0
     rows = []
     for name, act in ACTIVATIONS.items():
-        ours = best_time(lambda a=act: (a.forward(x), a.derivative(x)), args.repeat)
         props_ms = 1e3 * best_time(lambda a=act: properties(a), args.repeat)
-        t1 = tn = float("nan")
+
+        def nothing() -> None:
+            pass
+
+        contenders = {
+            "ours": (nothing, lambda a=act: a.forward_and_derivative(x)),
+            "sep": (nothing, lambda a=act: (a.forward(x), a.derivative(x))),
+        }
+        code = act.snippet("pytorch")
+        shared = torch is not None and not code.startswith("#")  # a built-in, not a fallback
+        if shared:
+            module = eval(code, {"torch": torch}).double().eval()
+            run = torch_run(torch, module, x)
+            contenders["t1"] = (lambda: torch.set_num_threads(1), run)
+            contenders["tn"] = (lambda: torch.set_num_threads(default_threads), run)
+        best = interleaved_best(contenders, args.repeat)
+        ours, sep = best["ours"], best["sep"]
+        t1, tn = best.get("t1", float("nan")), best.get("tn", float("nan"))
         if torch is not None:
-            code = act.snippet("pytorch")
-            if not code.startswith("#"):  # a built-in module, not our own fallback
-                module = eval(code, {"torch": torch}).double().eval()
-                timer = torch_timer(torch, module, x, args.repeat)
-                torch.set_num_threads(1)
-                t1 = timer()
-                torch.set_num_threads(default_threads)
-                tn = timer()
+            torch.set_num_threads(default_threads)
+            if shared:
                 total_ours_shared += ours
                 total_torch1 += t1
                 total_torchn += tn
@@ -93,7 +122,7 @@ def main() -> None:
         ratio = ours / t1 if t1 == t1 else float("nan")
         rows.append((name, ratio))
         print(
-            f"{name:16s} {1e3 * ours:8.2f} {1e3 * t1:9.2f} {ratio:6.2f} "
+            f"{name:16s} {1e3 * ours:8.2f} {1e3 * sep:8.2f} {1e3 * t1:9.2f} {ratio:6.2f} "
             f"{1e3 * tn:9.2f} {props_ms:8.2f}"
         )
 

@@ -1,0 +1,222 @@
+"""Browser latency: a key press on a slider until the chart's line changes, in headless Chromium.
+
+For each page (and its floor, benchmarks/floor_app.py), against a real ``streamlit run`` server:
+focus the slider's handle, install a MutationObserver on the chart, press ArrowRight/ArrowLeft
+(alternating) and time, with ``performance.now()`` in the page, from the ``keydown`` event to
+the first change of a drawn path's ``d`` attribute in that chart (``path.js-line`` for line
+charts, bar paths for bars). Each move waits for the rerun to settle before the next.
+
+The Plotly-slider sweeps (ui/sweep.py, served by floor_app ``?figure=sweep`` /
+``temperature_sweep``) have no Streamlit widget: their slider is SVG and not focusable, so the
+script clicks the next step's tick with the mouse and times from the ``mousedown`` event to the
+path change (Plotly.animate swaps the frame in the browser; no server round trip).
+
+    python benchmarks/bench_browser_latency.py --moves 24
+    python benchmarks/bench_browser_latency.py --cases explorer,floor,sweep --moves 30
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_load import free_port, start_server, stop_server, wait_healthy
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    script: str
+    path: str  # url path + query
+    slider_key: str | None  # the Streamlit widget key; None: a Plotly slider (click its ticks)
+    chart_key: str  # the st.plotly_chart key (its container has class st-key-<key>)
+    floor: str | None = None  # the case this one is compared with
+
+
+FLOOR = "benchmarks/floor_app.py"
+CASES = {
+    c.name: c
+    for c in (
+        Case("floor", FLOOR, "/?figure=explorer", "v", "chart"),
+        Case(
+            "explorer", "app.py", "/explorer?activation=elu", "param_alpha", "explorer_chart",
+            "floor",
+        ),
+        Case("floor_softmax", FLOOR, "/?figure=softmax", "v", "chart"),
+        Case("softmax", "app.py", "/softmax", "temperature", "softmax_bars", "floor_softmax"),
+        Case("floor_depth", FLOOR, "/?figure=depth", "v", "chart"),
+        Case("depth", "app.py", "/depth", "depth", "depth_grad_chart", "floor_depth"),
+        Case("sweep", FLOOR, "/?figure=sweep", None, "chart"),
+        Case("temperature_sweep", FLOOR, "/?figure=temperature_sweep", None, "chart"),
+    )
+}  # fmt: skip
+
+# Installed once per page: records the time of the last keydown/mousedown and of the first
+# change of any drawn path's "d" in the chart after it.
+OBSERVER_JS = """
+(chartSel) => {
+  if (!document.querySelector(chartSel)) return false;
+  window.__t = {input: null, change: null};
+  const mark = () => { window.__t = {input: performance.now(), change: null}; };
+  document.addEventListener('keydown', mark, true);
+  document.addEventListener('mousedown', mark, true);
+  const sel = '.scatterlayer .trace path.js-line, .barlayer .point path';
+  // Re-query the chart each time: a rerun may replace the plot's element.
+  const snapshot = () => {
+    const root = document.querySelector(chartSel);
+    if (!root) return '';
+    return Array.from(root.querySelectorAll(sel)).map(p => p.getAttribute('d')).join('|');
+  };
+  window.__last = snapshot();
+  new MutationObserver(() => {
+    const now = snapshot();
+    if (now !== window.__last) {
+      window.__last = now;
+      const t = window.__t;
+      if (t.input !== null && t.change === null) t.change = performance.now();
+    }
+  }).observe(document.body,
+             {attributes: true, attributeFilter: ['d'], childList: true, subtree: true});
+  return true;
+}
+"""
+
+
+def chart_selector(case: Case) -> str:
+    return f".st-key-{case.chart_key} .js-plotly-plot"
+
+
+def wait_idle(page, timeout_s: float = 10.0) -> None:
+    """Until Streamlit's 'Running…' status is gone (the rerun has finished)."""
+    deadline = time.monotonic() + timeout_s
+    time.sleep(0.05)
+    while time.monotonic() < deadline:
+        if page.locator('[data-testid="stStatusWidget"]').count() == 0:
+            return
+        time.sleep(0.02)
+
+
+def measure(page, case: Case, moves: int) -> list[float]:
+    sel = chart_selector(case)
+    drawn = f"{sel} .scatterlayer .trace path.js-line, {sel} .barlayer .point path"
+    page.wait_for_selector(drawn, state="attached", timeout=60_000)
+    wait_idle(page)
+    if not page.evaluate(OBSERVER_JS, sel):
+        raise RuntimeError(f"{case.name}: chart {sel} not found")
+    latencies = []
+    if case.slider_key:
+        handle = page.locator(f".st-key-{case.slider_key} input[type='range']").first
+        handle.focus()
+    else:
+        ticks = page.locator(f"{sel} .slider-container .slider-tick-rect")
+        n_ticks = ticks.count()
+        if n_ticks < 2:
+            raise RuntimeError(f"{case.name}: no Plotly slider ticks")
+        active = page.evaluate(
+            "(s) => document.querySelector(s)._fullLayout.sliders[0].active", sel
+        )
+    for i in range(moves):
+        if case.slider_key:
+            handle.focus()  # a rerun may re-render the slider and drop the focus
+        page.evaluate("() => { window.__t = {input: null, change: null}; }")
+        if case.slider_key:
+            page.keyboard.press("ArrowRight" if i % 2 == 0 else "ArrowLeft")
+        else:
+            active = active + 1 if active + 1 < n_ticks else 0
+            box = ticks.nth(active).bounding_box()
+            # on the rail, straight above the step's tick (Plotly snaps to the nearest step)
+            page.mouse.click(box["x"] + box["width"] / 2, box["y"] - 16)
+        deadline = time.monotonic() + 10
+        t = None
+        while time.monotonic() < deadline:
+            t = page.evaluate("() => window.__t")
+            if t["change"] is not None:
+                break
+            time.sleep(0.002)
+        if t is None or t["change"] is None or t["input"] is None:
+            raise RuntimeError(f"{case.name}: move {i}: the chart did not change within 10 s")
+        latencies.append(t["change"] - t["input"])
+        if case.slider_key:
+            wait_idle(page)
+        time.sleep(0.15)
+    return latencies
+
+
+def percentile(values: list[float], q: float) -> float:
+    s = sorted(values)
+    return s[min(len(s) - 1, round(q * (len(s) - 1)))]
+
+
+def run_case(browser, case: Case, moves: int) -> list[float]:
+    port = free_port()
+    proc = start_server(case.script, port)
+    try:
+        wait_healthy(port, proc)
+        page = browser.new_page(viewport={"width": 1280, "height": 1000})
+        try:
+            page.goto(f"http://127.0.0.1:{port}{case.path}", wait_until="domcontentloaded")
+            measure(page, case, 2)  # warm-up: the first moves fill the caches
+            return measure(page, case, moves)
+        finally:
+            page.close()
+    finally:
+        stop_server(proc)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--moves", type=int, default=24, help="slider moves per case (default 24)")
+    ap.add_argument("--cases", default=",".join(CASES), help=f"subset of {','.join(CASES)}")
+    args = ap.parse_args()
+    names = [n for n in args.cases.split(",") if n]
+    print(
+        f"key/click → chart path change, ms; {args.moves} moves; load average "
+        f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+    )
+    print(f"{'case':18} {'median':>7} {'p95':>7} {'min':>6} {'max':>7}   vs floor median")
+    results: dict[str, list[float]] = {}
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            for name in names:
+                case = CASES[name]
+                try:
+                    lat = run_case(browser, case, args.moves)
+                except Exception as exc:
+                    print(f"{name:18} failed: {type(exc).__name__}: {str(exc)[:150]}")
+                    continue
+                results[name] = lat
+                med = statistics.median(lat)
+                ratio = ""
+                if case.floor in results:
+                    ratio = f"{med / statistics.median(results[case.floor]):.2f}×"
+                print(
+                    f"{name:18} {med:7.1f} {percentile(lat, 0.95):7.1f} {min(lat):6.1f} "
+                    f"{max(lat):7.1f}   {ratio}",
+                    flush=True,
+                )
+        finally:
+            browser.close()
+
+
+if __name__ == "__main__":
+    main()
