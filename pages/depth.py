@@ -222,7 +222,8 @@ with charts:
         st.warning(sentence, icon=":material/trending_down:")
     if view.is_all_zero_init(result):
         st.warning(view.symmetry_sentence(result), icon=":material/drag_handle:")
-    st.caption(f"σ_w = {result.sigma_w:.4g} · {run_settings}")
+    if init != "custom":
+        st.caption(f"σ_w = {result.sigma_w:.4g} · {run_settings}")
 
     grad_fig = view.grad_norm_figure(
         runs,
@@ -360,5 +361,8 @@ with st.expander("What is simulated exactly?"):
         "Inputs and the gradient arriving at the top are standard normal, weights are normal "
         "with standard deviation σ_w, no biases. The first chart shows the Frobenius norm of "
         "∂L/∂W_l, the gradient the optimiser would use for layer l. Values beyond float64's "
-        "range are reported as an overflow instead of drawn."
+        "range are reported as an overflow instead of drawn. The verdict compares the gradient "
+        "with respect to the activations, ∂L/∂h, at the input and at the top: the weight "
+        "gradient ∂L/∂W_l = h_{l−1}ᵀ·δz_l also carries the forward signal, so the two can "
+        "change by different factors."
     )

@@ -18,6 +18,7 @@ from activations.depth import INITS, critical_weight_std, simulate, verdict
 from tests.plotly_helpers import as_array, figures, trace
 from ui import classroom
 from ui import depth_view as view
+from ui.plotting import line_width
 
 DEFAULT = view.DEFAULTS
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -274,3 +275,15 @@ def test_csv_export_parses_back_to_the_core_numbers(monkeypatch):
     np.testing.assert_allclose(columns["activation_std"], r.activation_stds[1:], rtol=1e-15)
     np.testing.assert_allclose(columns["predicted_grad_norm"], r.predicted_grad_norms, rtol=1e-15)
     assert float(settings["sigma_w"]) == pytest.approx(r.sigma_w)
+
+
+def test_focused_link_shows_only_depth_and_presenter_view_thickens_lines():
+    at = open_depth({"only": "depth", "present": "true", "init": "xavier", "width": "64"})
+    assert [s.key for s in at.slider] == ["depth"]
+    assert not [b for b in at.button if b.key == "critical"]
+    assert [s.key for s in at.selectbox] == []
+    # The hidden controls keep the link's values.
+    r = simulate("relu", DEFAULT["depth"], 64, DEFAULT["batch"], "xavier", 0)
+    t = trace(grad_chart(at), "relu·xavier")
+    np.testing.assert_allclose(as_array(t["y"]), r.grad_norms)
+    assert t["line"]["width"] == line_width(True) > line_width(False)
