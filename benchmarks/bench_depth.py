@@ -2,7 +2,11 @@
 
 Run:  python benchmarks/bench_depth.py [--repeats N]
 
-Prints the median of several runs. PyTorch is not a project requirement: it is imported lazily
+Prints the median of several runs. Both sides generate their weights inside the timed region
+(like with like). PyTorch is timed with its default thread count and with one thread; on a
+machine loaded by other work, a multi-threaded OpenBLAS can be many times slower than one
+thread (its threads spin waiting for each other): run with OPENBLAS_NUM_THREADS=1 there.
+PyTorch is not a project requirement: it is imported lazily
 and skipped with a notice when absent. The BLAS environment is printed because
 OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE, when set, change which matmul kernel numpy uses.
 """
@@ -90,12 +94,22 @@ def main() -> None:
         print(f"PyTorch {torch.__version__}, {torch.get_num_threads()} threads")
 
     print("\nsimulate('relu', init='he'), float64, median of", args.repeats, "runs")
-    print(f"{'depth, width, batch':>22} {'ours (ms)':>10} {'torch (ms)':>11} {'ratio':>6}")
+    print(
+        f"{'depth, width, batch':>22} {'ours (ms)':>10} {'torch (ms)':>11} {'ratio':>6} "
+        f"{'torch1 (ms)':>11} {'ratio1':>6}"
+    )
     for depth, width, batch in SHAPES:
         ours = median_ms(lambda d=depth, w=width, b=batch: simulate("relu", d, w, b), args.repeats)
         if torch is not None:
+            threads = torch.get_num_threads()
             theirs = median_ms(torch_step(torch, depth, width, batch), args.repeats)
-            row = f"{ours:>10.1f} {theirs:>11.1f} {ours / theirs:>6.2f}"
+            torch.set_num_threads(1)
+            theirs1 = median_ms(torch_step(torch, depth, width, batch), args.repeats)
+            torch.set_num_threads(threads)
+            row = (
+                f"{ours:>10.1f} {theirs:>11.1f} {ours / theirs:>6.2f} "
+                f"{theirs1:>11.1f} {ours / theirs1:>6.2f}"
+            )
             print(f"{depth:>8}, {width:>5}, {batch:>5} {row}")
         else:
             print(f"{depth:>8}, {width:>5}, {batch:>5} {ours:>10.1f} {'-':>11}")

@@ -29,6 +29,7 @@ import argparse
 import contextlib
 import os
 import random
+import resource
 import socket
 import subprocess
 import sys
@@ -287,9 +288,10 @@ def level(port: int, pid: int, target: Target, n: int, seconds: float, ramp: flo
     for th in threads:
         th.start()
     time.sleep(max(0.0, steady_from + 1.0 - time.perf_counter()))  # skip the first second
-    c0, w0 = cpu_seconds(pid), time.perf_counter()
+    c0, w0, m0 = cpu_seconds(pid), time.perf_counter(), resource.getrusage(resource.RUSAGE_SELF)
     time.sleep(max(0.0, stop_at - time.perf_counter()))
-    c1, w1 = cpu_seconds(pid), time.perf_counter()
+    c1, w1, m1 = cpu_seconds(pid), time.perf_counter(), resource.getrusage(resource.RUSAGE_SELF)
+    client_cores = (m1.ru_utime + m1.ru_stime - m0.ru_utime - m0.ru_stime) / (w1 - w0)
     for th in threads:
         th.join(JOIN_TIMEOUT + 5)
     sampler.stop.set()
@@ -312,6 +314,7 @@ def level(port: int, pid: int, target: Target, n: int, seconds: float, ramp: flo
         "cores": cores,
         "cpu_ms_per_move": cores * 1e3 / moves_per_s if moves_per_s else float("nan"),
         "rss": sampler.peak,
+        "client_cores": client_cores,
         "samples": [e for s in students for e in s.errors][:3],
     }
 
@@ -354,7 +357,8 @@ def main() -> None:
             )
         for n in (int(v) for v in args.sessions.split(",")):
             r = level(port, proc.pid, target, n, args.seconds, args.ramp, args.seed + n)
-            per_core = n / r["cores"] if r["cores"] > 0 else float("inf")
+            # at one move a second per student, a core carries 1000 ms / (CPU ms per move)
+            per_core = 1e3 / r["cpu_ms_per_move"]
             print(
                 f"{n:3d} {r['join_p50']:8.2f} {r['join_p95']:8.2f} {r['moves']:6d} "
                 f"{r['p50']:7.0f} {r['p95']:7.0f} {r['max']:7.0f} {r['errors']:4d} "
