@@ -209,11 +209,21 @@ def _histogram(x: Array, lo: float, hi: float, nbins: int) -> NDArray[np.int64]:
 
 def _std(x: Array) -> float:
     """Standard deviation of a finite array, also when squaring its entries would overflow."""
-    s = float(x.std())
+    return _mean_std(x)[1]
+
+
+def _mean_std(x: Array) -> tuple[float, float]:
+    """Mean and standard deviation of a finite array in three passes (sum, centre, dot) instead
+    of ``mean()`` + ``std()``'s five; the same two-pass algorithm as ``np.std``, so the same
+    numbers to rounding. Rescaled when squaring the entries would overflow."""
+    flat = x.ravel()
+    mean = float(flat.sum()) / flat.size
+    c = flat - mean
+    s = math.sqrt(float(np.dot(c, c)) / flat.size)
     if not math.isfinite(s):
         m = float(np.max(np.abs(x)))
         s = m * float((x / m).std())
-    return s
+    return mean, s
 
 
 def _fro(x: Array) -> float:
@@ -257,7 +267,7 @@ def simulate(
     if init not in INITS:
         raise ValueError(f"unknown init {init!r}: choose one of {', '.join(INITS)}")
     sigma_w = init_weight_std(init, width, weight_std)
-    fn, grad = act.fn, act.grad
+    fn, grad, fused = act.fn, act.grad, act.fused
 
     rng = np.random.default_rng(seed)
     inputs = rng.standard_normal((batch, width))
@@ -278,8 +288,7 @@ def simulate(
 
     def record_h(i: int, h: Array) -> None:
         with np.errstate(over="ignore", invalid="ignore"):  # huge but finite values: see _std
-            act_std[i] = _std(h)
-            act_mean[i] = h.mean()
+            act_mean[i], act_std[i] = _mean_std(h)
             spread[i] = float(np.max(h.max(axis=1) - h.min(axis=1)))
             act_hist[i] = _histogram(h, lo, hi, nbins)
 
@@ -295,8 +304,8 @@ def simulate(
             z = h @ weights[k - 1]
             finite = bool(np.isfinite(z).all())
             if finite:
-                fz = fn(z, **p)
-                d = grad(z, **p)
+                # f(z) and f′(z) together, sharing intermediates where the entry can.
+                fz, d = fused(z, **p) if fused is not None else (fn(z, **p), grad(z, **p))
                 h_new = h + fz if residual else fz
                 finite = bool(np.isfinite(h_new).all() and np.isfinite(d).all())
         if not finite:

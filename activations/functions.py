@@ -92,6 +92,10 @@ class Activation:
     pytorch: str = ""
     keras: str = ""
     expr: str = ""
+    #: Optional f and f′ together, ``fused(x, **params) -> (f, f′)``, sharing intermediates
+    #: (one exp for σ and σ′, ...), as autograd's backward reuses the forward's; it must agree
+    #: with ``fn``/``grad`` to rounding. Used by :meth:`forward_and_derivative`.
+    fused: Callable[..., tuple[Array, Array]] | None = None
 
     def param_defaults(self) -> dict[str, float]:
         return {p.name: p.default for p in self.params}
@@ -113,6 +117,17 @@ class Activation:
     def derivative(self, x: ArrayLike, **params: float) -> Array:
         """df/dx, float64, same shape as ``x``; kinks follow ``self.kink``."""
         return np.asarray(self.grad(_as_float64(x), **self.resolve(params)), dtype=np.float64)
+
+    def forward_and_derivative(self, x: ArrayLike, **params: float) -> tuple[Array, Array]:
+        """(f(x), df/dx) in one call: the same numbers as :meth:`forward` and :meth:`derivative`
+        (to rounding), computed together where the entry has a ``fused`` implementation."""
+        x = _as_float64(x)
+        p = self.resolve(params)
+        if self.fused is not None:
+            f, df = self.fused(x, **p)
+        else:
+            f, df = self.fn(x, **p), self.grad(x, **p)
+        return np.asarray(f, dtype=np.float64), np.asarray(df, dtype=np.float64)
 
     def kink_points(self, **params: float) -> tuple[float, ...]:
         """The x positions where f′ jumps (or f is not differentiable) at these parameters.
@@ -172,27 +187,86 @@ _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
 _GELU_CUBIC = 0.044715
 _SELU_ALPHA = 1.6732632423543772
 _SELU_LAMBDA = 1.0507009873554805
+_INV_SQRT_2 = 1.0 / math.sqrt(2.0)
+# cosh(709) ≈ 4e307 is just below float64's maximum.
+_COSH_CAP = 709.0
+
+
+def _exp_parts(t: Array) -> tuple[Array, Array]:
+    """e = e^{−|t|} ∈ (0, 1] and r = 1/(1 + e) = σ(|t|): the stable pieces of σ(t) and σ′(t).
+
+    σ(t) = r·max(e, [t ≥ 0]) (r for t ≥ 0, e·r for t < 0), σ(−t) = r·max(e, [t ≤ 0]) and
+    σ′(t) = σ(t)σ(−t) = e·r², without overflow and with both tails. NumPy's ``exp`` is
+    vectorised and several times faster than ``scipy.special.expit``; the max with a boolean
+    mask is an exact, branch-free select (e ≤ 1), much cheaper than ``np.where``.
+    """
+    e = np.exp(-np.abs(t))
+    return e, 1.0 / (1.0 + e)
+
+
+def _sigmoid_from(t: Array, e: Array, r: Array) -> Array:
+    return np.maximum(e, t >= 0) * r
 
 
 def _sigmoid(x: Array) -> Array:
-    return special.expit(x)
+    e, r = _exp_parts(x)
+    return _sigmoid_from(x, e, r)
 
 
 def _sigmoid_grad(x: Array) -> Array:
     # σ′ = e^{−|x|}/(1 + e^{−|x|})²: one exp, and both tails survive (σ′(±700) ≈ e^−700),
     # where σ(1 − σ) is 0 for x > 37.
-    e = np.exp(-np.abs(x))
-    return e / np.square(1.0 + e)
+    e, r = _exp_parts(x)
+    return e * r * r
+
+
+def _sigmoid_fused(x: Array) -> tuple[Array, Array]:
+    e, r = _exp_parts(x)
+    return _sigmoid_from(x, e, r), e * r * r
 
 
 def _tanh_grad(x: Array) -> Array:
-    # 1 − tanh² is 0 from x ≈ 19 on; 4e^{−2|x|}/(1 + e^{−2|x|})² keeps the tail.
-    e = np.exp(-2.0 * np.abs(x))
-    return 4.0 * e / np.square(1.0 + e)
+    # 1 − tanh² is 0 from x ≈ 19 on; sech² x = (1/cosh x)² keeps the tail. cosh is even and
+    # clipped below its overflow: (1/cosh 709)² already underflows to 0, as 4e^{−2|x|} does.
+    return np.square(1.0 / np.cosh(np.clip(x, -_COSH_CAP, _COSH_CAP)))
+
+
+def _tanh_fused(x: Array) -> tuple[Array, Array]:
+    return np.tanh(x), _tanh_grad(x)
+
+
+def _softplus_fused(x: Array, beta: float = 1.0) -> tuple[Array, Array]:
+    # softplus(t) = max(t, 0) + log1p(e^{−|t|}) (= logaddexp(0, t)) and its slope σ(t), both
+    # from one e^{−|t|}, t = βx.
+    bx = beta * x
+    e, r = _exp_parts(bx)
+    return (np.maximum(bx, 0.0) + np.log1p(e)) / beta, _sigmoid_from(bx, e, r)
 
 
 def _softplus(x: Array, beta: float = 1.0) -> Array:
-    return np.logaddexp(0.0, beta * x) / beta
+    bx = beta * x
+    return (np.maximum(bx, 0.0) + np.log1p(np.exp(-np.abs(bx)))) / beta
+
+
+def _softplus_grad(x: Array, beta: float = 1.0) -> Array:
+    bx = beta * x
+    e, r = _exp_parts(bx)
+    return _sigmoid_from(bx, e, r)
+
+
+def _log_sigmoid(x: Array) -> Array:
+    return np.minimum(x, 0.0) - np.log1p(np.exp(-np.abs(x)))
+
+
+def _log_sigmoid_grad(x: Array) -> Array:
+    e, r = _exp_parts(x)
+    return np.maximum(e, x <= 0) * r  # σ(−x)
+
+
+def _log_sigmoid_fused(x: Array) -> tuple[Array, Array]:
+    # log σ(x) = −softplus(−x) = min(x, 0) − log1p(e^{−|x|}); its slope σ(−x).
+    e, r = _exp_parts(x)
+    return np.minimum(x, 0.0) - np.log1p(e), np.maximum(e, x <= 0) * r
 
 
 def _relu(x: Array) -> Array:
@@ -205,81 +279,142 @@ def _step_down(x: Array) -> Array:
 
 
 def _leaky(x: Array, slope: float) -> Array:
+    # For slopes in [0, 1] (every slider's range) max(x, a·x) is the leaky ReLU, branch-free.
+    if 0.0 <= slope <= 1.0:
+        return np.maximum(x, slope * x)
     return np.where(x >= 0, x, slope * x)
 
 
 def _leaky_grad(x: Array, slope: float) -> Array:
     # PyTorch's convention: f′(0) is the negative side's slope, so slope 0 gives relu′(0) = 0.
+    if 0.0 <= slope <= 1.0:
+        return np.maximum(x > 0, slope)  # an exact select: max(1, a) = 1, max(0, a) = a
     return np.where(x > 0, 1.0, slope)
 
 
+def _leaky_fused(x: Array, slope: float) -> tuple[Array, Array]:
+    return _leaky(x, slope), _leaky_grad(x, slope)
+
+
+def _elu_family(x: Array, alpha: float, celu: bool = False) -> tuple[Array, Array]:
+    """ELU (or CELU) and its slope from one clipped input m = min(x, 0) (÷ α for CELU).
+
+    f = max(x, 0) + α·expm1(m): expm1(0) = 0 for x > 0, and the discarded branch never
+    overflows. f′ = α·e^m (e^m for CELU) for x ≤ 0 and 1 above, selected by a sum with one
+    exact zero term instead of ``np.where``.
+    """
+    m = np.minimum(x, 0.0)
+    if celu:
+        m = m / alpha
+    pos = x > 0
+    f = np.maximum(x, 0.0) + alpha * np.expm1(m)
+    ex = np.exp(m) if celu else alpha * np.exp(m)
+    return f, ex * ~pos + pos
+
+
 def _elu(x: Array, alpha: float) -> Array:
-    return np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0.0)))
+    return np.maximum(x, 0.0) + alpha * np.expm1(np.minimum(x, 0.0))
 
 
 def _elu_grad(x: Array, alpha: float) -> Array:
-    return np.where(x > 0, 1.0, alpha * np.exp(np.minimum(x, 0.0)))
+    return _elu_family(x, alpha)[1]
 
 
 def _celu(x: Array, alpha: float) -> Array:
-    return np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0.0) / alpha))
+    return np.maximum(x, 0.0) + alpha * np.expm1(np.minimum(x, 0.0) / alpha)
 
 
 def _celu_grad(x: Array, alpha: float) -> Array:
-    return np.where(x > 0, 1.0, np.exp(np.minimum(x, 0.0) / alpha))
+    return _elu_family(x, alpha, celu=True)[1]
+
+
+def _selu_fused(x: Array, alpha: float, lam: float) -> tuple[Array, Array]:
+    f, g = _elu_family(x, alpha)
+    return lam * f, lam * g
+
+
+def _swish_fused(x: Array, beta: float) -> tuple[Array, Array]:
+    # s = σ(βx); f′ = s + βx·σ(βx)σ(−βx) = s + βx·e·r²: no cancellation in either tail.
+    bx = beta * x
+    e, r = _exp_parts(bx)
+    s = _sigmoid_from(bx, e, r)
+    return x * s, s + bx * e * r * r
 
 
 def _swish(x: Array, beta: float) -> Array:
-    return x * special.expit(beta * x)
+    return x * _softplus_grad(x, beta)
 
 
 def _swish_grad(x: Array, beta: float) -> Array:
-    # σ(βx) + βx·σ(βx)σ(−βx) = σ(βx)·(1 + βx·σ(−βx)): no cancellation in either tail.
-    bx = beta * x
-    return special.expit(bx) * (1.0 + bx * special.expit(-bx))
+    return _swish_fused(x, beta)[1]
+
+
+def _ndtr(x: Array) -> Array:
+    # Φ(x) = erfc(−x/√2)/2 (scipy's erfc is twice as fast as its ndtr, and keeps the left
+    # tail, where (1 + erf(x/√2))/2 is 0 from x ≈ −8.3 on).
+    return 0.5 * special.erfc(x * -_INV_SQRT_2)
+
+
+def _gelu_fused(x: Array) -> tuple[Array, Array]:
+    cdf = _ndtr(x)
+    return x * cdf, cdf + x * _INV_SQRT_2PI * np.exp(-0.5 * np.square(x))
 
 
 def _gelu(x: Array) -> Array:
-    # Φ via ndtr (erfc inside for x < 0): (1 + erf(x/√2))/2 is 0 from x ≈ −8.3 on.
-    return x * special.ndtr(x)
+    return x * _ndtr(x)
 
 
 def _gelu_grad(x: Array) -> Array:
-    return special.ndtr(x) + x * _INV_SQRT_2PI * np.exp(-0.5 * np.square(x))
+    return _gelu_fused(x)[1]
 
 
 def _gelu_tanh_arg(x: Array) -> Array:
-    return _SQRT_2_OVER_PI * x * (1.0 + _GELU_CUBIC * np.square(x))
+    """2u = 2√(2/π)(x + 0.044715x³), which has the sign of x."""
+    return x * (2.0 * _SQRT_2_OVER_PI + (2.0 * _SQRT_2_OVER_PI * _GELU_CUBIC) * np.square(x))
+
+
+def _gelu_tanh_fused(x: Array) -> tuple[Array, Array]:
+    # (1 + tanh u)/2 = σ(2u): the same number, without 1 + tanh u cancelling to 0 for x < −10;
+    # f′ = σ(2u) + x·(2u)′·σ(2u)σ(−2u), all from one e^{−|2u|}.
+    u2 = _gelu_tanh_arg(x)
+    e, r = _exp_parts(u2)
+    s = _sigmoid_from(u2, e, r)
+    du2 = 2.0 * _SQRT_2_OVER_PI + (6.0 * _SQRT_2_OVER_PI * _GELU_CUBIC) * np.square(x)
+    return x * s, s + x * du2 * e * r * r
 
 
 def _gelu_tanh(x: Array) -> Array:
-    # (1 + tanh u)/2 = σ(2u): the same number, without 1 + tanh u cancelling to 0 for x < −10.
-    return x * special.expit(2.0 * _gelu_tanh_arg(x))
+    return x * _sigmoid(_gelu_tanh_arg(x))
 
 
 def _gelu_tanh_grad(x: Array) -> Array:
-    u2 = 2.0 * _gelu_tanh_arg(x)
-    du2 = 2.0 * _SQRT_2_OVER_PI * (1.0 + 3.0 * _GELU_CUBIC * np.square(x))
-    s = special.expit(u2)
-    return s + x * du2 * s * special.expit(-u2)
+    return _gelu_tanh_fused(x)[1]
 
 
 def _mish_parts(x: Array) -> tuple[Array, Array, Array]:
     """g = tanh(softplus(x)), 1 − g and σ(x), from one e = e^{−|x|} ∈ (0, 1].
 
     With E = eˣ, g = (E² + 2E)/(E² + 2E + 2). For x ≤ 0 use E = e directly; for x > 0 divide
-    through by E² so only e appears. 1 − g is formed from its own closed form, never as a
-    difference, so the derivative keeps its tails.
+    through by E² so only e appears: g = (1 + 2e)/(1 + 2e + 2e²). 1 − g is formed from its own
+    closed form (2/D, resp. 2e²/D), never as a difference, so the derivative keeps its tails.
+    The two cases are selected with the 0/1 masks p and q = 1 − p by sums whose other terms are
+    exact zeros, branch-free.
     """
     e = np.exp(-np.abs(x))
     pos = x > 0
-    n = e * (e + 2.0)  # E² + 2E where x ≤ 0 (there E = e)
-    two_e2 = 2.0 * e * e
-    den = np.where(pos, 1.0 + 2.0 * e + two_e2, n + 2.0)
-    g = np.where(pos, 1.0 + 2.0 * e, n) / den
-    one_minus_g = np.where(pos, two_e2, 2.0) / den
-    sig = np.where(pos, 1.0, e) / (1.0 + e)
-    return g, one_minus_g, sig
+    neg = ~pos
+    e2 = e * e
+    num = e2 * neg + 2.0 * e + pos  # E² + 2E (x ≤ 0), 1 + 2e (x > 0)
+    rest = 2.0 * (e2 * pos + neg)  # D − num: 2 (x ≤ 0), 2e² (x > 0)
+    den = num + rest
+    sig = np.maximum(e, pos) / (1.0 + e)
+    return num / den, rest / den, sig
+
+
+def _mish_fused(x: Array) -> tuple[Array, Array]:
+    # f′ = g + x·sech²(softplus x)·σ(x), and sech² = 1 − g² = (1 − g)(2 − (1 − g)).
+    g, h, sig = _mish_parts(x)
+    return x * g, g + x * h * (2.0 - h) * sig
 
 
 def _mish(x: Array) -> Array:
@@ -287,9 +422,7 @@ def _mish(x: Array) -> Array:
 
 
 def _mish_grad(x: Array) -> Array:
-    # f′ = g + x·sech²(softplus x)·σ(x), and sech² = 1 − g² = (1 − g)(2 − (1 − g)).
-    g, h, sig = _mish_parts(x)
-    return g + x * h * (2.0 - h) * sig
+    return _mish_fused(x)[1]
 
 
 def _safe_divide(num: Array, den: Array) -> Array:
@@ -325,7 +458,8 @@ def _sparse_plus_grad(x: Array) -> Array:
 
 def _ramp_grad(x: Array, lo: float, hi: float, slope: float) -> Array:
     """slope on the open interval (lo, hi), 0 outside and at the clip points (PyTorch)."""
-    return np.where((x > lo) & (x < hi), slope, 0.0)
+    inside = (x > lo) & (x < hi)
+    return inside.astype(np.float64) if slope == 1.0 else np.multiply(inside, slope)
 
 
 def _hard_swish(x: Array) -> Array:
@@ -334,7 +468,12 @@ def _hard_swish(x: Array) -> Array:
 
 def _hard_swish_grad(x: Array) -> Array:
     # PyTorch's convention: the outer pieces own the joins, 0 for x ≤ −3 and 1 for x ≥ 3.
-    return np.where(x <= -3.0, 0.0, np.where(x < 3.0, x / 3.0 + 0.5, 1.0))
+    # A sum of masked terms, each exactly 0 outside its piece: cheaper than nested np.where.
+    return (x / 3.0 + 0.5) * ((x > -3.0) & (x < 3.0)) + (x >= 3.0)
+
+
+def _hard_swish_fused(x: Array) -> tuple[Array, Array]:
+    return _hard_swish(x), _hard_swish_grad(x)
 
 
 def _soft_shrink(x: Array, lam: float) -> Array:
@@ -347,20 +486,40 @@ def _shrink_grad(x: Array, lam: float) -> Array:
 
 
 def _hard_shrink(x: Array, lam: float) -> Array:
-    return np.where(np.abs(x) > lam, x, 0.0)
+    return x * (np.abs(x) > lam)
+
+
+def _hard_shrink_fused(x: Array, lam: float) -> tuple[Array, Array]:
+    keep = np.abs(x) > lam
+    return x * keep, keep.astype(np.float64)
 
 
 # Taylor coefficients of x − tanh x: x³/3 − 2x⁵/15 + 17x⁷/315 − 62x⁹/2835 + 1382x¹¹/155925.
 _TANH_SHRINK_SERIES = (1 / 3, -2 / 15, 17 / 315, -62 / 2835, 1382 / 155925)
 
 
-def _tanh_shrink(x: Array) -> Array:
+def _tanh_shrink_from(x: Array, t: Array) -> Array:
     # x − tanh x loses digits near 0 (it is ≈ x³/3); the series is exact to 1e−16 for |x| < 0.1.
-    x2 = np.square(x)
-    series = np.zeros_like(x)
-    for c in reversed(_TANH_SHRINK_SERIES):
-        series = series * x2 + c
-    return np.where(np.abs(x) < 0.1, series * x2 * x, x - np.tanh(x))
+    # Evaluated only at those points, not on the whole array.
+    f = np.asarray(x - t)
+    small = np.flatnonzero(np.abs(x) < 0.1)
+    if small.size:
+        xs = np.asarray(x).ravel()[small]
+        x2 = np.square(xs)
+        series = np.zeros_like(xs)
+        for c in reversed(_TANH_SHRINK_SERIES):
+            series = series * x2 + c
+        f.ravel()[small] = series * x2 * xs
+    return f
+
+
+def _tanh_shrink(x: Array) -> Array:
+    return _tanh_shrink_from(x, np.tanh(x))
+
+
+def _tanh_shrink_fused(x: Array) -> tuple[Array, Array]:
+    t = np.tanh(x)
+    return _tanh_shrink_from(x, t), np.square(t)
 
 
 def _softsign(x: Array) -> Array:
@@ -369,6 +528,11 @@ def _softsign(x: Array) -> Array:
 
 def _softsign_grad(x: Array) -> Array:
     return 1.0 / np.square(1.0 + np.abs(x))
+
+
+def _softsign_fused(x: Array) -> tuple[Array, Array]:
+    d = 1.0 + np.abs(x)
+    return x / d, 1.0 / np.square(d)
 
 
 def _isru_factor(x: Array, alpha: float) -> Array:
@@ -474,6 +638,7 @@ _CATALOGUE: list[Activation] = [
         label="Sigmoid (logistic)",
         fn=_sigmoid,
         grad=_sigmoid_grad,
+        fused=_sigmoid_fused,
         formula=r"\sigma(x) = \frac{1}{1 + e^{-x}}",
         derivative_formula=r"\sigma'(x) = \sigma(x)\,\bigl(1 - \sigma(x)\bigr)",
         note=(
@@ -491,6 +656,7 @@ _CATALOGUE: list[Activation] = [
         label="Tanh (hyperbolic tangent)",
         fn=np.tanh,
         grad=_tanh_grad,
+        fused=_tanh_fused,
         formula=r"\tanh(x) = \frac{e^{x} - e^{-x}}{e^{x} + e^{-x}} = 2\sigma(2x) - 1",
         derivative_formula=r"\tanh'(x) = 1 - \tanh^2(x)",
         note=(
@@ -525,6 +691,7 @@ _CATALOGUE: list[Activation] = [
         label="Leaky ReLU",
         fn=_leaky,
         grad=_leaky_grad,
+        fused=_leaky_fused,
         formula=r"f(x) = \begin{cases} x & x \ge 0 \\ a\,x & x < 0 \end{cases}",
         derivative_formula=r"f'(x) = \begin{cases} 1 & x > 0 \\ a & x \le 0 \end{cases}",
         params=(
@@ -557,6 +724,7 @@ _CATALOGUE: list[Activation] = [
         label="PReLU (parametric ReLU)",
         fn=lambda x, alpha: _leaky(x, alpha),
         grad=lambda x, alpha: _leaky_grad(x, alpha),
+        fused=lambda x, alpha: _leaky_fused(x, alpha),
         formula=r"f(x) = \begin{cases} x & x \ge 0 \\ \alpha\,x & x < 0 \end{cases}",
         derivative_formula=r"f'(x) = \begin{cases} 1 & x > 0 \\ \alpha & x \le 0 \end{cases}",
         params=(
@@ -578,6 +746,7 @@ _CATALOGUE: list[Activation] = [
         label="RReLU (randomised leaky ReLU, evaluation mode)",
         fn=lambda x, lower, upper: _leaky(x, 0.5 * (lower + upper)),
         grad=lambda x, lower, upper: _leaky_grad(x, 0.5 * (lower + upper)),
+        fused=lambda x, lower, upper: _leaky_fused(x, 0.5 * (lower + upper)),
         formula=(
             r"f(x) = \begin{cases} x & x \ge 0 \\ \tfrac{l + u}{2}\,x & x < 0 \end{cases}"
             r"\quad\text{(evaluation; training draws the slope from } U(l, u))"
@@ -670,6 +839,7 @@ _CATALOGUE: list[Activation] = [
         label="ELU",
         fn=_elu,
         grad=_elu_grad,
+        fused=_elu_family,
         formula=r"f(x) = \begin{cases} x & x > 0 \\ \alpha\,(e^{x} - 1) & x \le 0 \end{cases}",
         derivative_formula=(
             r"f'(x) = \begin{cases} 1 & x > 0 \\ \alpha e^{x} = f(x) + \alpha & x \le 0 \end{cases}"
@@ -691,6 +861,7 @@ _CATALOGUE: list[Activation] = [
         label="SELU (scaled ELU)",
         fn=lambda x, alpha, lam: lam * _elu(x, alpha),
         grad=lambda x, alpha, lam: lam * _elu_grad(x, alpha),
+        fused=_selu_fused,
         formula=(
             r"f(x) = \lambda \begin{cases} x & x > 0 \\ \alpha\,(e^{x} - 1) & x \le 0 \end{cases}"
         ),
@@ -733,6 +904,7 @@ _CATALOGUE: list[Activation] = [
         label="CELU (continuously differentiable ELU)",
         fn=_celu,
         grad=_celu_grad,
+        fused=lambda x, alpha: _elu_family(x, alpha, celu=True),
         formula=(
             r"f(x) = \begin{cases} x & x > 0 \\ \alpha\,(e^{x/\alpha} - 1) & x \le 0 \end{cases}"
         ),
@@ -752,7 +924,8 @@ _CATALOGUE: list[Activation] = [
         name="softplus",
         label="Softplus",
         fn=_softplus,
-        grad=lambda x, beta: special.expit(beta * x),
+        grad=_softplus_grad,
+        fused=_softplus_fused,
         formula=r"f(x) = \frac{1}{\beta}\log\bigl(1 + e^{\beta x}\bigr)",
         derivative_formula=r"f'(x) = \sigma(\beta x) = \frac{1}{1 + e^{-\beta x}}",
         params=(
@@ -774,6 +947,7 @@ _CATALOGUE: list[Activation] = [
         label="Swish / SiLU (β = 1)",
         fn=_swish,
         grad=_swish_grad,
+        fused=_swish_fused,
         formula=r"f(x) = x\,\sigma(\beta x) = \frac{x}{1 + e^{-\beta x}}",
         derivative_formula=(
             r"f'(x) = \sigma(\beta x) + \beta x\,\sigma(\beta x)\bigl(1 - \sigma(\beta x)\bigr)"
@@ -804,6 +978,7 @@ _CATALOGUE: list[Activation] = [
         label="GELU (exact, erf)",
         fn=_gelu,
         grad=_gelu_grad,
+        fused=_gelu_fused,
         formula=(
             r"f(x) = x\,\Phi(x) = \frac{x}{2}\Bigl(1 + \operatorname{erf}\bigl(x/\sqrt{2}\bigr)"
             r"\Bigr)"
@@ -825,6 +1000,7 @@ _CATALOGUE: list[Activation] = [
         label="GELU (tanh approximation)",
         fn=_gelu_tanh,
         grad=_gelu_tanh_grad,
+        fused=_gelu_tanh_fused,
         formula=(
             r"f(x) = \frac{x}{2}\Bigl(1 + \tanh(u)\Bigr), \quad "
             r"u = \sqrt{2/\pi}\,\bigl(x + 0.044715\,x^3\bigr)"
@@ -847,6 +1023,7 @@ _CATALOGUE: list[Activation] = [
         label="Mish",
         fn=_mish,
         grad=_mish_grad,
+        fused=_mish_fused,
         formula=r"f(x) = x \tanh\bigl(\operatorname{softplus}(x)\bigr)",
         derivative_formula=(
             r"f'(x) = \tanh\bigl(\operatorname{softplus}(x)\bigr) + x\,"
@@ -965,6 +1142,7 @@ _CATALOGUE: list[Activation] = [
         label="Hard swish (hard SiLU)",
         fn=_hard_swish,
         grad=_hard_swish_grad,
+        fused=_hard_swish_fused,
         formula=r"f(x) = x\,\frac{\operatorname{ReLU6}(x + 3)}{6}",
         derivative_formula=(
             r"f'(x) = \begin{cases} 0 & x \le -3 \\ \tfrac{2x + 3}{6} & -3 < x < 3 \\ "
@@ -1029,6 +1207,7 @@ _CATALOGUE: list[Activation] = [
         label="Hard shrink (hard thresholding)",
         fn=_hard_shrink,
         grad=_shrink_grad,
+        fused=_hard_shrink_fused,
         formula=r"f(x) = \begin{cases} x & |x| > \lambda \\ 0 & |x| \le \lambda \end{cases}",
         derivative_formula=(
             r"f'(x) = \begin{cases} 1 & |x| > \lambda \\ 0 & |x| \le \lambda \end{cases}"
@@ -1050,6 +1229,7 @@ _CATALOGUE: list[Activation] = [
         label="Tanh shrink",
         fn=_tanh_shrink,
         grad=lambda x: np.square(np.tanh(x)),
+        fused=_tanh_shrink_fused,
         formula=r"f(x) = x - \tanh(x)",
         derivative_formula=r"f'(x) = \tanh^2(x)",
         note=(
@@ -1066,6 +1246,7 @@ _CATALOGUE: list[Activation] = [
         label="Softsign",
         fn=_softsign,
         grad=_softsign_grad,
+        fused=_softsign_fused,
         formula=r"f(x) = \frac{x}{1 + |x|}",
         derivative_formula=r"f'(x) = \frac{1}{(1 + |x|)^2}",
         note=(
@@ -1078,8 +1259,9 @@ _CATALOGUE: list[Activation] = [
     Activation(
         name="log_sigmoid",
         label="Log-sigmoid",
-        fn=lambda x: -np.logaddexp(0.0, -x),
-        grad=lambda x: special.expit(-x),
+        fn=_log_sigmoid,
+        grad=_log_sigmoid_grad,
+        fused=_log_sigmoid_fused,
         formula=r"f(x) = \log \sigma(x) = -\log\bigl(1 + e^{-x}\bigr)",
         derivative_formula=r"f'(x) = 1 - \sigma(x) = \sigma(-x)",
         note=(

@@ -606,3 +606,39 @@ def test_pytorch_snippet_computes_the_same_function(name):
         np.testing.assert_allclose(
             xt.grad.numpy(), a.derivative(x, **params), rtol=1e-7, atol=1e-9, err_msg=name
         )
+
+
+# --- forward_and_derivative: the fused path ---------------------------------------------------------
+
+WIDE = np.concatenate(
+    [
+        EXTREMES,
+        np.linspace(-50.0, 50.0, 2001),
+        np.geomspace(1e-300, 1e6, 400),
+        -np.geomspace(1e-300, 1e6, 400),
+        np.random.default_rng(7).uniform(-1e3, 1e3, 500),
+    ]
+)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_forward_and_derivative_equals_forward_and_derivative(name):
+    a = act(name)
+    for params in param_sets(a, n_random=5):
+        with np.errstate(**RAISE):
+            f, df = a.forward_and_derivative(WIDE, **params)
+            f_ref, df_ref = a.forward(WIDE, **params), a.derivative(WIDE, **params)
+        for got, ref in ((f, f_ref), (df, df_ref)):
+            assert got.dtype == np.float64 and got.shape == WIDE.shape
+            assert np.all(np.isfinite(got))
+            np.testing.assert_allclose(got, ref, rtol=1e-12, atol=1e-300, err_msg=str(params))
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_forward_and_derivative_keeps_the_shape(name):
+    a = act(name)
+    f, df = a.forward_and_derivative(0.5)
+    assert np.shape(f) == np.shape(df) == ()
+    x = np.linspace(-3.0, 3.0, 12, dtype=np.float32).reshape(3, 4)
+    f, df = a.forward_and_derivative(x)
+    assert f.shape == df.shape == (3, 4) and f.dtype == df.dtype == np.float64
