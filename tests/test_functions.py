@@ -608,7 +608,7 @@ def test_pytorch_snippet_computes_the_same_function(name):
         )
 
 
-# --- forward_and_derivative: the fused path ---------------------------------------------------------
+# --- forward_and_derivative: the fused path ---------------------------------------------------
 
 WIDE = np.concatenate(
     [
