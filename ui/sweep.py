@@ -179,7 +179,8 @@ def temperature_sweep_figure(
 
     A Plotly slider swaps the frames in the browser; it starts at the T nearest ``temperature``
     (on a log scale). Frame ``i`` holds ``softmax(z, temperatures[i])``. ``labels`` name the
-    classes (default "class 1", "class 2", ...).
+    classes (default "class 1", "class 2", ...) as tick text: Plotly reads a few HTML tags in
+    it, so escape user text first (the softmax page's ``softmax_view.plotly_text``).
     """
     logits = np.asarray(z, dtype=np.float64)
     grid = tuple(float(t) for t in (TEMPERATURES if temperatures is None else temperatures))
@@ -191,7 +192,15 @@ def temperature_sweep_figure(
     names = [f"T={t!r}" for t in grid]
     active = _nearest(grid, temperature, log=True)
     fig = go.Figure(
-        data=[go.Bar(x=names_x, y=probs[active], name="softmax(z / T)", marker_color=PALETTE[0])],
+        # x is the class index (ticks carry the names): equal names stay separate bars
+        data=[
+            go.Bar(
+                x=np.arange(logits.size),
+                y=probs[active],
+                name="softmax(z / T)",
+                marker_color=PALETTE[0],
+            )
+        ],
         frames=[
             go.Frame(name=name, data=[go.Bar(y=p)], traces=[0])
             for name, p in zip(names, probs, strict=True)
@@ -205,6 +214,7 @@ def temperature_sweep_figure(
     fig.update_layout(
         sliders=[_slider("T = ", step_labels, names, active, present)],
         yaxis={"range": [0.0, 1.05]},
+        xaxis={"tickmode": "array", "tickvals": list(range(logits.size)), "ticktext": names_x},
         hovermode="closest",
         showlegend=False,
     )
