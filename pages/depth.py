@@ -21,6 +21,8 @@ st.markdown(
     "Watch the first chart: a flat line is healthy. Dashed lines are the mean-field prediction."
 )
 
+quiz_box = st.container()  # filled at the end in quiz mode: on a phone the question comes first
+
 # --- read and validate the link -------------------------------------------------------------------
 
 INT_SETTINGS = {"depth": view.DEPTH_RANGE, "width": view.WIDTH_RANGE, "batch": view.BATCH_RANGE}
@@ -284,55 +286,62 @@ with link:
 # --- predict, then reveal -------------------------------------------------------------------------
 
 if quiz:
-    st.subheader("Predict, then reveal")
-    q_seed = classroom.quiz_seed()
-    q = view.quiz_question(q_seed)
-    st.markdown(
-        f"**{ACTIVATIONS[q.slug].label}** with **{view.INIT_LABELS[q.init]}** init, "
-        f"**{q.depth} layers** of width {q.width}: will the gradient reaching the first layer "
-        "vanish, explode, or survive?"
-    )
-    quiz_id = f"depth-{q_seed}"
-    pick = st.radio(
-        "Your prediction",
-        list(view.QUIZ_ANSWERS),
-        format_func=view.QUIZ_ANSWERS.__getitem__,
-        index=None,
-        key=f"depth_quiz_{q_seed}",
-        horizontal=True,
-    )
-    if pick is not None:
-        q_result = view.run(
-            q.slug,
-            view.params_key(ACTIVATIONS[q.slug].param_defaults()),
-            q.depth,
-            q.width,
-            q.batch,
-            q.init,
-            q_seed,
-            False,
-            None,
+    with quiz_box:
+        st.subheader("Predict, then reveal")
+        q_seed = classroom.quiz_seed()
+        q = view.quiz_question(q_seed)
+        st.markdown(
+            f"**{ACTIVATIONS[q.slug].label}** with **{view.INIT_LABELS[q.init]}** init, "
+            f"**{q.depth} layers** of width {q.width}: will the gradient reaching the first layer "
+            "vanish, explode, or survive?"
         )
-        q_verdict = verdict(q_result)
-        correct = pick == q_verdict.kind
-        classroom.record_answer(quiz_id, correct)
-        right, asked = classroom.score("depth-")
-        (st.success if correct else st.error)(
-            ("Right! " if correct else "Not quite. ") + view.verdict_sentence(q_verdict, q.depth)
+        quiz_id = f"depth-{q_seed}"
+        pick = st.radio(
+            "Your prediction",
+            list(view.QUIZ_ANSWERS),
+            format_func=view.QUIZ_ANSWERS.__getitem__,
+            index=None,
+            key=f"depth_quiz_{q_seed}",
+            horizontal=True,
         )
-        st.metric("Score", f"{right} / {asked}")
-        q_settings = view.settings_text(
-            q.slug, ACTIVATIONS[q.slug].param_defaults(), q.init, q_result.sigma_w, q.depth, q.width
-        )
-        q_fig = view.grad_norm_figure(
-            [(view.pair_label(q.slug, q.init), q_result)],
-            title=f"Quiz: weight-gradient norm per layer<br><sup>{q_settings}</sup>",
-            present=cls.present,
-        )
-        q_text = view.grad_summary(q_result, q_settings)
-        st.plotly_chart(q_fig, config=PLOTLY_CONFIG, key="depth_quiz_chart", alt=q_text)
-        classroom.summary(q_text)
-        st.caption(view.quiz_explanation(q_result))
+        if pick is not None:
+            q_result = view.run(
+                q.slug,
+                view.params_key(ACTIVATIONS[q.slug].param_defaults()),
+                q.depth,
+                q.width,
+                q.batch,
+                q.init,
+                q_seed,
+                False,
+                None,
+            )
+            q_verdict = verdict(q_result)
+            correct = pick == q_verdict.kind
+            classroom.record_answer(quiz_id, correct)
+            right, asked = classroom.score("depth-")
+            (st.success if correct else st.error)(
+                ("Right! " if correct else "Not quite. ")
+                + view.verdict_sentence(q_verdict, q.depth)
+            )
+            st.metric("Score", f"{right} / {asked}")
+            q_settings = view.settings_text(
+                q.slug,
+                ACTIVATIONS[q.slug].param_defaults(),
+                q.init,
+                q_result.sigma_w,
+                q.depth,
+                q.width,
+            )
+            q_fig = view.grad_norm_figure(
+                [(view.pair_label(q.slug, q.init), q_result)],
+                title=f"Quiz: weight-gradient norm per layer<br><sup>{q_settings}</sup>",
+                present=cls.present,
+            )
+            q_text = view.grad_summary(q_result, q_settings)
+            st.plotly_chart(q_fig, config=PLOTLY_CONFIG, key="depth_quiz_chart", alt=q_text)
+            classroom.summary(q_text)
+            st.caption(view.quiz_explanation(q_result))
 
 # --- explanations ---------------------------------------------------------------------------------
 
