@@ -287,3 +287,17 @@ def test_focused_link_shows_only_depth_and_presenter_view_thickens_lines():
     t = trace(grad_chart(at), "relu·xavier")
     np.testing.assert_allclose(as_array(t["y"]), r.grad_norms)
     assert t["line"]["width"] == line_width(True) > line_width(False)
+
+
+def test_critical_init_without_a_solution_says_so():
+    at = open_depth({"activation": "binary_step", "depth": "10", "width": "32"})
+    with pytest.raises(ValueError):
+        critical_weight_std("binary_step", {}, width=32, depth=10)
+    at.button(key="critical").click().run()
+    assert not at.exception
+    assert any("no weight scale" in e.value for e in at.error)
+    assert at.selectbox(key="init").value == DEFAULT["init"]  # unchanged
+    # f′ ≡ 0: every weight gradient but the top layer's is exactly 0, and nothing is NaN.
+    r = simulate("binary_step", 10, 32, DEFAULT["batch"], "he", 0)
+    assert_curve_matches(grad_chart(at), "binary_step·he", 1, r.grad_norms)
+    assert all(math.isfinite(n) for f in figures(at) for n in all_numbers(f))
