@@ -158,7 +158,8 @@ def seed_widget(key: str, initial: object) -> None:
     """
     page = st.session_state.get(routing.CURRENT_PAGE_KEY)
     seeded_on = st.session_state.setdefault(_SEEDED_ON, {})
-    if key not in st.session_state or seeded_on.get(key) != page:
+    # A value a callback set (never seeded here) is kept; one seeded on another page is stale.
+    if key not in st.session_state or seeded_on.get(key, page) != page:
         st.session_state[key] = initial
     seeded_on[key] = page
 
