@@ -12,9 +12,9 @@ Per N (10, 30, 60 by default) the run has two phases:
 * join: all N students open the page within ``--ramp`` seconds; time from connecting to the
   first chart's delta — "60 students open the link at once" (by default the teacher has opened
   the page once before, as in class; ``--cold`` skips that);
-* steady: ``--seconds`` of moves; rerun latency p50/p95 (send → script_finished), errors
-  (exceptions in the page, failed runs, dropped sockets, runs over 10 s), the server's CPU
-  (cores, from /proc/<pid>/stat) and peak RSS (/proc/<pid>/status).
+* steady: once all have joined, ``--seconds`` of moves; rerun latency p50/p95 (send →
+  script_finished), errors (exceptions in the page, failed runs, dropped sockets, runs over
+  10 s), the server's CPU (cores, from /proc/<pid>/stat) and peak RSS (/proc/<pid>/status).
 
 The server runs with the repo's .streamlit/config.toml (``runner.postScriptGC = false``) and is
 stopped by pid at the end.
@@ -156,6 +156,15 @@ class Sampler(threading.Thread):
             self.stop.wait(0.25)
 
 
+@dataclass
+class Phase:
+    """Students join, then all move together once everyone has joined (or given up)."""
+
+    joined: threading.Semaphore = field(default_factory=lambda: threading.Semaphore(0))
+    go: threading.Event = field(default_factory=threading.Event)
+    stop_at: float = float("inf")
+
+
 # --- one student ----------------------------------------------------------------------------------
 
 
@@ -167,6 +176,7 @@ class Student:
     join_s: float | None = None  # connect → the first chart on screen (its delta received)
     first_chart_s: float | None = None
     latencies: list[float] = field(default_factory=list)
+    ends: list[float] = field(default_factory=list)  # when each move's rerun finished
     errors: list[str] = field(default_factory=list)
     lost: bool = False
     ws: websocket.WebSocket | None = None
@@ -226,20 +236,23 @@ class Student:
                     self.errors.append(status)
                 return time.perf_counter() - t0
 
-    def run(self, start_at: float, stop_at: float, steady_from: float) -> None:
+    def run(self, start_at: float, phase: Phase) -> None:
         t = self.target
         self.query = t.query
         index = t.start
         try:
             time.sleep(max(0.0, start_at - time.perf_counter()))
             t0 = time.perf_counter()
-            self.ws = websocket.create_connection(
-                f"ws://127.0.0.1:{self.port}/_stcore/stream",
-                subprotocols=["streamlit"],
-                timeout=JOIN_TIMEOUT,
-            )
-            t_sent = time.perf_counter()
-            self.rerun(timeout=JOIN_TIMEOUT)
+            try:
+                self.ws = websocket.create_connection(
+                    f"ws://127.0.0.1:{self.port}/_stcore/stream",
+                    subprotocols=["streamlit"],
+                    timeout=JOIN_TIMEOUT,
+                )
+                t_sent = time.perf_counter()
+                self.rerun(timeout=JOIN_TIMEOUT)
+            finally:
+                phase.joined.release()
             if self.first_chart_s is None:
                 self.errors.append("the first run drew no chart")
             else:
@@ -247,11 +260,13 @@ class Student:
             if not self.widget_id:
                 self.errors.append(f"no widget ending in {t.key!r} on the page")
                 return
-            time.sleep(max(0.0, steady_from - time.perf_counter()) + self.rng.random())
-            while time.perf_counter() < stop_at:
+            phase.go.wait(JOIN_TIMEOUT + 30)
+            time.sleep(self.rng.random())  # each student at its own phase
+            while time.perf_counter() < phase.stop_at:
                 tick = time.perf_counter()
                 index = min(max(index + self.rng.choice((-1, 1)), 0), len(t.grid) - 1)
                 self.latencies.append(self.rerun(t.grid[index]))
+                self.ends.append(time.perf_counter())
                 delay = 1.0 + self.rng.uniform(-0.2, 0.2) - (time.perf_counter() - tick)
                 time.sleep(max(0.0, delay))
         except Exception as exc:
@@ -271,35 +286,39 @@ def pct(values: list[float], q: float) -> float:
 
 
 def level(port: int, pid: int, target: Target, n: int, seconds: float, ramp: float, seed: int):
-    now = time.perf_counter()
-    join_start = now + 0.5
-    steady_from = join_start + ramp + 5.0
-    stop_at = steady_from + seconds
+    join_start = time.perf_counter() + 0.5
     rng = random.Random(seed)
+    phase = Phase()
     students = [Student(port, target, random.Random(rng.random())) for _ in range(n)]
     threads = [
-        threading.Thread(
-            target=s.run, args=(join_start + rng.uniform(0, ramp), stop_at, steady_from)
-        )
+        threading.Thread(target=s.run, args=(join_start + rng.uniform(0, ramp), phase))
         for s in students
     ]
     sampler = Sampler(pid)
     sampler.start()
     for th in threads:
         th.start()
-    time.sleep(max(0.0, steady_from + 1.0 - time.perf_counter()))  # skip the first second
+    deadline = join_start + ramp + JOIN_TIMEOUT + 5
+    for _ in students:  # the join phase: until every student has had its first run
+        phase.joined.acquire(timeout=max(0.0, deadline - time.perf_counter()))
+    # the steady phase: CPU is read over [go + 1.5 s, stop], once every student is moving
+    go = time.perf_counter()
+    phase.stop_at = go + 1.5 + seconds
+    phase.go.set()
+    time.sleep(1.5)
     c0, w0, m0 = cpu_seconds(pid), time.perf_counter(), resource.getrusage(resource.RUSAGE_SELF)
-    time.sleep(max(0.0, stop_at - time.perf_counter()))
+    time.sleep(max(0.0, phase.stop_at - time.perf_counter()))
     c1, w1, m1 = cpu_seconds(pid), time.perf_counter(), resource.getrusage(resource.RUSAGE_SELF)
     client_cores = (m1.ru_utime + m1.ru_stime - m0.ru_utime - m0.ru_stime) / (w1 - w0)
     for th in threads:
-        th.join(JOIN_TIMEOUT + 5)
+        th.join(RUN_TIMEOUT + 5)
     sampler.stop.set()
     sampler.join()
+    in_window = sum(w0 <= e <= w1 for s in students for e in s.ends)
     lat = [x for s in students for x in s.latencies]
     joins = [s.join_s for s in students if s.join_s is not None]
     cores = (c1 - c0) / (w1 - w0)
-    moves_per_s = len(lat) / seconds if seconds else 0.0
+    moves_per_s = in_window / (w1 - w0)
     return {
         "n": n,
         "join_p50": pct(joins, 0.5),
@@ -350,7 +369,9 @@ def main() -> None:
         if not args.cold:
             teacher = Student(port, target, random.Random(-1))
             t0 = time.perf_counter()
-            teacher.run(t0, t0, t0)  # connect, first run, leave: the teacher opens it first
+            done = Phase(stop_at=0.0)
+            done.go.set()
+            teacher.run(t0, done)  # connect, first run, leave: the teacher opens it first
             print(
                 f"teacher's first load on the fresh server: {time.perf_counter() - t0:.2f} s "
                 f"(chart after {teacher.join_s or float('nan'):.2f} s); errors {teacher.errors}"
