@@ -8,6 +8,8 @@ EXCEPTION = '[data-testid="stException"]'
 ALERT = '[data-testid="stAlert"]'
 ERROR_ALERT = '[data-testid="stAlertContentError"]'
 WARNING_ALERT = '[data-testid="stAlertContentWarning"]'
+# state.warn_about's message about rejected link values (other warnings are page content).
+LINK_WARNING_TEXT = "could not be used"
 NAV_LINK = '[data-testid="stSidebarNav"] [data-testid="stSidebarNavLink"]'
 
 # True once the app is connected, no script run is under way or pending, and nothing on screen is
@@ -124,6 +126,11 @@ def selectbox_text(page: Page, key: str) -> str:
 
 def font_size_px(locator: Locator) -> float:
     return float(locator.evaluate("e => parseFloat(getComputedStyle(e).fontSize)"))
+
+
+def link_warning(page: Page) -> Locator:
+    """The warning listing the link's rejected values."""
+    return page.locator(WARNING_ALERT, has_text=LINK_WARNING_TEXT)
 
 
 def assert_no_exception(page: Page) -> None:

@@ -9,10 +9,10 @@ from playwright.sync_api import expect
 from tests.e2e.conftest import PAGES
 from tests.e2e.helpers import (
     ERROR_ALERT,
-    WARNING_ALERT,
     assert_no_exception,
     goto,
     keyed,
+    link_warning,
     press_on_slider,
     selectbox_text,
     settle,
@@ -121,7 +121,7 @@ def test_shared_explorer_link_restores_activation_and_parameter(server, tab):
     wait_for_lines(page, "explorer_chart")
     assert selectbox_text(page, "activation") == "ELU"
     assert slider_value(page, "param_alpha") == 2.0
-    expect(page.locator(WARNING_ALERT)).to_have_count(0)
+    expect(link_warning(page)).to_have_count(0)
     assert_no_exception(page)
 
 
@@ -131,7 +131,7 @@ def test_shared_depth_link_restores_depth_and_init(server, tab):
     wait_for_lines(page, "depth_grad_chart")
     assert slider_value(page, "depth") == 30
     assert selectbox_text(page, "init").startswith("LeCun")
-    expect(page.locator(WARNING_ALERT)).to_have_count(0)
+    expect(link_warning(page)).to_have_count(0)
     assert_no_exception(page)
 
 
@@ -139,7 +139,7 @@ def test_tampered_depth_link_falls_back_with_a_warning(server, tab):
     page = tab.page
     goto(page, server.url, "/depth?depth=999999&init=%3Cscript%3E")
     wait_for_lines(page, "depth_grad_chart")
-    warning = page.locator(WARNING_ALERT)
+    warning = link_warning(page)
     expect(warning).to_have_count(1)
     expect(warning).to_contain_text("depth")
     expect(warning).to_contain_text("init")
@@ -155,7 +155,7 @@ def test_tampered_explorer_link_falls_back_with_a_warning(server, tab):
     page = tab.page
     goto(page, server.url, "/explorer?activation=%3Cscript%3Ealert(1)%3C/script%3E")
     wait_for_lines(page, "explorer_chart")
-    warning = page.locator(WARNING_ALERT)
+    warning = link_warning(page)
     expect(warning).to_have_count(1)
     expect(warning).to_contain_text("activation")
     expect(warning.locator("code", has_text="<script>")).to_have_count(1)

@@ -47,9 +47,9 @@ def test_presenter_toggle_turns_it_off_again(server, tab):
     wait_for_lines(page, "explorer_chart")
     big = font_size_px(page.locator(INTRO).first)
     page.get_by_text("Presenter view", exact=True).click()
-    settle(page)
     expect(page.get_by_role("switch", name="Presenter view")).not_to_be_checked()
-    assert "present=true" not in page.url
+    expect(page).not_to_have_url(re.compile(r"present=true"))  # the rerun has happened
+    settle(page)
     assert font_size_px(page.locator(INTRO).first) < big
     assert_no_exception(page)
 
@@ -71,10 +71,12 @@ def test_focused_link_shows_only_the_named_control(server, tab):
     assert_no_exception(page)
 
 
-def _copied_link(page) -> str:
+def _copied_link(page, expected: str = "") -> str:
+    """Open the popover, read the link it shows (once it contains ``expected``), close it."""
     page.get_by_role("button", name="Copy link to this view").click()
     code = page.locator('[data-testid="stPopoverBody"] [data-testid="stCode"] code').first
     expect(code).to_be_visible()
+    expect(code).to_contain_text(expected)
     text = code.inner_text().strip()
     page.keyboard.press("Escape")
     expect(code).to_be_hidden()
@@ -93,7 +95,7 @@ def test_copy_link_popover_carries_the_current_view(server, tab):
     press_on_slider(page, "param_alpha", "ArrowRight", 2)
     expect(page).to_have_url(re.compile(r"param_alpha=1\.1\b"))
     settle(page)
-    moved = _copied_link(page)
+    moved = _copied_link(page, expected="param_alpha=1.1")
     assert moved != link
     assert "activation=elu" in moved and "param_alpha=1.1" in moved
 
