@@ -359,12 +359,17 @@ def main() -> None:
         print(
             f"page={args.page} ({target.script} /{target.page}?{target.query}), server pid "
             f"{proc.pid}, idle RSS {rss_mb(proc.pid):.0f} MB, {os.cpu_count()} cores, "
-            f"{args.seconds:g} s per level, 1 move/s/student"
+            f"{args.seconds:g} s per level, 1 move/s/student, load average "
+            f"{os.getloadavg()[0]:.1f}"
+        )
+        print(
+            "cores: the server's CPU in the steady phase; students/core = 1000 / CPU ms per move "
+            "(one move a second each); client: this load generator's own cores"
         )
         print(
             f"{'N':>3} {'join p50':>8} {'join p95':>8} {'moves':>6} {'p50 ms':>7} {'p95 ms':>7} "
             f"{'max ms':>7} {'err':>4} {'lost':>4} {'cores':>5} {'CPU ms/move':>11} "
-            f"{'RSS MB':>6} {'students/core':>13}"
+            f"{'RSS MB':>6} {'students/core':>13} {'client':>6}"
         )
         if not args.cold:
             teacher = Student(port, target, random.Random(-1))
@@ -384,7 +389,7 @@ def main() -> None:
                 f"{n:3d} {r['join_p50']:8.2f} {r['join_p95']:8.2f} {r['moves']:6d} "
                 f"{r['p50']:7.0f} {r['p95']:7.0f} {r['max']:7.0f} {r['errors']:4d} "
                 f"{r['lost']:4d} {r['cores']:5.2f} {r['cpu_ms_per_move']:11.1f} "
-                f"{r['rss']:6.0f} {per_core:13.0f}",
+                f"{r['rss']:6.0f} {per_core:13.0f} {r['client_cores']:6.2f}",
                 flush=True,
             )
             if r["joined"] < n:
