@@ -32,7 +32,7 @@ _PRESENTER_CSS = """
 [data-testid="stAppViewContainer"] { font-size: 1.3rem; }
 [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li { font-size: 1.3rem; }
 [data-testid="stCaptionContainer"] { font-size: 1.15rem; }
-[data-testid="stMetricValue"] { font-size: 2.6rem; }
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] p { font-size: 3.2rem !important; }
 h1 { font-size: 3rem !important; }
 </style>
 """

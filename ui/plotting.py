@@ -60,4 +60,10 @@ def base_layout(
         margin={"l": 10, "r": 10, "t": 80 if present else 70, "b": 10},
         height=560 if present else 460,
     )
+    if present:
+        # Explicit sizes: Streamlit's chart theme sets tick, legend and title fonts itself, so
+        # the layout-wide font.size alone would leave them small on the projector.
+        fig.update_layout(legend_font_size=size)
+        fig.update_xaxes(tickfont_size=size, title_font_size=size + 2)
+        fig.update_yaxes(tickfont_size=size, title_font_size=size + 2)
     return fig

@@ -119,13 +119,6 @@ PRESENTER_TEXT = {
 }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="page bug: presenter view shrinks metric values (36 → 20.8 px: the 1.3rem rule for "
-    "stMarkdownContainer p in ui/classroom.py hits the metric's inner <p>) and leaves chart tick "
-    "labels, legend and axis titles at Streamlit's theme sizes (12 px), since base_layout's "
-    "font.size does not override the theme's explicit tickfont/legend/title sizes",
-)
 def test_presenter_view_enlarges_numbers_and_chart_text(server, open_tab):
     sizes: dict[str, dict[str, float]] = {}
     for query in ("", "&present=true"):
