@@ -1429,6 +1429,10 @@ class Properties:
     * ``limit_left`` / ``limit_right``: lim f at −∞ / +∞ (±∞ if unbounded, nan if f oscillates).
     * ``minimum``/``argmin`` and ``maximum``/``argmax``: an attained interior extremum of a
       non-monotonic f (Swish: −0.278 at −1.278), nan when there is none.
+    * ``attains_low`` / ``attains_high``: whether f reaches the end of its range at some x, so
+      the range reads [0, ∞) for ReLU but (0, 1) for the sigmoid, whose ends are only limits.
+      Checked exactly on |x| ≤ 8, where every approached-only end (sigmoid, tanh, ELU, Gaussian)
+      is still visibly away from f in float64.
     """
 
     output_range: tuple[float, float]
@@ -1447,6 +1451,8 @@ class Properties:
     argmin: float = math.nan
     maximum: float = math.nan
     argmax: float = math.nan
+    attains_low: bool = False
+    attains_high: bool = False
 
 
 def _tail_limit(values: Array) -> float:
@@ -1568,6 +1574,9 @@ def properties(act: Activation, **params: float) -> Properties:
                 extrema["arg" + key] = x_best
     lo = min(lo, extrema.get("min", lo))
     hi = max(hi, extrema.get("max", hi))
+    window = f[np.abs(xs) <= 8.0]
+    attains_low = math.isfinite(lo) and ("min" in extrema or bool(np.any(window == lo)))
+    attains_high = math.isfinite(hi) and ("max" in extrema or bool(np.any(window == hi)))
 
     return Properties(
         output_range=(lo, hi),
@@ -1586,6 +1595,8 @@ def properties(act: Activation, **params: float) -> Properties:
         argmin=extrema.get("argmin", math.nan),
         maximum=extrema.get("max", math.nan),
         argmax=extrema.get("argmax", math.nan),
+        attains_low=attains_low,
+        attains_high=attains_high,
     )
 
 

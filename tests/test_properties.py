@@ -167,3 +167,23 @@ def test_properties_are_consistent_with_the_function(name, data):
     if not math.isnan(p.minimum):
         assert float(a.forward(p.argmin, **params)) == pytest.approx(p.minimum)
         assert np.all(f >= p.minimum - slack)
+
+
+@pytest.mark.parametrize(
+    ("slug", "attains_low", "attains_high"),
+    [
+        ("relu", True, False),  # 0 for every x ≤ 0; unbounded above
+        ("sigmoid", False, False),  # 0 and 1 are limits only
+        ("tanh", False, False),
+        ("elu", False, False),  # −α approached as x → −∞
+        ("relu6", True, True),  # 0 for x ≤ 0, 6 for x ≥ 6
+        ("hard_tanh", True, True),
+        ("gaussian", False, True),  # exp(−x²): 1 at x = 0, 0 only in the limit
+        ("swish", True, False),  # its minimum −0.278 at x ≈ −1.278
+        ("binary_step", True, True),
+    ],
+)
+def test_range_ends_are_closed_exactly_where_f_reaches_them(slug, attains_low, attains_high):
+    props = A.properties(A.ACTIVATIONS[slug])
+    assert props.attains_low is attains_low
+    assert props.attains_high is attains_high
