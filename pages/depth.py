@@ -187,7 +187,8 @@ with controls:
 
 # --- simulate -------------------------------------------------------------------------------------
 
-result = view.run(act.name, pkey, depth, width, batch, init, seed, residual, weight_std)
+main_args: view.RunArgs = (act.name, pkey, depth, width, batch, init, seed, residual, weight_std)
+result = view.run(*main_args)
 v = verdict(result)
 settings = view.settings_text(act.name, params, init, result.sigma_w, depth, width)
 run_settings = f"{settings}, batch {batch}, seed {seed}" + (", residual" if residual else "")
@@ -195,11 +196,12 @@ main_name = (
     view.pair_label(act.name, init) if init != "custom" else f"{act.name}·σ_w={result.sigma_w:.4g}"
 )
 runs = [(main_name, result)]
+run_keys = [(main_name, main_args)]
 for pair in pairs:
     slug, pair_init = pair.split(view.PAIR_SEP)
     if slug == act.name and pair_init == init:
         continue
-    other = view.run(
+    args: view.RunArgs = (
         slug,
         view.params_key(state.stored_params(slug)),
         depth,
@@ -210,7 +212,9 @@ for pair in pairs:
         residual,
         None,
     )
-    runs.append((view.pair_label(slug, pair_init), other))
+    runs.append((view.pair_label(slug, pair_init), view.run(*args)))
+    run_keys.append((runs[-1][0], args))
+grad_fig, std_fig, hist_fig = view.figures(tuple(run_keys), runs, run_settings, cls.present)
 
 # --- verdict and charts ---------------------------------------------------------------------------
 
@@ -227,11 +231,6 @@ with charts:
     if init != "custom":
         st.caption(f"σ_w = {result.sigma_w:.4g} · {run_settings}")
 
-    grad_fig = view.grad_norm_figure(
-        runs,
-        title=f"Weight-gradient norm per layer<br><sup>{run_settings}</sup>",
-        present=cls.present,
-    )
     grad_text = view.grad_summary(result, settings)
     st.plotly_chart(grad_fig, config=PLOTLY_CONFIG, key="depth_grad_chart", alt=grad_text)
     classroom.summary(grad_text)
@@ -240,9 +239,6 @@ with charts:
         if missing:
             st.caption(f"{name}: {missing}")
 
-    std_fig = view.std_figure(
-        runs, title=f"Activation spread per layer<br><sup>{run_settings}</sup>", present=cls.present
-    )
     std_text = view.std_summary(result, settings)
     st.plotly_chart(std_fig, config=PLOTLY_CONFIG, key="depth_std_chart", alt=std_text)
     classroom.summary(std_text)
@@ -251,9 +247,6 @@ with charts:
         if missing:
             st.caption(f"{name}: {missing}")
 
-hist_fig = view.histogram_figure(
-    result, title=f"Distributions per layer<br><sup>{run_settings}</sup>", present=cls.present
-)
 st.plotly_chart(hist_fig, config=PLOTLY_CONFIG, key="depth_hist_chart")
 classroom.summary(
     f"{settings}: heatmaps of where the activations (left) and the gradients (right) of each "

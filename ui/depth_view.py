@@ -12,9 +12,11 @@ was left out, so no NaN or inf ever reaches a figure spec.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import math
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 import plotly.graph_objects as go
@@ -85,6 +87,40 @@ def _slim(result: DepthResult) -> DepthResult:
     return dataclasses.replace(result, weights=(), inputs=empty, upstream=empty, output=empty)
 
 
+#: At most one heavy simulation (depth × width² > :data:`SLOW_WEIGHTS`) runs at a time in this
+#: server process: each holds depth weight matrices of width² float64 numbers while it runs
+#: (1.7 GB at 200 × 1024), and a class moving the sliders together must not multiply that.
+#: Light runs never wait for it.
+HEAVY_SIMULATIONS = threading.Semaphore(1)
+WAITING_MESSAGE = (
+    "Another heavy simulation is running on this server (large depth × width²); "
+    "yours starts as soon as it finishes…"
+)
+
+
+def is_heavy(depth: int, width: int) -> bool:
+    """True when a run has more than :data:`SLOW_WEIGHTS` weights (it takes seconds and GBs)."""
+    return depth * width * width > SLOW_WEIGHTS
+
+
+@contextlib.contextmanager
+def heavy_slot(depth: int, width: int) -> Iterator[None]:
+    """Hold :data:`HEAVY_SIMULATIONS` around a heavy run; a light run passes straight through.
+
+    When another session holds the slot, a spinner says what the wait is for.
+    """
+    if not is_heavy(depth, width):
+        yield
+        return
+    if not HEAVY_SIMULATIONS.acquire(blocking=False):
+        with st.spinner(WAITING_MESSAGE):
+            HEAVY_SIMULATIONS.acquire()
+    try:
+        yield
+    finally:
+        HEAVY_SIMULATIONS.release()
+
+
 @st.cache_data(max_entries=32, show_spinner="Running the network forward and backward…")
 def run(
     slug: str,
@@ -97,19 +133,25 @@ def run(
     residual: bool,
     weight_std: float | None,
 ) -> DepthResult:
-    """``simulate(...)`` for these settings, without the weight matrices (see module docstring)."""
-    result = simulate(
-        slug,
-        depth,
-        width,
-        batch,
-        init=init,
-        seed=seed,
-        residual=residual,
-        params=dict(params),
-        weight_std=weight_std if init == "custom" else None,
-    )
-    return _slim(result)
+    """``simulate(...)`` for these settings, without the weight matrices (see module docstring).
+
+    Heavy settings wait for :data:`HEAVY_SIMULATIONS` (one at a time per server); the full
+    result, weights included, is dropped before the slot is released.
+    """
+    with heavy_slot(depth, width):
+        return _slim(
+            simulate(
+                slug,
+                depth,
+                width,
+                batch,
+                init=init,
+                seed=seed,
+                residual=residual,
+                params=dict(params),
+                weight_std=weight_std if init == "custom" else None,
+            )
+        )
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -413,6 +455,45 @@ def histogram_figure(result: DepthResult, *, title: str, present: bool = False) 
     base_layout(fig, title=title, x_title="", y_title="", present=present)
     fig.update_layout(hovermode="closest")
     return fig
+
+
+#: What fixes a run: the arguments of :func:`run`, in its order.
+RunArgs = tuple[str, Params, int, int, int, str, int, bool, float | None]
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def figures(
+    key: tuple[tuple[str, RunArgs], ...],
+    _runs: Sequence[Run],
+    run_settings: str,
+    present: bool,
+) -> tuple[go.Figure, go.Figure, go.Figure]:
+    """The page's three figures (grad norm, activation spread, histograms) for these runs.
+
+    ``key`` names every run and its :func:`run` arguments, which fix ``_runs`` (the results,
+    not hashed). Building the figures costs several times what drawing them does (Plotly
+    validates every property; ``make_subplots`` alone ~10 ms), so they are built once per
+    setting and shared: ``st.cache_resource`` hands out the same objects, which callers must
+    not modify (``st.plotly_chart`` only reads them).
+    """
+    assert [name for name, _ in key] == [name for name, _ in _runs], "key and runs disagree"
+    return (
+        grad_norm_figure(
+            _runs,
+            title=f"Weight-gradient norm per layer<br><sup>{run_settings}</sup>",
+            present=present,
+        ),
+        std_figure(
+            _runs,
+            title=f"Activation spread per layer<br><sup>{run_settings}</sup>",
+            present=present,
+        ),
+        histogram_figure(
+            _runs[0][1],
+            title=f"Distributions per layer<br><sup>{run_settings}</sup>",
+            present=present,
+        ),
+    )
 
 
 # --- export -------------------------------------------------------------------------------------
