@@ -23,6 +23,7 @@ DEFAULT_LOGITS = "1.8, 0.9, 0.68"
 MAX_LOGITS_CHARS = 20_000
 MAX_LABELS_CHARS = 4_000
 MAX_JACOBIAN = 40  # classes: an n×n heatmap beyond that is unreadable
+MAX_SWEEP = 50  # classes in the in-chart temperature sweep (41 frames of n bars each)
 _LAST_VALID = "_softmax_last_valid_logits"
 NO_TARGET = "none"
 
@@ -40,7 +41,7 @@ st.latex(r"\operatorname{softmax}(z; T)_i = \frac{e^{z_i/T}}{\sum_j e^{z_j/T}}")
 
 # Rejected URL values, reported together once the number of classes (for ``target``) is known.
 link_problems = state.check_query_params(
-    {"temperature": view.temperature_check, "quiz": state.boolean()}
+    {"temperature": view.temperature_check, "quiz": state.boolean(), "t_sweep": state.boolean()}
 )
 link_warning = st.empty()
 
@@ -80,7 +81,6 @@ with left:
     if label_problem:
         st.warning(label_problem, icon=":material/label_off:")
 with right:
-    t = view.temperature_slider(hidden=cls.hides("temperature"))
     target_options = [NO_TARGET, *(str(i) for i in range(n))]
     if "target" not in st.session_state:  # a link just opened: check its target
         link_problems += state.check_query_params(
@@ -107,166 +107,6 @@ if bad_input is not None:
         icon=":material/history:",
     )
 
-# --- probabilities ------------------------------------------------------------------------------
-
-steps = softmax_steps(z, t)
-p = steps.probs
-h_nats = float(entropy(p))
-h_bits = float(entropy(p, base=2))
-z_shown = view.logits_summary(z)
-
-st.subheader("Probabilities")
-st.plotly_chart(
-    view.probability_figure(
-        p,
-        labels,
-        title=f"softmax(z/T), z = {z_shown}, T = {view.format_t(t)}",
-        present=present,
-        muted=bad_input is not None,
-    ),
-    config=PLOTLY_CONFIG,
-    key="softmax_bars",
-)
-classroom.summary(view.probability_sentence(p, labels, t, h_nats))
-c1, c2, c3 = st.columns(3)
-c1.metric("Entropy (nats)", f"{h_nats:.3f}")
-c2.metric("Entropy (bits)", f"{h_bits:.3f}")
-c3.metric("Maximum, log n (nats)", f"{np.log(n):.3f}", help="The entropy of the uniform 1/n.")
-with st.expander("What temperature does"):
-    st.markdown(
-        "Dividing the logits by **T** stretches (T < 1) or squeezes (T > 1) the gaps between "
-        "them before the exponential. As **T → 0** the largest logit takes all the probability "
-        "(a one-hot on the argmax; tied maxima share it equally). As **T → ∞** every class "
-        "tends to 1/n, the dashed line. At every finite T each class keeps a positive "
-        "probability: softmax is a *soft* argmax, not argmax itself. Entropy measures the "
-        "spread: 0 for a one-hot, log n for uniform."
-    )
-
-# --- the stable pipeline ------------------------------------------------------------------------
-
-st.subheader("Step by step: why subtract the maximum")
-st.markdown(
-    "Softmax does not change when the same constant is added to every logit, so subtracting the "
-    "maximum is **exact**, not an approximation. Afterwards every exponent is ≤ 0: "
-    "exp cannot overflow, the largest term is exactly 1 and the sum is at least 1."
-)
-st.dataframe(view.pipeline_columns(steps, labels), hide_index=True, height="auto")
-if steps.naive_fails:
-    if steps.naive_overflows:
-        reason = "exp(z/T) overflows to inf, and inf / inf is nan"
-    elif not np.all(np.isfinite(steps.naive_probs)):
-        reason = "every exp(z/T) underflows to 0, and 0 / 0 is nan"
-    else:
-        reason = "exp(z/T) underflows towards 0 and loses digits"
-    st.warning(
-        f"The naive formula exp(z/T) / Σ exp(z/T) breaks on these logits: {reason} "
-        "(the last two columns). The stable route is exact.",
-        icon=":material/warning:",
-    )
-else:
-    st.caption(
-        "Here the naive formula exp(z/T) / Σ exp(z/T) still works. Try the logits "
-        "1000, 0, -1000: the naive exp(1000) overflows to inf and inf / inf is nan, while the "
-        "stable route gives [1, 0, 0] (up to e^−1000)."
-    )
-
-# --- the loss -----------------------------------------------------------------------------------
-
-grad = None
-if target is not None:
-    st.subheader(f"Cross-entropy with the true class {state.shown(labels[target], 30)}")
-    loss = float(cross_entropy(z, target, t))
-    grad = cross_entropy_grad(z, target, t)
-    c1, c2 = st.columns(2)
-    c1.metric("Cross-entropy −log p_y (nats)", f"{loss:.4g}")
-    c2.metric("p_y", f"{p[target]:.4g}")
-    st.plotly_chart(
-        view.gradient_figure(
-            grad,
-            labels,
-            target,
-            title=f"∂L/∂z = (p − onehot(y))/T, y = {target}, z = {z_shown}, T = {view.format_t(t)}",
-            present=present,
-        ),
-        config=PLOTLY_CONFIG,
-        key="softmax_gradient",
-    )
-    order = np.argsort(grad)
-    classroom.summary(
-        f"The gradient is {grad[target]:.3g} for the true class (its logit should go up) and "
-        f"positive for every other class (their logits should go down), largest for "
-        f"{state.shown(labels[order[-1]], 30)} at {grad[order[-1]]:.3g}; it sums to 0."
-    )
-    with st.expander("Why the gradient is p − y"):
-        st.markdown(
-            "With L = −log p_y and p = softmax(z/T), the chain rule through the Jacobian gives "
-            "∂L/∂zⱼ = (pⱼ − yⱼ)/T, where y is the one-hot vector of the true class. At T = 1 it "
-            "is simply **prediction minus truth**. The loss is computed as −log_softmax, never "
-            "as log of a probability that may have rounded to 0."
-        )
-
-# --- the Jacobian -------------------------------------------------------------------------------
-
-st.subheader("How each probability responds to each logit: the Jacobian")
-st.latex(r"\frac{\partial p_i}{\partial z_j} = \frac{p_i\,(\delta_{ij} - p_j)}{T}")
-if n <= MAX_JACOBIAN:
-    jac = softmax_jacobian(z, t)
-    st.plotly_chart(
-        view.jacobian_figure(
-            jac,
-            labels,
-            title=f"Jacobian ∂pᵢ/∂zⱼ, z = {z_shown}, T = {view.format_t(t)}",
-            present=present,
-        ),
-        config=PLOTLY_CONFIG,
-        key="softmax_jacobian",
-    )
-    classroom.summary(
-        f"Diagonal entries are ≥ 0 (raising a logit raises its own probability; the largest "
-        f"here is {jac.diagonal().max():.3g}), off-diagonal ones are ≤ 0 (it lowers the others), "
-        "and every row and column sums to 0 because the probabilities always sum to 1."
-    )
-else:
-    st.info(f"The Jacobian is drawn for up to {MAX_JACOBIAN} classes; these logits have {n}.")
-
-# --- softmax and sigmoids -----------------------------------------------------------------------
-
-st.subheader("Softmax and the sigmoid")
-sig = ACTIVATIONS["sigmoid"].forward(steps.scaled)
-st.plotly_chart(
-    view.sigmoid_figure(
-        p,
-        sig,
-        labels,
-        title=f"softmax p vs σ(z/T) per logit, z = {z_shown}, T = {view.format_t(t)}",
-        present=present,
-    ),
-    config=PLOTLY_CONFIG,
-    key="softmax_sigmoids",
-)
-classroom.summary(
-    f"The softmax probabilities sum to {p.sum():.3g}; the per-logit sigmoids sum to "
-    f"{sig.sum():.3g}, because each sigmoid looks at one logit alone."
-)
-with st.expander("In what sense softmax generalises the sigmoid", expanded=False):
-    st.markdown(
-        "For **two classes**, softmax([z, 0])₀ = e^z / (e^z + 1) = σ(z): a sigmoid is a softmax "
-        "over a class and a fixed zero logit. More generally softmax([z₁, z₂])₁ = σ(z₁ − z₂). "
-        "With more classes, softmax couples them: raising one logit lowers every other "
-        "probability. A **sigmoid per logit** does not: each σ(zᵢ) is between 0 and 1 on its "
-        "own and the sum can be anything from 0 to n. That is the right output for "
-        "**multi-label** tasks (several labels can be true at once); softmax is for exactly "
-        "one true class."
-    )
-    if n >= 2:
-        pair = softmax(z[:2], t)[0]
-        half_gap = z[0] * 0.5 - z[1] * 0.5  # (z₀ − z₁)/2 cannot overflow; z₀ − z₁ can
-        check = f"Check with your first two logits: softmax([z₀, z₁]/T)₀ = {pair:.6g}"
-        if abs(half_gap) <= 1e300:
-            sig_pair = float(ACTIVATIONS["sigmoid"].forward(2.0 * half_gap / t))
-            check += f" and σ((z₀ − z₁)/T) = {sig_pair:.6g}"
-        st.markdown(check + ".")
-
 # --- predict, then reveal -----------------------------------------------------------------------
 
 
@@ -282,7 +122,7 @@ def verdict(correct: bool, text: str) -> None:
     (st.success if correct else st.error)(("Right. " if correct else "Not quite. ") + text)
 
 
-if quiz_on:
+if quiz_on:  # above the charts: on a phone the question comes first, as on the depth page
     st.subheader("Predict, then reveal")
     seed = classroom.quiz_seed()
     qz, qt = view.quiz_logits(seed)
@@ -358,22 +198,207 @@ if quiz_on:
     right, asked = classroom.score(view.QUIZ_ID)
     st.metric("Your score this session", f"{right} / {asked}")
 
-# --- export and share ---------------------------------------------------------------------------
+# --- everything the temperature drives -----------------------------------------------------------
 
-st.divider()
-columns: dict[str, object] = {"index": np.arange(n), "class": labels, "z": z, "p": p}
-if grad is not None:
-    columns["gradient"] = grad
-settings = {
-    "logits": ", ".join(repr(float(v)) for v in z),
-    "temperature": view.format_t(t),
-    "target": "none" if target is None else f"{target} ({labels[target]})",
-}
-e1, e2 = st.columns(2)
-with e1:
-    classroom.csv_download(
-        "Download the probabilities (CSV)", columns, settings, "softmax.csv", key="softmax_csv"
+
+@st.fragment
+def temperature_section(
+    z: np.ndarray, labels: list[str], target: int | None, muted: bool, present: bool
+) -> None:
+    """The temperature slider and every output that depends on T.
+
+    A fragment: moving the slider (or the sweep toggle) reruns only this function, not the
+    inputs, the quiz and the text above it. Everything that shows T (charts, CSV, the copy-link
+    URL) is inside, so nothing on the page goes stale.
+    """
+    n = len(z)
+    label_key = tuple(labels)
+    t = view.temperature_slider(hidden=cls.hides("temperature"))
+    steps = softmax_steps(z, t)
+    p = steps.probs
+    h_nats = float(entropy(p))
+    h_bits = float(entropy(p, base=2))
+
+    st.subheader("Probabilities")
+    st.plotly_chart(
+        view.probability_chart(z, label_key, t, present, muted, _p=p),
+        config=PLOTLY_CONFIG,
+        key="softmax_bars",
     )
-with e2:
-    classroom.copy_link()
-st.caption("Each chart's camera icon saves a PNG whose title carries the settings.")
+    classroom.summary(view.probability_sentence(p, labels, t, h_nats))
+    c1, c2, c3 = st.columns(3)
+    c1.metric("Entropy (nats)", f"{h_nats:.3f}")
+    c2.metric("Entropy (bits)", f"{h_bits:.3f}")
+    c3.metric("Maximum, log n (nats)", f"{np.log(n):.3f}", help="The entropy of the uniform 1/n.")
+
+    sweep_on = state.url_toggle(
+        "Instant temperature sweep (drag T inside the chart)",
+        key="t_sweep",
+        hidden=cls.hides("t_sweep"),
+        help="Sends the bars for every temperature of the slider at once: the chart's own "
+        "slider swaps them in your browser, with no wait for the server.",
+    )
+    if sweep_on:
+        if n <= MAX_SWEEP:
+            st.plotly_chart(
+                view.temperature_sweep(z, label_key, t, present),
+                config=PLOTLY_CONFIG,
+                key="softmax_t_sweep",
+            )
+            classroom.summary(
+                f"The same softmax(z/T) for all {len(view.TEMPERATURES)} temperatures of the "
+                f"slider, from T = {view.format_t(view.T_LOW)} (nearly one-hot on the argmax) to "
+                f"T = {view.format_t(view.T_HIGH)} (nearly uniform, 1/n = {1 / n:.3g})."
+            )
+        else:
+            st.info(
+                f"The instant sweep is drawn for up to {MAX_SWEEP} classes (it sends "
+                f"{len(view.TEMPERATURES)} sets of bars); these logits have {n}. Use the "
+                "temperature slider above.",
+                icon=":material/info:",
+            )
+
+    with st.expander("What temperature does"):
+        st.markdown(
+            "Dividing the logits by **T** stretches (T < 1) or squeezes (T > 1) the gaps between "
+            "them before the exponential. As **T → 0** the largest logit takes all the "
+            "probability (a one-hot on the argmax; tied maxima share it equally). As **T → ∞** "
+            "every class tends to 1/n, the dashed line. At every finite T each class keeps a "
+            "positive probability: softmax is a *soft* argmax, not argmax itself. Entropy "
+            "measures the spread: 0 for a one-hot, log n for uniform."
+        )
+
+    # --- the stable pipeline --------------------------------------------------------------------
+
+    st.subheader("Step by step: why subtract the maximum")
+    st.markdown(
+        "Softmax does not change when the same constant is added to every logit, so subtracting "
+        "the maximum is **exact**, not an approximation. Afterwards every exponent is ≤ 0: "
+        "exp cannot overflow, the largest term is exactly 1 and the sum is at least 1."
+    )
+    if n <= view.MAX_MARKDOWN_ROWS:
+        st.markdown(view.pipeline_markdown(z, label_key, t, _steps=steps))
+    else:  # long inputs: a scrolling table (loads pandas, only for these)
+        st.dataframe(view.pipeline_columns(steps, labels), hide_index=True, height="auto")
+    if steps.naive_fails:
+        if steps.naive_overflows:
+            reason = "exp(z/T) overflows to inf, and inf / inf is nan"
+        elif not np.all(np.isfinite(steps.naive_probs)):
+            reason = "every exp(z/T) underflows to 0, and 0 / 0 is nan"
+        else:
+            reason = "exp(z/T) underflows towards 0 and loses digits"
+        st.warning(
+            f"The naive formula exp(z/T) / Σ exp(z/T) breaks on these logits: {reason} "
+            "(the last two columns). The stable route is exact.",
+            icon=":material/warning:",
+        )
+    else:
+        st.caption(
+            "Here the naive formula exp(z/T) / Σ exp(z/T) still works. Try the logits "
+            "1000, 0, -1000: the naive exp(1000) overflows to inf and inf / inf is nan, while the "
+            "stable route gives [1, 0, 0] (up to e^−1000)."
+        )
+
+    # --- the loss -------------------------------------------------------------------------------
+
+    grad = None
+    if target is not None:
+        st.subheader(f"Cross-entropy with the true class {state.shown(labels[target], 30)}")
+        loss = float(cross_entropy(z, target, t))
+        grad = cross_entropy_grad(z, target, t)
+        c1, c2 = st.columns(2)
+        c1.metric("Cross-entropy −log p_y (nats)", f"{loss:.4g}")
+        c2.metric("p_y", f"{p[target]:.4g}")
+        st.plotly_chart(
+            view.gradient_chart(z, label_key, t, target, present, _grad=grad),
+            config=PLOTLY_CONFIG,
+            key="softmax_gradient",
+        )
+        order = np.argsort(grad)
+        classroom.summary(
+            f"The gradient is {grad[target]:.3g} for the true class (its logit should go up) and "
+            f"positive for every other class (their logits should go down), largest for "
+            f"{state.shown(labels[order[-1]], 30)} at {grad[order[-1]]:.3g}; it sums to 0."
+        )
+        with st.expander("Why the gradient is p − y"):
+            st.markdown(
+                "With L = −log p_y and p = softmax(z/T), the chain rule through the Jacobian "
+                "gives ∂L/∂zⱼ = (pⱼ − yⱼ)/T, where y is the one-hot vector of the true class. At "
+                "T = 1 it is simply **prediction minus truth**. The loss is computed as "
+                "−log_softmax, never as log of a probability that may have rounded to 0."
+            )
+
+    # --- the Jacobian ---------------------------------------------------------------------------
+
+    st.subheader("How each probability responds to each logit: the Jacobian")
+    st.latex(r"\frac{\partial p_i}{\partial z_j} = \frac{p_i\,(\delta_{ij} - p_j)}{T}")
+    if n <= MAX_JACOBIAN:
+        jac = softmax_jacobian(z, t)
+        st.plotly_chart(
+            view.jacobian_chart(z, label_key, t, present, _jac=jac),
+            config=PLOTLY_CONFIG,
+            key="softmax_jacobian",
+        )
+        classroom.summary(
+            f"Diagonal entries are ≥ 0 (raising a logit raises its own probability; the largest "
+            f"here is {jac.diagonal().max():.3g}), off-diagonal ones are ≤ 0 (it lowers the "
+            "others), and every row and column sums to 0 because the probabilities always sum "
+            "to 1."
+        )
+    else:
+        st.info(f"The Jacobian is drawn for up to {MAX_JACOBIAN} classes; these logits have {n}.")
+
+    # --- softmax and sigmoids -------------------------------------------------------------------
+
+    st.subheader("Softmax and the sigmoid")
+    sig = ACTIVATIONS["sigmoid"].forward(steps.scaled)
+    st.plotly_chart(
+        view.sigmoid_chart(z, label_key, t, present, _p=p, _sig=sig),
+        config=PLOTLY_CONFIG,
+        key="softmax_sigmoids",
+    )
+    classroom.summary(
+        f"The softmax probabilities sum to {p.sum():.3g}; the per-logit sigmoids sum to "
+        f"{sig.sum():.3g}, because each sigmoid looks at one logit alone."
+    )
+    with st.expander("In what sense softmax generalises the sigmoid", expanded=False):
+        st.markdown(
+            "For **two classes**, softmax([z, 0])₀ = e^z / (e^z + 1) = σ(z): a sigmoid is a "
+            "softmax over a class and a fixed zero logit. More generally softmax([z₁, z₂])₁ = "
+            "σ(z₁ − z₂). With more classes, softmax couples them: raising one logit lowers every "
+            "other probability. A **sigmoid per logit** does not: each σ(zᵢ) is between 0 and 1 "
+            "on its own and the sum can be anything from 0 to n. That is the right output for "
+            "**multi-label** tasks (several labels can be true at once); softmax is for exactly "
+            "one true class."
+        )
+        if n >= 2:
+            pair = softmax(z[:2], t)[0]
+            half_gap = z[0] * 0.5 - z[1] * 0.5  # (z₀ − z₁)/2 cannot overflow; z₀ − z₁ can
+            check = f"Check with your first two logits: softmax([z₀, z₁]/T)₀ = {pair:.6g}"
+            if abs(half_gap) <= 1e300:
+                sig_pair = float(ACTIVATIONS["sigmoid"].forward(2.0 * half_gap / t))
+                check += f" and σ((z₀ − z₁)/T) = {sig_pair:.6g}"
+            st.markdown(check + ".")
+
+    # --- export and share -----------------------------------------------------------------------
+
+    st.divider()
+    columns: dict[str, object] = {"index": np.arange(n), "class": labels, "z": z, "p": p}
+    if grad is not None:
+        columns["gradient"] = grad
+    settings = {
+        "logits": ", ".join(repr(float(v)) for v in z),
+        "temperature": view.format_t(t),
+        "target": "none" if target is None else f"{target} ({labels[target]})",
+    }
+    e1, e2 = st.columns(2)
+    with e1:
+        classroom.csv_download(
+            "Download the probabilities (CSV)", columns, settings, "softmax.csv", key="softmax_csv"
+        )
+    with e2:
+        classroom.copy_link()
+    st.caption("Each chart's camera icon saves a PNG whose title carries the settings.")
+
+
+temperature_section(z, labels, target, bad_input is not None, cls.present)

@@ -19,7 +19,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from activations.softmax import SoftmaxSteps
-from ui import state
+from ui import state, sweep
 from ui.plotting import PALETTE, base_layout, line_width
 
 # --- the temperature control --------------------------------------------------------------------
@@ -287,6 +287,105 @@ def sigmoid_figure(
     return fig
 
 
+# --- cached charts --------------------------------------------------------------------------------
+#
+# Building a figure costs more than drawing it: Plotly validates every property it is given
+# (~5–10 ms a figure here, four figures a rerun). The figures are pure functions of the logits,
+# the labels, T (and the target, the presenter view), so each is built once per setting and
+# shared across sessions with ``st.cache_resource``: no copy on a hit (``st.cache_data`` would
+# pickle the figure and rebuild, re-validating, on every hit). Callers must not modify a figure
+# they get; ``st.plotly_chart`` only reads it. Arrays the page already computed with the core
+# come in as ``_``-prefixed (unhashed) arguments: the hashed arguments determine them.
+
+_CHART_CACHE = {"max_entries": 128, "show_spinner": False}
+
+
+@st.cache_resource(**_CHART_CACHE)
+def probability_chart(
+    z: np.ndarray, labels: tuple[str, ...], t: float, present: bool, muted: bool, *, _p: np.ndarray
+) -> go.Figure:
+    """:func:`probability_figure` of ``_p = softmax(z, t)``, titled with z and T."""
+    return probability_figure(
+        _p,
+        labels,
+        title=f"softmax(z/T), z = {logits_summary(z)}, T = {format_t(t)}",
+        present=present,
+        muted=muted,
+    )
+
+
+@st.cache_resource(**_CHART_CACHE)
+def gradient_chart(
+    z: np.ndarray,
+    labels: tuple[str, ...],
+    t: float,
+    target: int,
+    present: bool,
+    *,
+    _grad: np.ndarray,
+) -> go.Figure:
+    """:func:`gradient_figure` of ``_grad = cross_entropy_grad(z, target, t)``."""
+    return gradient_figure(
+        _grad,
+        labels,
+        target,
+        title=f"∂L/∂z = (p − onehot(y))/T, y = {target}, z = {logits_summary(z)}, "
+        f"T = {format_t(t)}",
+        present=present,
+    )
+
+
+@st.cache_resource(**_CHART_CACHE)
+def jacobian_chart(
+    z: np.ndarray, labels: tuple[str, ...], t: float, present: bool, *, _jac: np.ndarray
+) -> go.Figure:
+    """:func:`jacobian_figure` of ``_jac = softmax_jacobian(z, t)``."""
+    return jacobian_figure(
+        _jac,
+        labels,
+        title=f"Jacobian ∂pᵢ/∂zⱼ, z = {logits_summary(z)}, T = {format_t(t)}",
+        present=present,
+    )
+
+
+@st.cache_resource(**_CHART_CACHE)
+def sigmoid_chart(
+    z: np.ndarray,
+    labels: tuple[str, ...],
+    t: float,
+    present: bool,
+    *,
+    _p: np.ndarray,
+    _sig: np.ndarray,
+) -> go.Figure:
+    """:func:`sigmoid_figure` of ``_p = softmax(z, t)`` and ``_sig = σ(z / t)``."""
+    return sigmoid_figure(
+        _p,
+        _sig,
+        labels,
+        title=f"softmax p vs σ(z/T) per logit, z = {logits_summary(z)}, T = {format_t(t)}",
+        present=present,
+    )
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def temperature_sweep(z: np.ndarray, labels: tuple[str, ...], t: float, present: bool) -> go.Figure:
+    """The in-chart sweep (``ui/sweep.py``): softmax(z/T) for every T of :data:`TEMPERATURES`,
+    starting at ``t``; its own slider swaps the frames in the browser (no rerun)."""
+    fig = sweep.temperature_sweep_figure(
+        z,
+        TEMPERATURES,
+        present,
+        temperature=t,
+        labels=[plotly_text(s) for s in labels],
+    )
+    fig.layout.title.text = (
+        f"softmax(z/T) for T from {format_t(T_LOW)} to {format_t(T_HIGH)} "
+        f"(drag the slider in the chart), z = {logits_summary(z)}"
+    )
+    return fig
+
+
 # --- the pipeline table ------------------------------------------------------------------------
 
 
@@ -310,6 +409,31 @@ def pipeline_columns(steps: SoftmaxSteps, labels: Sequence[str]) -> dict[str, li
         "naive exp(z/T)": [_num(v) for v in steps.naive_exps],
         "naive p": [_num(v) for v in steps.naive_probs],
     }
+
+
+#: Up to this many classes the pipeline is a Markdown table (cheap to send and draw); beyond it,
+#: a scrolling st.dataframe.
+MAX_MARKDOWN_ROWS = 50
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def pipeline_markdown(
+    z: np.ndarray, labels: tuple[str, ...], t: float, *, _steps: SoftmaxSteps
+) -> str:
+    """:func:`pipeline_columns` of ``_steps = softmax_steps(z, t)`` as a Markdown table.
+
+    The labels are user text: escaped with :func:`md_escape` (``|`` included, so a label
+    cannot add a column). Numbers are our own strings.
+    """
+    columns = pipeline_columns(_steps, labels)
+    columns["class"] = [md_escape(s) for s in columns["class"]]
+    header = list(columns)
+    lines = [
+        "| " + " | ".join(header) + " |",
+        "|" + "|".join([":---"] + ["---:"] * (len(header) - 1)) + "|",
+    ]
+    lines += ["| " + " | ".join(row) + " |" for row in zip(*columns.values(), strict=True)]
+    return "\n".join(lines)
 
 
 # --- sentences ----------------------------------------------------------------------------------
