@@ -1,4 +1,8 @@
-"""Activation explorer: one activation's f and f′, a point probe, comparisons, presets, quiz."""
+"""Activation explorer: one activation's f and f′, a point probe, comparisons, presets, quiz.
+
+Everything below the title runs in one ``st.fragment``: a widget move reruns only that part of
+the page (not the router, the link checks or the sidebar), and the browser diffs only it.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,6 @@ import numpy as np
 import streamlit as st
 
 from activations import ACTIVATIONS
-from activations import functions as core
 from ui import classroom, routing, state
 from ui import explorer_view as view
 from ui.plotting import PLOTLY_CONFIG
@@ -27,6 +30,7 @@ st.markdown(
 
 COMPARE_WHAT = {"f": "f", "df": "f′"}
 PROBE_DEFAULT = 1.0
+SWEEP_PARAMS = sorted({p.name for a in ACTIVATIONS.values() for p in a.params})
 
 
 def _compare_check(raw: str) -> str | None:
@@ -42,6 +46,8 @@ problems = state.check_query_params(
         "compare": _compare_check,
         "compare_what": state.one_of(COMPARE_WHAT, "curve (f or df)"),
         "quiz": state.boolean(),
+        "sweep": state.boolean(),
+        "sweep_param": state.one_of(SWEEP_PARAMS, "parameter name"),
     }
 )
 state.warn_about(problems)
@@ -69,9 +75,11 @@ def _apply_preset(preset: view.Preset) -> None:
         st.query_params[key] = str(float(value))
 
 
-controls, chart = st.columns([1, 2], gap="large")
+# --- everything below the title: one fragment ----------------------------------------------------
 
-with controls:
+
+def _controls(cls: classroom.Classroom):
+    """The left column: activation, its parameters, presets, x-range, probe, quiz, sweep."""
     picker_keys = {state.ACTIVATION_KEY} | {
         state.param_key(p.name) for a in ACTIVATIONS.values() for p in a.params
     }
@@ -138,133 +146,114 @@ with controls:
         help="Hides f′ until you have guessed where it is largest; adds a mystery derivative.",
     )
 
-# --- the main chart -------------------------------------------------------------------------------
+    # The instant sweep: every value of one parameter sent at once, swapped in the browser.
+    sweep_on, sweep_name = False, None
+    if act.params:
+        sweep_on = state.url_toggle(
+            "Instant sweep: drag a parameter inside a chart",
+            key="sweep",
+            hidden=cls.hides("sweep"),
+            help="Draws f and f′ for every value of one parameter; the slider under that chart "
+            "swaps them in your browser, without waiting for the server.",
+        )
+        names = [p.name for p in act.params]
+        symbols = {p.name: p.symbol for p in act.params}
+        if sweep_on and len(names) > 1:
+            sweep_name = state.url_selectbox(
+                "Parameter to sweep",
+                names,
+                key="sweep_param",
+                default=names[0],
+                format_func=lambda n: symbols[n],
+                hidden=cls.hides("sweep_param"),
+            )
+        else:
+            sweep_name = names[0]
+    return act, params, x_range, probe, quiz, sweep_on, sweep_name
 
-params_items = view.items(params)
+
+def _answered_where(where_id: str, where_key: str) -> bool:
+    return (
+        where_id in st.session_state.get("_explorer_answered", {})
+        or st.session_state.get(where_key) is not None
+    )
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
-def _main_figure(slug, params_items, x_range, probe, present, show_derivative):
-    return view.main_figure(slug, params_items, x_range, probe, present, show_derivative)
+def _details(act, params, params_items) -> None:
+    """Formulas, kinks and the note on the left; properties and framework code on the right."""
+    left, right = st.columns(2, gap="large")
+    with left:
+        st.latex(act.formula)
+        st.latex(act.derivative_formula)
+        st.caption(f"At the kinks: {act.kink}.")
+        if act.note:
+            st.info(act.note, icon=":material/lightbulb:")
+    with right:
+        with st.expander("Properties at these parameters", expanded=True):
+            try:
+                st.markdown(view.cached_properties_markdown(act.name, params_items))
+            except Exception as exc:  # the core's estimate must never take the page down
+                st.warning(f"Could not compute the properties: {type(exc).__name__}.")
+        with st.expander("Code: PyTorch / Keras"):
+            classroom.snippet_tabs(act, params)
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
-def _curves(slug, params_items, x_range):
-    return view.curves(slug, params_items, x_range)
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def _properties_rows(slug, params_items):
-    return view.properties_rows(core.properties(ACTIVATIONS[slug], **dict(params_items)))
-
-
-where_id = f"explorer_where_{act.name}_{params_items}_{x_range}"
-where_key = f"quiz_where_{zlib.crc32(where_id.encode())}"
-answered_where = (
-    where_id in st.session_state.get("_explorer_answered", {})
-    or st.session_state.get(where_key) is not None
-)
-show_df = not quiz or answered_where
-f0 = float(act.forward(probe, **params))
-d0 = float(act.derivative(probe, **params))
-
-with chart:
-    fig = _main_figure(act.name, params_items, x_range, probe, cls.present, show_df)
-    st.plotly_chart(fig, config=PLOTLY_CONFIG, key="explorer_chart")
-    curves = _curves(act.name, params_items, x_range)
-    if show_df:
-        classroom.summary(view.summary_text(act, params, curves))
+def _compare(cls, act, params_items, x_range):
+    """The overlay of other activations; returns (compared entries, what is compared)."""
+    st.subheader("Compare")
+    raw_compare = st.query_params.get("compare", "")
+    initial_compare = [s for s in dict.fromkeys(raw_compare.split(",")) if s in ACTIVATIONS]
+    if cls.hides("compare"):
+        compare = initial_compare
     else:
+        state.seed_widget("compare", initial_compare)
+        compare = st.multiselect(
+            "Overlay other activations (each with its own last-used parameters)",
+            list(ACTIVATIONS),
+            format_func=lambda s: ACTIVATIONS[s].label,
+            key="compare",
+        )
+        state.sync_url("compare", ",".join(compare), "")
+    raw_what = st.query_params.get("compare_what", "f")
+    initial_what = raw_what if raw_what in COMPARE_WHAT else "f"
+    if cls.hides("compare_what"):
+        what = initial_what
+    else:
+        state.seed_widget("compare_what", initial_what)
+        what = st.radio(
+            "Show",
+            list(COMPARE_WHAT),
+            format_func=lambda k: COMPARE_WHAT[k],
+            horizontal=True,
+            key="compare_what",
+        )
+        state.sync_url("compare_what", what, "f")
+
+    compared = [(s, view.items(state.stored_params(s))) for s in compare if s != act.name]
+    entries = [(act.name, params_items), *compared]
+    if compared:
+        st.plotly_chart(
+            view.cached_compare_figure(tuple(entries), x_range, what, cls.present),
+            config=PLOTLY_CONFIG,
+            key="compare_chart",
+        )
+        symbol = COMPARE_WHAT[what]
+        spans = []
+        for slug, p in entries:
+            c = view.cached_curves(slug, p, x_range)
+            y = c.df if what == "df" else c.f
+            spans.append(
+                f"{ACTIVATIONS[slug].label} from {view.fmt(float(np.min(y)))} to "
+                f"{view.fmt(float(np.max(y)))}"
+            )
         classroom.summary(
-            f"{view.describe(act, params)}: f on [{view.fmt(x_range[0])}, "
-            f"{view.fmt(x_range[1])}]; f′ is hidden until you answer the quiz below."
+            f"On [{view.fmt(x_range[0])}, {view.fmt(x_range[1])}], {symbol} goes: "
+            + "; ".join(spans)
+            + "."
         )
-    m1, m2 = st.columns(2)
-    m1.metric(f"f({view.fmt(probe)})", view.fmt(f0))
-    m2.metric(f"f′({view.fmt(probe)})", view.fmt(d0) if show_df else "?")
-
-# --- formulas, properties, notes ------------------------------------------------------------------
-
-left, right = st.columns(2, gap="large")
-with left:
-    st.latex(act.formula)
-    st.latex(act.derivative_formula)
-    st.caption(f"At the kinks: {act.kink}.")
-    if act.note:
-        st.info(act.note, icon=":material/lightbulb:")
-with right:
-    with st.expander("Properties at these parameters", expanded=True):
-        try:
-            st.table(_properties_rows(act.name, params_items))
-        except Exception as exc:  # the core's estimate must never take the page down
-            st.warning(f"Could not compute the properties: {type(exc).__name__}.")
-    with st.expander("Code: PyTorch / Keras"):
-        classroom.snippet_tabs(act, params)
-
-# --- compare --------------------------------------------------------------------------------------
-
-st.subheader("Compare")
-raw_compare = st.query_params.get("compare", "")
-initial_compare = [s for s in dict.fromkeys(raw_compare.split(",")) if s in ACTIVATIONS]
-if cls.hides("compare"):
-    compare = initial_compare
-else:
-    state.seed_widget("compare", initial_compare)
-    compare = st.multiselect(
-        "Overlay other activations (each with its own last-used parameters)",
-        list(ACTIVATIONS),
-        format_func=lambda s: ACTIVATIONS[s].label,
-        key="compare",
-    )
-    state.sync_url("compare", ",".join(compare), "")
-raw_what = st.query_params.get("compare_what", "f")
-initial_what = raw_what if raw_what in COMPARE_WHAT else "f"
-if cls.hides("compare_what"):
-    what = initial_what
-else:
-    state.seed_widget("compare_what", initial_what)
-    what = st.radio(
-        "Show",
-        list(COMPARE_WHAT),
-        format_func=lambda k: COMPARE_WHAT[k],
-        horizontal=True,
-        key="compare_what",
-    )
-    state.sync_url("compare_what", what, "f")
-
-compared = [(s, view.items(state.stored_params(s))) for s in compare if s != act.name]
-entries = [(act.name, params_items), *compared]
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def _compare_figure(entries, x_range, what, present):
-    return view.compare_figure(entries, x_range, what, present)
-
-
-if compared:
-    st.plotly_chart(
-        _compare_figure(tuple(entries), x_range, what, cls.present),
-        config=PLOTLY_CONFIG,
-        key="compare_chart",
-    )
-    symbol = COMPARE_WHAT[what]
-    spans = []
-    for slug, p in entries:
-        c = _curves(slug, p, x_range)
-        y = c.df if what == "df" else c.f
-        spans.append(
-            f"{ACTIVATIONS[slug].label} from {view.fmt(float(np.min(y)))} to "
-            f"{view.fmt(float(np.max(y)))}"
-        )
-    classroom.summary(
-        f"On [{view.fmt(x_range[0])}, {view.fmt(x_range[1])}], {symbol} goes: "
-        + "; ".join(spans)
-        + "."
-    )
-else:
-    st.caption("Choose one or more activations above to overlay them on the current one.")
-
-# --- quiz: predict, then reveal -------------------------------------------------------------------
+    else:
+        st.caption("Choose one or more activations above to overlay them on the current one.")
+    return compared, what
 
 
 def _answer_once(quiz_id: str, correct: bool) -> None:
@@ -274,7 +263,7 @@ def _answer_once(quiz_id: str, correct: bool) -> None:
         classroom.record_answer(quiz_id, correct)
 
 
-if quiz:
+def _quiz(cls, act, params, params_items, x_range, where_id, where_key) -> None:
     st.subheader("Quiz: predict, then reveal")
     seed = classroom.quiz_seed()
     score_slot = st.empty()  # filled after this run's answers are counted
@@ -319,7 +308,7 @@ if quiz:
     which_id = f"explorer_which_{seed}"
     st.markdown("**2. This is the derivative f′ of which activation?**")
     st.plotly_chart(
-        view.mystery_figure(answer, cls.present), config=PLOTLY_CONFIG, key="mystery_chart"
+        view.cached_mystery_figure(answer, cls.present), config=PLOTLY_CONFIG, key="mystery_chart"
     )
     pick = st.radio(
         "Your answer",
@@ -342,25 +331,77 @@ if quiz:
     right, asked = classroom.score("explorer_")
     score_slot.metric("Score", f"{right} / {asked}")
 
-# --- export and sharing ---------------------------------------------------------------------------
 
-st.subheader("Export and share")
-settings = {
-    "activation": act.name,
-    **{f"param {k}": v for k, v in params.items()},
-    "x_range": view.format_x_range(*x_range),
-    "compare": ",".join(s for s, _ in compared),
-    "compared curves": COMPARE_WHAT[what],
-}
-e1, e2 = st.columns(2)
-with e1:
-    classroom.csv_download(
-        "Download the chart data (CSV)",
-        view.csv_columns(act.name, params_items, x_range, compared, what),
-        settings,
-        file_name=f"activation_{act.name}.csv",
-        key="csv_download",
-    )
-    st.caption("PNG: use the camera icon in the chart's toolbar; the title holds the settings.")
-with e2:
-    classroom.copy_link()
+def _export(act, params, params_items, x_range, compared, what) -> None:
+    st.subheader("Export and share")
+    settings = {
+        "activation": act.name,
+        **{f"param {k}": v for k, v in params.items()},
+        "x_range": view.format_x_range(*x_range),
+        "compare": ",".join(s for s, _ in compared),
+        "compared curves": COMPARE_WHAT[what],
+    }
+    e1, e2 = st.columns(2)
+    with e1:
+        compared = tuple(compared)
+        classroom.csv_download(
+            "Download the chart data (CSV)",
+            # built on click only (outside the script run: pure functions, no st.*)
+            lambda: view.csv_columns(act.name, params_items, x_range, compared, what),
+            settings,
+            file_name=f"activation_{act.name}.csv",
+            key="csv_download",
+        )
+        st.caption("PNG: use the camera icon in the chart's toolbar; the title holds the settings.")
+    with e2:
+        classroom.copy_link()
+
+
+@st.fragment
+def _explorer(cls: classroom.Classroom) -> None:
+    controls, chart = st.columns([1, 2], gap="large")
+    with controls:
+        act, params, x_range, probe, quiz, sweep_on, sweep_name = _controls(cls)
+
+    params_items = view.items(params)
+    where_id = f"explorer_where_{act.name}_{params_items}_{x_range}"
+    where_key = f"quiz_where_{zlib.crc32(where_id.encode())}"
+    show_df = not quiz or _answered_where(where_id, where_key)
+    f0 = float(act.forward(probe, **params))
+    d0 = float(act.derivative(probe, **params))
+
+    with chart:
+        fig = view.cached_main_figure(act.name, params_items, x_range, probe, cls.present, show_df)
+        st.plotly_chart(fig, config=PLOTLY_CONFIG, key="explorer_chart")
+        if show_df:
+            classroom.summary(view.cached_summary(act.name, params_items, x_range))
+        else:
+            classroom.summary(
+                f"{view.describe(act, params)}: f on [{view.fmt(x_range[0])}, "
+                f"{view.fmt(x_range[1])}]; f′ is hidden until you answer the quiz below."
+            )
+        m1, m2 = st.columns(2)
+        m1.metric(f"f({view.fmt(probe)})", view.fmt(f0))
+        m2.metric(f"f′({view.fmt(probe)})", view.fmt(d0) if show_df else "?")
+        if sweep_on and not show_df:
+            st.caption("The sweep shows f′ too: answer the quiz below first.")
+        elif sweep_on:
+            st.plotly_chart(
+                view.cached_sweep_figure(act.name, sweep_name, params_items, x_range, cls.present),
+                config=PLOTLY_CONFIG,
+                key="sweep_chart",
+            )
+            symbol = next(p.symbol for p in act.params if p.name == sweep_name)
+            classroom.summary(
+                f"Drag the slider under this chart to sweep {symbol} of {act.label}: f and f′ "
+                "for each value are already in your browser, so the curves change at once."
+            )
+
+    _details(act, params, params_items)
+    compared, what = _compare(cls, act, params_items, x_range)
+    if quiz:
+        _quiz(cls, act, params, params_items, x_range, where_id, where_key)
+    _export(act, params, params_items, x_range, compared, what)
+
+
+_explorer(cls)

@@ -11,7 +11,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 from streamlit.elements.lib import policies
-from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
 from activations.depth import INITS, critical_weight_std, simulate, verdict
@@ -253,19 +252,22 @@ def test_quiz_scores_with_the_core_verdict(right):
 
 
 def test_csv_export_parses_back_to_the_core_numbers(monkeypatch):
-    saved: dict[str, bytes] = {}
-    original = MemoryMediaFileStorage.load_and_get_id
+    import streamlit.testing.v1.app_test as app_test_module
+    from streamlit.runtime.media_file_manager import MediaFileManager
 
-    def capture(self, path_or_data, mimetype, kind, filename=None):
-        if mimetype == "text/csv":
-            saved[filename] = path_or_data
-        return original(self, path_or_data, mimetype, kind, filename)
+    managers: list[MediaFileManager] = []
 
-    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", capture)
-    open_depth({"activation": "tanh", "init": "lecun", "depth": "25", "width": "48"})
-    (name,) = saved
-    data = saved[name]
-    text = data.decode() if isinstance(data, bytes) else data
+    class Recording(MediaFileManager):  # the manager AppTest creates, to run the click
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            managers.append(self)
+
+    monkeypatch.setattr(app_test_module, "MediaFileManager", Recording)
+    at = open_depth({"activation": "tanh", "init": "lecun", "depth": "25", "width": "48"})
+    (button,) = at.get("download_button")
+    assert button.proto.deferred_file_id and not button.proto.url  # built on click only
+    url = managers[-1].execute_deferred(button.proto.deferred_file_id)
+    text = managers[-1].read_file(url.rsplit("/", 1)[-1].split(".")[0]).content.decode()
     settings, columns = classroom.read_csv(text)
     assert settings["activation"] == "tanh" and settings["init"] == "lecun"
     assert settings["depth"] == "25" and settings["width"] == "48"

@@ -11,13 +11,15 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import streamlit.testing.v1.app_test as app_test_module
 from scipy import optimize
-from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from activations import ACTIVATIONS
+from activations import functions as core
 from tests.plotly_helpers import as_array, figures, trace
-from ui import classroom
+from ui import classroom, sweep
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PARAMETERISED = [slug for slug, act in ACTIVATIONS.items() if act.params]
@@ -196,6 +198,8 @@ def test_compared_activation_keeps_its_own_params() -> None:
         {"probe_x": "1e999"},
         {"compare_what": "zzz"},
         {"quiz": "maybe"},
+        {"sweep": "maybe"},
+        {"activation": "selu", "sweep": "true", "sweep_param": "<b>x</b>"},
     ],
 )
 def test_tampered_query_params_warn_and_fall_back(query: dict[str, str]) -> None:
@@ -325,19 +329,33 @@ def test_quiz_which_derivative(seed: str) -> None:
 # --- export ---------------------------------------------------------------------------------------
 
 
-def test_csv_export_parses_back_to_the_core(monkeypatch: pytest.MonkeyPatch) -> None:
-    stored: dict[str, bytes] = {}
-    original = MemoryMediaFileStorage.load_and_get_id
+@pytest.fixture
+def media_managers(monkeypatch: pytest.MonkeyPatch) -> list[MediaFileManager]:
+    """The media file managers AppTest creates, to run the CSV button's deferred build."""
+    made: list[MediaFileManager] = []
 
-    def capture(self, path_or_data, mimetype, kind, filename=None):
-        if filename and filename.endswith(".csv"):
-            stored[filename] = path_or_data
-        return original(self, path_or_data, mimetype, kind, filename)
+    class Recording(MediaFileManager):
+        def __init__(self, *args, **kwargs) -> None:
+            super().__init__(*args, **kwargs)
+            made.append(self)
 
-    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", capture)
-    explorer(activation="elu", param_alpha="1.5", compare="tanh", x_range="-3,4")
-    data = stored["activation_elu.csv"]
-    text = data.decode() if isinstance(data, bytes) else data
+    monkeypatch.setattr(app_test_module, "MediaFileManager", Recording)
+    return made
+
+
+def clicked_download(at: AppTest, managers: list[MediaFileManager]) -> str:
+    """The file the download button serves: its deferred callable run as a click runs it."""
+    (button,) = at.get("download_button")
+    assert button.proto.deferred_file_id and not button.proto.url  # built on click only
+    url = managers[-1].execute_deferred(button.proto.deferred_file_id)
+    file = managers[-1].read_file(url.rsplit("/", 1)[-1].split(".")[0])
+    assert file is not None
+    return file.content.decode()
+
+
+def test_csv_export_parses_back_to_the_core(media_managers: list[MediaFileManager]) -> None:
+    at = explorer(activation="elu", param_alpha="1.5", compare="tanh", x_range="-3,4")
+    text = clicked_download(at, media_managers)
     settings, columns = classroom.read_csv(text)
     assert settings["activation"] == "elu"
     assert float(settings["param alpha"]) == 1.5
@@ -378,3 +396,97 @@ def test_only_link_hides_other_controls() -> None:
     assert [s.key for s in at.slider] == ["param_alpha"]
     assert not at.selectbox
     assert not at.multiselect
+
+
+# --- the instant sweep ----------------------------------------------------------------------------
+
+
+def sweep_figures(at: AppTest) -> list[dict]:
+    return [f for f in figures(at) if f.get("frames")]
+
+
+def assert_sweeps(fig: dict, slug: str, name: str, fixed: dict[str, float]) -> None:
+    """Every frame is the core's f and f′ at its value of ``name`` (others fixed), one slider
+    step per frame, over the parameter's whole grid."""
+    act = ACTIVATIONS[slug]
+    (param,) = [p for p in act.params if p.name == name]
+    x = as_array(fig["data"][0]["x"])
+    assert len(x) >= 200
+    frames = {frame["name"]: frame for frame in fig["frames"]}
+    steps = fig["layout"]["sliders"][0]["steps"]
+    assert len(steps) == len(frames) >= 2
+    values = []
+    for step in steps:
+        (frame_name,) = step["args"][0]
+        swept, _, value = frame_name.partition("=")
+        assert swept == name
+        values.append(float(value))
+        f, df = frames[frame_name]["data"]
+        at_value = {**fixed, name: float(value)}
+        np.testing.assert_allclose(as_array(f["y"]), act.forward(x, **at_value), rtol=1e-12)
+        np.testing.assert_allclose(as_array(df["y"]), act.derivative(x, **at_value), rtol=1e-12)
+    assert values[0] == pytest.approx(param.low) and values[-1] == pytest.approx(param.high)
+    assert values == pytest.approx(list(sweep.param_values(param)))
+
+
+def test_sweep_off_by_default_then_on_draws_the_core_family() -> None:
+    at = explorer(activation="elu", param_alpha="1.5", x_range="-3,4")
+    assert not sweep_figures(at)
+    at.toggle(key="sweep").set_value(True).run()
+    assert not at.exception
+    (fig,) = sweep_figures(at)
+    assert_sweeps(fig, "elu", "alpha", {"alpha": 1.5})
+    x = as_array(fig["data"][0]["x"])
+    assert (x[0], x[-1]) == (-3.0, 4.0)
+    assert "ELU" in fig["layout"]["title"]["text"]
+    assert at.query_params["sweep"] == "true"
+    # The main chart is still the current α's.
+    assert_draws(at, "elu", {"alpha": 1.5})
+    at.toggle(key="sweep").set_value(False).run()
+    assert not sweep_figures(at)
+    assert "sweep" not in at.query_params
+
+
+def test_sweep_of_the_chosen_parameter_keeps_the_others() -> None:
+    selu = ACTIVATIONS["selu"]
+    at = explorer(activation="selu", param_alpha="1.2", sweep="true", sweep_param="lam")
+    assert at.selectbox(key="sweep_param").value == "lam"
+    lam = at.slider(key="param_lam").value
+    (fig,) = sweep_figures(at)
+    assert_sweeps(fig, "selu", "lam", {"alpha": 1.2, "lam": lam})
+    at.selectbox(key="sweep_param").set_value("alpha").run()
+    assert not at.exception
+    (fig,) = sweep_figures(at)
+    assert_sweeps(fig, "selu", "alpha", {"alpha": 1.2, "lam": lam})
+    assert selu.params[0].name == "alpha"  # the default sweep_param stays out of the link
+    assert "sweep_param" not in at.query_params
+    at.selectbox(key="sweep_param").set_value("lam").run()
+    assert at.query_params["sweep_param"] == "lam"
+
+
+def test_sweep_needs_a_parameter_and_waits_for_the_quiz() -> None:
+    at = explorer(activation="relu", sweep="true")
+    assert not [t for t in at.toggle if t.key == "sweep"]  # ReLU has nothing to sweep
+    assert not sweep_figures(at)
+    at = explorer(activation="elu", sweep="true", quiz="true")
+    assert not sweep_figures(at)  # it would show the hidden f′
+    assert any("answer the quiz" in c.value for c in at.caption)
+
+
+# --- properties -----------------------------------------------------------------------------------
+
+
+def test_properties_table_shows_the_core_values() -> None:
+    at = explorer(activation="swish", param_beta="1.5")
+    props = core.properties(ACTIVATIONS["swish"], beta=1.5)
+    (table,) = [m.value for m in at.markdown if m.value.startswith("| property | value |")]
+    rows = dict(
+        (cells[0].strip(), cells[1].strip())
+        for line in table.splitlines()[2:]
+        for cells in [line.strip("|").split("|")]
+    )
+    assert number(rows["minimum"]) == pytest.approx(props.minimum, rel=1e-3)
+    assert number(rows["argmin"]) == pytest.approx(props.argmin, rel=1e-3)
+    assert rows["monotonic"] == ("yes" if props.monotonic else "no")
+    assert rows["zero centred"] == ("yes" if props.zero_centred else "no")
+    assert not at.table  # no pandas / Arrow table on the page

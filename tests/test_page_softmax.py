@@ -318,29 +318,35 @@ def test_quiz_tie_answer_is_the_split():
 
 
 @pytest.fixture
-def media_storages(monkeypatch):
-    """Capture the in-memory media storage AppTest creates, to read the CSV download."""
+def media_managers(monkeypatch):
+    """Record the media file managers AppTest creates, to run the CSV download's deferred build."""
     import streamlit.testing.v1.app_test as app_test_module
-    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+    from streamlit.runtime.media_file_manager import MediaFileManager
 
     made = []
 
-    class Recording(MemoryMediaFileStorage):
+    class Recording(MediaFileManager):
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
             made.append(self)
 
-    monkeypatch.setattr(app_test_module, "MemoryMediaFileStorage", Recording)
+    monkeypatch.setattr(app_test_module, "MediaFileManager", Recording)
     return made
 
 
-def test_csv_export_parses_back_to_the_core_numbers(media_storages):
+def clicked_download(at, managers) -> str:
+    """The file the download button serves: its deferred callable run as a click runs it."""
+    (button,) = at.get("download_button")
+    assert button.proto.deferred_file_id and not button.proto.url  # built on click only
+    url = managers[-1].execute_deferred(button.proto.deferred_file_id)
+    return managers[-1].read_file(url.rsplit("/", 1)[-1].split(".")[0]).content.decode()
+
+
+def test_csv_export_parses_back_to_the_core_numbers(media_managers):
     at = open_page({"logits": "2, -1, 0.5", "temperature": "0.5", "labels": "a, b, c"})
     at.selectbox(key="target").set_value("1").run()
     assert not at.exception
-    button = at.get("download_button")[0]
-    name = button.proto.url.rsplit("/", 1)[-1]
-    text = media_storages[-1].get_file(name).content.decode()
+    text = clicked_download(at, media_managers)
     settings, cols = classroom.read_csv(text)
     z = np.array([2.0, -1.0, 0.5])
     assert settings["temperature"] == "0.5"

@@ -1,9 +1,9 @@
 """Figures, tables and computed text for the Activation explorer page.
 
-Everything here is pure given its arguments (slug, parameters as a tuple of items, x-range), so
-the page caches it with ``@st.cache_data``: a slider move recomputes one activation on ~1,200
-points and rebuilds one figure. The numbers always come from the core (``Activation.forward`` and
-``Activation.derivative``); nothing here re-implements an activation.
+Everything here is pure given its arguments (slug, parameters as a tuple of items, x-range); the
+cached wrappers the page calls are at the end (``cached_*``): a slider move recomputes one
+activation on 601 points and rebuilds one figure. The numbers always come from the core
+(``Activation.forward`` and ``Activation.derivative``); nothing here re-implements an activation.
 """
 
 from __future__ import annotations
@@ -16,8 +16,11 @@ from dataclasses import dataclass
 
 import numpy as np
 import plotly.graph_objects as go
+import streamlit as st
 
 from activations import ACTIVATIONS, Activation
+from activations import functions as core
+from ui import sweep
 from ui.plotting import DF_LINE, F_LINE, PALETTE, SATURATION_FILL, base_layout, line_width
 from ui.plotting import series_style as _series_style
 
@@ -25,7 +28,8 @@ from ui.plotting import series_style as _series_style
 X_LIMIT = 20.0
 X_STEP = 0.5
 X_DEFAULT = (-6.0, 6.0)
-POINTS = 1201  # enough for smooth curves and exact kinks at the grid's round numbers
+POINTS = 601  # smooth at any chart width; fewer points = less to build, send and draw
+SWEEP_POINTS = 600  # per curve and frame of an instant sweep (ui/sweep.py): ~0.5 MB for 31 frames
 NEAR_ZERO = 1e-2  # |f′| below this is shaded: saturation or a dead zone
 
 ParamItems = tuple[tuple[str, float], ...]
@@ -319,6 +323,21 @@ def properties_rows(props: object) -> list[dict[str, str]]:
     return rows
 
 
+# Characters Markdown (or st.markdown's LaTeX: $) would read in a table cell: shown literally.
+_MARKDOWN_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>|~$"})
+
+
+def properties_markdown(props: object) -> str:
+    """:func:`properties_rows` as a Markdown table (rendered without pandas or Arrow)."""
+    lines = ["| property | value |", "|---|---|"]
+    for row in properties_rows(props):
+        lines.append(
+            f"| {row['property'].translate(_MARKDOWN_SPECIAL)} "
+            f"| {row['value'].translate(_MARKDOWN_SPECIAL)} |"
+        )
+    return "\n".join(lines)
+
+
 # --- presets where frameworks differ --------------------------------------------------------------
 
 
@@ -486,3 +505,46 @@ def reveal_figure(
         title={"text": f"Reveal: f′ of {describe(act, dict(params))} peaks at x ≈ {fmt(argmax)}"}
     )
     return fig
+
+
+# --- cached wrappers the page calls ---------------------------------------------------------------
+# Figures are kept with st.cache_resource: the page only reads them (st.plotly_chart copies a
+# figure into its JSON), and st.cache_data would unpickle, i.e. re-validate, a whole figure on
+# every hit. Everything else is small data, copied by st.cache_data.
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def cached_main_figure(slug, params, x_range, probe, present, show_derivative) -> go.Figure:
+    return main_figure(slug, params, x_range, probe, present, show_derivative)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def cached_curves(slug: str, params: ParamItems, x_range: tuple[float, float]) -> Curves:
+    return curves(slug, params, x_range)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def cached_summary(slug: str, params: ParamItems, x_range: tuple[float, float]) -> str:
+    return summary_text(ACTIVATIONS[slug], dict(params), curves(slug, params, x_range))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def cached_properties_markdown(slug: str, params: ParamItems) -> str:
+    return properties_markdown(core.properties(ACTIVATIONS[slug], **dict(params)))
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def cached_compare_figure(entries, x_range, what, present) -> go.Figure:
+    return compare_figure(entries, x_range, what, present)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def cached_sweep_figure(slug, name, params_items, x_range, present) -> go.Figure:
+    """ui/sweep.py's figure: f and f′ for every value of the parameter ``name`` on its grid."""
+    x = np.linspace(x_range[0], x_range[1], SWEEP_POINTS)
+    return sweep.sweep_figure(ACTIVATIONS[slug], name, dict(params_items), x, present=present)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def cached_mystery_figure(slug: str, present: bool) -> go.Figure:
+    return mystery_figure(slug, present)
