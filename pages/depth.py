@@ -21,8 +21,6 @@ st.markdown(
     "Watch the first chart: a flat line is healthy. Dashed lines are the mean-field prediction."
 )
 
-quiz_box = st.container()  # filled at the end in quiz mode: on a phone the question comes first
-
 # --- read and validate the link -------------------------------------------------------------------
 
 INT_SETTINGS = {"depth": view.DEPTH_RANGE, "width": view.WIDTH_RANGE, "batch": view.BATCH_RANGE}
@@ -67,274 +65,303 @@ def _set_critical(slug: str, params: view.Params, width: int, depth: int) -> Non
     st.query_params["weight_std"] = f"{min(sigma, view.WEIGHT_STD_RANGE[1]):.4f}"
 
 
-# --- controls -------------------------------------------------------------------------------------
+# --- the interactive part -------------------------------------------------------------------------
 
-controls, charts = st.columns([1, 2], gap="large")
 
-with controls:
-    picker_keys = {state.ACTIVATION_KEY} | {
-        state.param_key(p.name) for a in ACTIVATIONS.values() for p in a.params
-    }
-    choice = state.activation_picker(hidden={k for k in picker_keys if cls.hides(k)})
-    act, params = choice.activation, choice.params
-    pkey = view.params_key(params)
+@st.fragment
+def explore() -> None:
+    """Controls, simulation, charts, export and quiz: one fragment.
 
-    init = state.url_selectbox(
-        "Initialisation of the weights",
-        list(INITS),
-        key="init",
-        default=view.DEFAULTS["init"],
-        format_func=view.INIT_LABELS.__getitem__,
-        hidden=cls.hides("init"),
-        help="How the weights are drawn: normal with mean 0 and this standard deviation σ_w.",
-    )
-    weight_std = None
-    if init == "custom":
-        weight_std = state.url_slider(
-            "σ_w (custom weight standard deviation)",
-            *view.WEIGHT_STD_RANGE,
-            key="weight_std",
-            default=view.DEFAULTS["weight_std"],
-            step=view.WEIGHT_STD_STEP,
-            format="%.4f",
-            hidden=cls.hides("weight_std"),
-            help="He for ReLU is √(2/width); Xavier/LeCun √(1/width).",
+    Moving a slider reruns only this function, not the router, the text and the expanders
+    around it. Everything a control changes is inside (the quiz box too), so nothing goes stale.
+    """
+    quiz_box = st.container()  # the quiz, in quiz mode: on a phone the question comes first
+
+    # --- controls ---------------------------------------------------------------------------------
+
+    controls, charts = st.columns([1, 2], gap="large")
+
+    with controls:
+        picker_keys = {state.ACTIVATION_KEY} | {
+            state.param_key(p.name) for a in ACTIVATIONS.values() for p in a.params
+        }
+        choice = state.activation_picker(hidden={k for k in picker_keys if cls.hides(k)})
+        act, params = choice.activation, choice.params
+        pkey = view.params_key(params)
+
+        init = state.url_selectbox(
+            "Initialisation of the weights",
+            list(INITS),
+            key="init",
+            default=view.DEFAULTS["init"],
+            format_func=view.INIT_LABELS.__getitem__,
+            hidden=cls.hides("init"),
+            help="How the weights are drawn: normal with mean 0 and this standard deviation σ_w.",
         )
-    depth = state.url_slider(
-        "Depth (layers)",
-        *view.DEPTH_RANGE,
-        key="depth",
-        default=view.DEFAULTS["depth"],
-        step=1,
-        integer=True,
-        hidden=cls.hides("depth"),
-    )
-    width = state.url_slider(
-        "Width (units per layer)",
-        *view.WIDTH_RANGE,
-        key="width",
-        default=view.DEFAULTS["width"],
-        step=1,
-        integer=True,
-        hidden=cls.hides("width"),
-        help="Wide layers follow the mean-field prediction closely. Above ~512 each run takes "
-        "seconds (the weight matrices alone are depth × width² numbers).",
-    )
-    batch = state.url_slider(
-        "Batch (examples)",
-        *view.BATCH_RANGE,
-        key="batch",
-        default=view.DEFAULTS["batch"],
-        step=1,
-        integer=True,
-        hidden=cls.hides("batch"),
-    )
-    seed = state.url_slider(
-        "Random seed",
-        *view.SEED_RANGE,
-        key="seed",
-        default=view.DEFAULTS["seed"],
-        step=1,
-        integer=True,
-        hidden=cls.hides("seed"),
-    )
-    residual = state.url_toggle(
-        "Residual connections (h_l = h_{l−1} + f(z_l))",
-        key="residual",
-        hidden=cls.hides("residual"),
-        help="An identity path around every layer: the backward gain becomes 1 + χ ≥ 1.",
-    )
-    if not cls.hides("critical"):
-        st.button(
-            "Critical init: set σ_w so the gain is 1",
-            key="critical",
-            on_click=_set_critical,
-            args=(act.name, pkey, width, depth),
-            icon=":material/balance:",
-            help="Solves σ_w²·width·E[f′(z)²] = 1 (mean field, averaged over the layers) "
-            "and switches the initialisation to custom.",
-            width="stretch",
+        weight_std = None
+        if init == "custom":
+            weight_std = state.url_slider(
+                "σ_w (custom weight standard deviation)",
+                *view.WEIGHT_STD_RANGE,
+                key="weight_std",
+                default=view.DEFAULTS["weight_std"],
+                step=view.WEIGHT_STD_STEP,
+                format="%.4f",
+                hidden=cls.hides("weight_std"),
+                help="He for ReLU is √(2/width); Xavier/LeCun √(1/width).",
+            )
+        depth = state.url_slider(
+            "Depth (layers)",
+            *view.DEPTH_RANGE,
+            key="depth",
+            default=view.DEFAULTS["depth"],
+            step=1,
+            integer=True,
+            hidden=cls.hides("depth"),
         )
-    if CRITICAL_ERROR in st.session_state:
-        st.error(st.session_state[CRITICAL_ERROR])
-
-    raw_pairs = st.query_params.get("compare")
-    initial_pairs = (view.parse_pairs(raw_pairs) if raw_pairs else None) or []
-    if cls.hides("compare"):
-        pairs = initial_pairs
-    else:
-        state.seed_widget("compare", initial_pairs)
-        pairs = st.multiselect(
-            "Compare with (activation·init)",
-            view.pair_options(),
-            format_func=view.format_pair,
-            key="compare",
-            max_selections=view.MAX_COMPARE,
-            help="Each pair runs with the same depth, width, batch and seed, and that "
-            "activation's parameters as last set in this session.",
+        width = state.url_slider(
+            "Width (units per layer)",
+            *view.WIDTH_RANGE,
+            key="width",
+            default=view.DEFAULTS["width"],
+            step=1,
+            integer=True,
+            hidden=cls.hides("width"),
+            help="Wide layers follow the mean-field prediction closely. Above ~512 each run takes "
+            "seconds (the weight matrices alone are depth × width² numbers).",
         )
-    state.sync_url("compare", ",".join(pairs), "")
+        batch = state.url_slider(
+            "Batch (examples)",
+            *view.BATCH_RANGE,
+            key="batch",
+            default=view.DEFAULTS["batch"],
+            step=1,
+            integer=True,
+            hidden=cls.hides("batch"),
+        )
+        seed = state.url_slider(
+            "Random seed",
+            *view.SEED_RANGE,
+            key="seed",
+            default=view.DEFAULTS["seed"],
+            step=1,
+            integer=True,
+            hidden=cls.hides("seed"),
+        )
+        residual = state.url_toggle(
+            "Residual connections (h_l = h_{l−1} + f(z_l))",
+            key="residual",
+            hidden=cls.hides("residual"),
+            help="An identity path around every layer: the backward gain becomes 1 + χ ≥ 1.",
+        )
+        if not cls.hides("critical"):
+            st.button(
+                "Critical init: set σ_w so the gain is 1",
+                key="critical",
+                on_click=_set_critical,
+                args=(act.name, pkey, width, depth),
+                icon=":material/balance:",
+                help="Solves σ_w²·width·E[f′(z)²] = 1 (mean field, averaged over the layers) "
+                "and switches the initialisation to custom.",
+                width="stretch",
+            )
+        if CRITICAL_ERROR in st.session_state:
+            st.error(st.session_state[CRITICAL_ERROR])
 
-    weights = depth * width * width
-    if weights > view.SLOW_WEIGHTS:
-        st.caption(
-            f":material/hourglass: {depth} layers × {width}² weights = {weights / 1e6:.0f} million "
-            f"numbers ({weights * 8 / 1e9:.1f} GB while it runs): each change takes seconds. "
-            "Width 256 shows the same effects almost instantly."
+        raw_pairs = st.query_params.get("compare")
+        initial_pairs = (view.parse_pairs(raw_pairs) if raw_pairs else None) or []
+        if cls.hides("compare"):
+            pairs = initial_pairs
+        else:
+            state.seed_widget("compare", initial_pairs)
+            pairs = st.multiselect(
+                "Compare with (activation·init)",
+                view.pair_options(),
+                format_func=view.format_pair,
+                key="compare",
+                max_selections=view.MAX_COMPARE,
+                help="Each pair runs with the same depth, width, batch and seed, and that "
+                "activation's parameters as last set in this session.",
+            )
+        state.sync_url("compare", ",".join(pairs), "")
+
+        weights = depth * width * width
+        if weights > view.SLOW_WEIGHTS:
+            st.caption(
+                f":material/hourglass: {depth} layers × {width}² weights = "
+                f"{weights / 1e6:.0f} million numbers ({weights * 8 / 1e9:.1f} GB while it runs): "
+                "each change takes seconds. Width 256 shows the same effects almost instantly."
+            )
+
+        quiz = state.url_toggle(
+            "Quiz mode: predict, then reveal", key="quiz", hidden=cls.hides("quiz")
         )
 
-    quiz = state.url_toggle("Quiz mode: predict, then reveal", key="quiz", hidden=cls.hides("quiz"))
+    # --- simulate ---------------------------------------------------------------------------------
 
-# --- simulate -------------------------------------------------------------------------------------
-
-main_args: view.RunArgs = (act.name, pkey, depth, width, batch, init, seed, residual, weight_std)
-result = view.run(*main_args)
-v = verdict(result)
-settings = view.settings_text(act.name, params, init, result.sigma_w, depth, width)
-run_settings = f"{settings}, batch {batch}, seed {seed}" + (", residual" if residual else "")
-main_name = (
-    view.pair_label(act.name, init) if init != "custom" else f"{act.name}·σ_w={result.sigma_w:.4g}"
-)
-runs = [(main_name, result)]
-run_keys = [(main_name, main_args)]
-for pair in pairs:
-    slug, pair_init = pair.split(view.PAIR_SEP)
-    if slug == act.name and pair_init == init:
-        continue
-    args: view.RunArgs = (
-        slug,
-        view.params_key(state.stored_params(slug)),
+    main_args: view.RunArgs = (
+        act.name,
+        pkey,
         depth,
         width,
         batch,
-        pair_init,
+        init,
         seed,
         residual,
-        None,
+        weight_std,
     )
-    runs.append((view.pair_label(slug, pair_init), view.run(*args)))
-    run_keys.append((runs[-1][0], args))
-grad_fig, std_fig, hist_fig = view.figures(tuple(run_keys), runs, run_settings, cls.present)
-
-# --- verdict and charts ---------------------------------------------------------------------------
-
-with charts:
-    sentence = view.verdict_sentence(v, depth)
-    if v.overflowed:
-        st.error(sentence, icon=":material/warning:")
-    elif v.kind == "healthy":
-        st.success(sentence, icon=":material/check_circle:")
-    else:
-        st.warning(sentence, icon=":material/trending_down:")
-    if view.is_all_zero_init(result):
-        st.warning(view.symmetry_sentence(result), icon=":material/drag_handle:")
-    if init != "custom":
-        st.caption(f"σ_w = {result.sigma_w:.4g} · {run_settings}")
-
-    grad_text = view.grad_summary(result, settings)
-    st.plotly_chart(grad_fig, config=PLOTLY_CONFIG, key="depth_grad_chart", alt=grad_text)
-    classroom.summary(grad_text)
-    for name, r in runs:
-        missing = view.not_drawn(r.grad_norms)
-        if missing:
-            st.caption(f"{name}: {missing}")
-
-    std_text = view.std_summary(result, settings)
-    st.plotly_chart(std_fig, config=PLOTLY_CONFIG, key="depth_std_chart", alt=std_text)
-    classroom.summary(std_text)
-    for name, r in runs:
-        missing = view.not_drawn(r.activation_stds)
-        if missing:
-            st.caption(f"{name}: {missing}")
-
-st.plotly_chart(hist_fig, config=PLOTLY_CONFIG, key="depth_hist_chart")
-classroom.summary(
-    f"{settings}: heatmaps of where the activations (left) and the gradients (right) of each "
-    "layer fall; a band collapsing onto 0 means the signal dies out."
-)
-
-export, link = st.columns(2)
-with export:
-    classroom.csv_download(
-        "Per-layer statistics (CSV)",
-        view.csv_columns(result),
-        {
-            "activation": act.name,
-            **{f"param_{k}": val for k, val in params.items()},
-            "init": init,
-            "sigma_w": result.sigma_w,
-            "depth": depth,
-            "width": width,
-            "batch": batch,
-            "seed": seed,
-            "residual": residual,
-            "verdict": v.kind,
-        },
-        file_name=f"depth_{act.name}_{init}_{depth}x{width}.csv",
-        key="depth_csv",
+    result = view.run(*main_args)
+    v = verdict(result)
+    settings = view.settings_text(act.name, params, init, result.sigma_w, depth, width)
+    run_settings = f"{settings}, batch {batch}, seed {seed}" + (", residual" if residual else "")
+    main_name = (
+        view.pair_label(act.name, init)
+        if init != "custom"
+        else f"{act.name}·σ_w={result.sigma_w:.4g}"
     )
-with link:
-    classroom.copy_link()
-
-# --- predict, then reveal -------------------------------------------------------------------------
-
-if quiz:
-    with quiz_box:
-        st.subheader("Predict, then reveal")
-        q_seed = classroom.quiz_seed()
-        q = view.quiz_question(q_seed)
-        st.markdown(
-            f"**{ACTIVATIONS[q.slug].label}** with **{view.INIT_LABELS[q.init]}** init, "
-            f"**{q.depth} layers** of width {q.width}: will the gradient reaching the first layer "
-            "vanish, explode, or survive?"
+    runs = [(main_name, result)]
+    run_keys = [(main_name, main_args)]
+    for pair in pairs:
+        slug, pair_init = pair.split(view.PAIR_SEP)
+        if slug == act.name and pair_init == init:
+            continue
+        args: view.RunArgs = (
+            slug,
+            view.params_key(state.stored_params(slug)),
+            depth,
+            width,
+            batch,
+            pair_init,
+            seed,
+            residual,
+            None,
         )
-        quiz_id = f"depth-{q_seed}"
-        pick = st.radio(
-            "Your prediction",
-            list(view.QUIZ_ANSWERS),
-            format_func=view.QUIZ_ANSWERS.__getitem__,
-            index=None,
-            key=f"depth_quiz_{q_seed}",
-            horizontal=True,
+        runs.append((view.pair_label(slug, pair_init), view.run(*args)))
+        run_keys.append((runs[-1][0], args))
+    grad_fig, std_fig, hist_fig = view.figures(tuple(run_keys), runs, run_settings, cls.present)
+
+    # --- verdict and charts -----------------------------------------------------------------------
+
+    with charts:
+        sentence = view.verdict_sentence(v, depth)
+        if v.overflowed:
+            st.error(sentence, icon=":material/warning:")
+        elif v.kind == "healthy":
+            st.success(sentence, icon=":material/check_circle:")
+        else:
+            st.warning(sentence, icon=":material/trending_down:")
+        if view.is_all_zero_init(result):
+            st.warning(view.symmetry_sentence(result), icon=":material/drag_handle:")
+        if init != "custom":
+            st.caption(f"σ_w = {result.sigma_w:.4g} · {run_settings}")
+
+        grad_text = view.grad_summary(result, settings)
+        st.plotly_chart(grad_fig, config=PLOTLY_CONFIG, key="depth_grad_chart", alt=grad_text)
+        classroom.summary(grad_text)
+        for name, r in runs:
+            missing = view.not_drawn(r.grad_norms)
+            if missing:
+                st.caption(f"{name}: {missing}")
+
+        std_text = view.std_summary(result, settings)
+        st.plotly_chart(std_fig, config=PLOTLY_CONFIG, key="depth_std_chart", alt=std_text)
+        classroom.summary(std_text)
+        for name, r in runs:
+            missing = view.not_drawn(r.activation_stds)
+            if missing:
+                st.caption(f"{name}: {missing}")
+
+    st.plotly_chart(hist_fig, config=PLOTLY_CONFIG, key="depth_hist_chart")
+    classroom.summary(
+        f"{settings}: heatmaps of where the activations (left) and the gradients (right) of each "
+        "layer fall; a band collapsing onto 0 means the signal dies out."
+    )
+
+    export, link = st.columns(2)
+    with export:
+        classroom.csv_download(
+            "Per-layer statistics (CSV)",
+            view.csv_columns(result),
+            {
+                "activation": act.name,
+                **{f"param_{k}": val for k, val in params.items()},
+                "init": init,
+                "sigma_w": result.sigma_w,
+                "depth": depth,
+                "width": width,
+                "batch": batch,
+                "seed": seed,
+                "residual": residual,
+                "verdict": v.kind,
+            },
+            file_name=f"depth_{act.name}_{init}_{depth}x{width}.csv",
+            key="depth_csv",
         )
-        if pick is not None:
-            q_result = view.run(
-                q.slug,
-                view.params_key(ACTIVATIONS[q.slug].param_defaults()),
-                q.depth,
-                q.width,
-                q.batch,
-                q.init,
-                q_seed,
-                False,
-                None,
+    with link:
+        classroom.copy_link()
+
+    # --- predict, then reveal ---------------------------------------------------------------------
+
+    if quiz:
+        with quiz_box:
+            st.subheader("Predict, then reveal")
+            q_seed = classroom.quiz_seed()
+            q = view.quiz_question(q_seed)
+            st.markdown(
+                f"**{ACTIVATIONS[q.slug].label}** with **{view.INIT_LABELS[q.init]}** init, "
+                f"**{q.depth} layers** of width {q.width}: will the gradient reaching the first "
+                "layer vanish, explode, or survive?"
             )
-            q_verdict = verdict(q_result)
-            correct = pick == q_verdict.kind
-            classroom.record_answer(quiz_id, correct)
-            right, asked = classroom.score("depth-")
-            (st.success if correct else st.error)(
-                ("Right! " if correct else "Not quite. ")
-                + view.verdict_sentence(q_verdict, q.depth)
+            quiz_id = f"depth-{q_seed}"
+            pick = st.radio(
+                "Your prediction",
+                list(view.QUIZ_ANSWERS),
+                format_func=view.QUIZ_ANSWERS.__getitem__,
+                index=None,
+                key=f"depth_quiz_{q_seed}",
+                horizontal=True,
             )
-            st.metric("Score", f"{right} / {asked}")
-            q_settings = view.settings_text(
-                q.slug,
-                ACTIVATIONS[q.slug].param_defaults(),
-                q.init,
-                q_result.sigma_w,
-                q.depth,
-                q.width,
-            )
-            q_fig = view.grad_norm_figure(
-                [(view.pair_label(q.slug, q.init), q_result)],
-                title=f"Quiz: weight-gradient norm per layer<br><sup>{q_settings}</sup>",
-                present=cls.present,
-            )
-            q_text = view.grad_summary(q_result, q_settings)
-            st.plotly_chart(q_fig, config=PLOTLY_CONFIG, key="depth_quiz_chart", alt=q_text)
-            classroom.summary(q_text)
-            st.caption(view.quiz_explanation(q_result))
+            if pick is not None:
+                q_result = view.run(
+                    q.slug,
+                    view.params_key(ACTIVATIONS[q.slug].param_defaults()),
+                    q.depth,
+                    q.width,
+                    q.batch,
+                    q.init,
+                    q_seed,
+                    False,
+                    None,
+                )
+                q_verdict = verdict(q_result)
+                correct = pick == q_verdict.kind
+                classroom.record_answer(quiz_id, correct)
+                right, asked = classroom.score("depth-")
+                (st.success if correct else st.error)(
+                    ("Right! " if correct else "Not quite. ")
+                    + view.verdict_sentence(q_verdict, q.depth)
+                )
+                st.metric("Score", f"{right} / {asked}")
+                q_settings = view.settings_text(
+                    q.slug,
+                    ACTIVATIONS[q.slug].param_defaults(),
+                    q.init,
+                    q_result.sigma_w,
+                    q.depth,
+                    q.width,
+                )
+                q_fig = view.grad_norm_figure(
+                    [(view.pair_label(q.slug, q.init), q_result)],
+                    title=f"Quiz: weight-gradient norm per layer<br><sup>{q_settings}</sup>",
+                    present=cls.present,
+                )
+                q_text = view.grad_summary(q_result, q_settings)
+                st.plotly_chart(q_fig, config=PLOTLY_CONFIG, key="depth_quiz_chart", alt=q_text)
+                classroom.summary(q_text)
+                st.caption(view.quiz_explanation(q_result))
+
+
+explore()
 
 # --- explanations ---------------------------------------------------------------------------------
 
