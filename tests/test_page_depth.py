@@ -6,6 +6,8 @@ Every drawn number is compared with the core's own ``simulate`` for the same set
 from __future__ import annotations
 
 import math
+import threading
+import time
 from pathlib import Path
 
 import numpy as np
@@ -303,3 +305,80 @@ def test_critical_init_without_a_solution_says_so():
     r = simulate("binary_step", 10, 32, DEFAULT["batch"], "he", 0)
     assert_curve_matches(grad_chart(at), "binary_step·he", 1, r.grad_norms)
     assert all(math.isfinite(n) for f in figures(at) for n in all_numbers(f))
+
+
+# --- heavy simulations run one at a time ----------------------------------------------------------
+
+
+def held() -> bool:
+    """Whether the heavy-simulation slot is taken (probing it does not keep it)."""
+    if view.HEAVY_SIMULATIONS.acquire(blocking=False):
+        view.HEAVY_SIMULATIONS.release()
+        return False
+    return True
+
+
+def test_heavy_means_more_weights_than_the_slow_threshold():
+    assert view.is_heavy(200, 1024)
+    assert not view.is_heavy(DEFAULT["depth"], DEFAULT["width"])
+    d, w = 30, 1000  # exactly SLOW_WEIGHTS: not above it
+    assert d * w * w == view.SLOW_WEIGHTS and not view.is_heavy(d, w)
+    assert view.is_heavy(d + 1, w)
+
+
+def test_run_holds_the_slot_only_for_heavy_settings(monkeypatch):
+    seen: list[tuple[int, bool]] = []
+
+    def fake_simulate(slug, depth, width, batch, **kwargs):
+        seen.append((depth, held()))
+        return simulate(slug, 3, 4, 2, **kwargs)  # a tiny real result, whatever was asked
+
+    monkeypatch.setattr(view, "simulate", fake_simulate)
+    view.run.clear()
+    params = view.params_key({})
+    view.run("relu", params, 200, 1024, 8, "he", 123, False, None)
+    view.run("relu", params, 20, 64, 8, "he", 123, False, None)
+    view.run.clear()
+    assert seen == [(200, True), (20, False)]
+    assert not held()  # released after the run
+
+
+def test_a_second_heavy_run_waits_for_the_first():
+    first_in, first_may_leave = threading.Event(), threading.Event()
+    order: list[str] = []
+
+    def first():
+        with view.heavy_slot(200, 1024):
+            order.append("first in")
+            first_in.set()
+            first_may_leave.wait(10)
+            order.append("first out")
+
+    def second():
+        first_in.wait(10)
+        with view.heavy_slot(200, 1024):
+            order.append("second in")
+
+    def light():
+        first_in.wait(10)
+        with view.heavy_slot(20, 64):
+            order.append("light in")
+
+    threads = [threading.Thread(target=f) for f in (first, second, light)]
+    for t in threads:
+        t.start()
+    first_in.wait(10)
+    threads[2].join(10)  # a light run does not wait
+    time.sleep(0.2)  # give the second heavy run time to (wrongly) get in
+    assert order == ["first in", "light in"]
+    first_may_leave.set()
+    for t in threads:
+        t.join(10)
+    assert order == ["first in", "light in", "first out", "second in"]
+    assert not held()
+
+
+def test_an_error_in_a_heavy_run_releases_the_slot():
+    with pytest.raises(MemoryError), view.heavy_slot(200, 1024):
+        raise MemoryError
+    assert not held()

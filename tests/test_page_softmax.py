@@ -45,6 +45,17 @@ def bars(at: AppTest) -> np.ndarray:
     return as_array(trace(figure_with(at, "p"), "p")["y"])
 
 
+def pipeline_table(at: AppTest) -> dict[str, list[str]]:
+    """The pipeline's Markdown table, column by column (cells unescaped)."""
+    (md,) = [m.value for m in at.markdown if m.value.startswith("| class |")]
+    rows = [
+        [unescape_md(c.strip()) for c in re.split(r"(?<!\\)\|", line)[1:-1]]
+        for line in md.splitlines()
+    ]
+    header, body = rows[0], rows[2:]
+    return {name: [row[j] for row in body] for j, name in enumerate(header)}
+
+
 def unescape_md(text: str) -> str:
     return re.sub(r"\\(.)", r"\1", text)
 
@@ -86,6 +97,88 @@ def test_temperature_changes_the_bars(t):
     np.testing.assert_allclose(bars(at), A.softmax(parse_logits(DEFAULT), t), rtol=1e-12)
     assert at.query_params["temperature"] == view.format_t(t)
     assert f"T = {view.format_t(t)}" in figure_with(at, "p")["layout"]["title"]["text"]
+
+
+def test_every_chart_follows_temperature_and_logits_through_the_figure_cache():
+    """The figures are cached per setting: moving back and forth, and new logits at a T seen
+    before, must still draw the core's numbers for what is on screen now."""
+    at = open_page({"target": "2"})
+    for text, t in [(DEFAULT, 0.5), (DEFAULT, 10.0), (DEFAULT, 0.5), ("3, -1, 0", 0.5)]:
+        at.text_input(key="logits").input(text).run()
+        at.select_slider(key="temperature").set_value(t).run()
+        assert not at.exception
+        z = parse_logits(text)
+        np.testing.assert_allclose(bars(at), A.softmax(z, t), rtol=1e-12)
+        grad = as_array(trace(figure_with(at, "gradient"), "gradient")["y"])
+        np.testing.assert_allclose(grad, A.cross_entropy_grad(z, 2, t), rtol=1e-12)
+        jac = as_array(trace(figure_with(at, "jacobian"), "jacobian")["z"])
+        np.testing.assert_allclose(jac, A.softmax_jacobian(z, t), rtol=1e-12, atol=1e-300)
+        sig = as_array(trace(figure_with(at, "σ(z/T)"), "σ(z/T)")["y"])
+        np.testing.assert_allclose(sig, 1 / (1 + np.exp(-z / t)), rtol=1e-12)
+        table = pipeline_table(at)
+        np.testing.assert_allclose([float(v) for v in table["p"]], A.softmax(z, t), rtol=1e-3)
+        np.testing.assert_allclose([float(v) for v in table["z/T"]], z / t, rtol=1e-3)
+
+
+def test_pipeline_table_escapes_labels_and_long_inputs_scroll():
+    at = open_page({"labels": "a|b, *c*, [d](http://e.com)"})
+    table = pipeline_table(at)
+    assert table["class"] == ["a|b", "*c*", "[d](http://e.com)"]  # one column, shown literally
+    assert len(table) == 8 and not at.dataframe
+    n = view.MAX_MARKDOWN_ROWS + 1
+    at = open_page({"logits": ", ".join(str(i) for i in range(n))})
+    assert not [m for m in at.markdown if m.value.startswith("| class |")]
+    (frame,) = at.dataframe
+    np.testing.assert_allclose(
+        [float(v) for v in frame.value["p"]], A.softmax(np.arange(n, dtype=float)), rtol=1e-3
+    )
+
+
+# --- the instant temperature sweep -----------------------------------------------------------
+
+
+def sweep_chart(at: AppTest) -> dict | None:
+    found = [f for f in figures(at) if f.get("frames")]
+    assert len(found) <= 1
+    return found[0] if found else None
+
+
+def test_temperature_sweep_frames_are_the_core_softmax():
+    at = open_page({"logits": "2, -1, 0.5", "labels": "<i>a</i>, b, c", "temperature": "0.5"})
+    assert sweep_chart(at) is None  # off by default
+    at.toggle(key="t_sweep").set_value(True).run()
+    assert not at.exception
+    assert at.query_params["t_sweep"] == "true"
+    fig = sweep_chart(at)
+    z = np.array([2.0, -1.0, 0.5])
+    steps = fig["layout"]["sliders"][0]["steps"]
+    frames = {f["name"]: f for f in fig["frames"]}
+    assert len(steps) == len(view.TEMPERATURES)
+    for t, step in zip(view.TEMPERATURES, steps, strict=True):
+        (bars_t,) = frames[step["args"][0][0]]["data"]
+        np.testing.assert_allclose(as_array(bars_t["y"]), A.softmax(z, t), rtol=1e-12)
+    active = fig["layout"]["sliders"][0]["active"]
+    assert view.TEMPERATURES[active] == 0.5  # starts at the page's T
+    np.testing.assert_allclose(as_array(fig["data"][0]["y"]), A.softmax(z, 0.5), rtol=1e-12)
+    assert fig["layout"]["xaxis"]["ticktext"] == ["&lt;i&gt;a&lt;/i&gt;", "b", "c"]
+    assert "z = [2, -1, 0.5]" in fig["layout"]["title"]["text"]
+    at.toggle(key="t_sweep").set_value(False).run()
+    assert sweep_chart(at) is None
+    assert "t_sweep" not in at.query_params
+
+
+def test_temperature_sweep_from_a_link_and_its_class_limit():
+    at = open_page({"t_sweep": "true"})
+    np.testing.assert_allclose(
+        as_array(sweep_chart(at)["data"][0]["y"]), A.softmax(parse_logits(DEFAULT)), rtol=1e-12
+    )
+    n = 51
+    at = open_page({"t_sweep": "true", "logits": ", ".join(["0"] * n)})
+    assert sweep_chart(at) is None
+    assert any("up to 50 classes" in i.value and f"have {n}" in i.value for i in at.info)
+    at = open_page({"t_sweep": "maybe"})
+    assert sweep_chart(at) is None
+    assert any("t_sweep" in w.value for w in at.warning)
 
 
 def test_temperature_from_the_url_is_t_itself_and_snaps_to_the_grid():
@@ -166,9 +259,10 @@ def test_huge_logits_work_without_warnings(text):
     assert np.all(np.isfinite(p)) and p[0] == 1.0
     assert not at.error
     assert any("naive formula" in w.value for w in at.warning)  # the naive contrast fails here
-    naive = list(at.dataframe[0].value["naive p"])
-    assert "nan" in naive  # inf / inf, shown as such, computed by the core without a warning
-    shown = [float(v) for v in at.dataframe[0].value["p"]]
+    table = pipeline_table(at)
+    assert table["class"] == ["class 0", "class 1", "class 2"][: len(z)]
+    assert "nan" in table["naive p"]  # inf / inf, shown as such, computed by the core, no warning
+    shown = [float(v) for v in table["p"]]
     np.testing.assert_allclose(shown, A.softmax(z, 0.01), rtol=1e-3)
     np.testing.assert_array_equal(
         as_array(trace(figure_with(at, "gradient"), "gradient")["y"]),
