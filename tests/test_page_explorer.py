@@ -486,7 +486,14 @@ def test_properties_table_shows_the_core_values() -> None:
         for cells in [line.strip("|").split("|")]
     )
     assert number(rows["minimum"]) == pytest.approx(props.minimum, rel=1e-3)
-    assert number(rows["argmin"]) == pytest.approx(props.argmin, rel=1e-3)
+    assert number(rows["minimum at x"]) == pytest.approx(props.argmin, rel=1e-3)
     assert rows["monotonic"] == ("yes" if props.monotonic else "no")
-    assert rows["zero centred"] == ("yes" if props.zero_centred else "no")
+    assert rows["zero-centred"] == ("yes" if props.zero_centred else "no")
+
+
+@pytest.mark.parametrize(("slug", "shown"), [("relu", "[0, ∞)"), ("sigmoid", "(0, 1)")])
+def test_properties_range_brackets_say_whether_an_end_is_reached(slug, shown) -> None:
+    at = explorer(activation=slug)
+    (table,) = [m.value for m in at.markdown if m.value.startswith("| property | value |")]
+    assert f"| output range | {shown} |" in table.replace("\\", "")  # Markdown escapes
     assert not at.table  # no pandas / Arrow table on the page

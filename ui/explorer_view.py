@@ -8,7 +8,6 @@ activation on 601 points and rebuilds one figure. The numbers always come from t
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
 import math
 from collections.abc import Mapping, Sequence
@@ -304,22 +303,50 @@ def csv_columns(
     return columns
 
 
-def properties_rows(props: object) -> list[dict[str, str]]:
-    """A dataclass of computed properties as two-column table rows (readable values)."""
+# Row labels for core.Properties fields, in the order shown; fields not listed are not rows.
+PROPERTY_LABELS: dict[str, str] = {
+    "output_range": "output range",
+    "bounded_below": "bounded below",
+    "bounded_above": "bounded above",
+    "monotonic": "monotonic",
+    "zero_centred": "zero-centred",
+    "continuous": "continuous",
+    "smooth_c1": "smooth (C¹: f′ continuous)",
+    "max_abs_derivative": "max |f′|",
+    "saturates_left": "saturates as x → −∞ (f′ → 0)",
+    "saturates_right": "saturates as x → +∞ (f′ → 0)",
+    "limit_left": "f as x → −∞",
+    "limit_right": "f as x → +∞",
+    "minimum": "minimum",
+    "argmin": "minimum at x",
+    "maximum": "maximum",
+    "argmax": "maximum at x",
+}
+
+
+def properties_rows(props: core.Properties) -> list[dict[str, str]]:
+    """Computed properties as two-column table rows with readable labels and values.
+
+    The range is written with a square bracket where f reaches that end ([0, ∞) for ReLU) and a
+    round one where the end is only a limit ((0, 1) for the sigmoid).
+    """
     rows = []
-    for field in dataclasses.fields(props):  # type: ignore[arg-type]
-        value = getattr(props, field.name)
-        if isinstance(value, bool):
+    for name, label in PROPERTY_LABELS.items():
+        value = getattr(props, name)
+        if name == "output_range":
+            lo, hi = value
+            shown = (
+                ("[" if props.attains_low else "(")
+                + f"{fmt(lo)}, {fmt(hi)}"
+                + ("]" if props.attains_high else ")")
+            )
+        elif isinstance(value, bool):
             shown = "yes" if value else "no"
-        elif isinstance(value, float):
-            shown = fmt(value)
-        elif isinstance(value, tuple) and all(isinstance(v, float) for v in value):
-            shown = "(" + ", ".join(fmt(v) for v in value) + ")"
         else:
-            shown = str(value)
+            shown = fmt(value)
         if shown == "n/a":
             continue  # e.g. no interior minimum: leave the row out
-        rows.append({"property": field.name.replace("_", " "), "value": shown})
+        rows.append({"property": label, "value": shown})
     return rows
 
 
