@@ -277,7 +277,9 @@ def temperature_section(
         "exp cannot overflow, the largest term is exactly 1 and the sum is at least 1."
     )
     if n <= view.MAX_MARKDOWN_ROWS:
-        st.markdown(view.pipeline_markdown(z, label_key, t, _steps=steps))
+        with st.container(key=view.PIPELINE_KEY):
+            st.html(view.PIPELINE_CSS)
+            st.markdown(view.pipeline_markdown(z, label_key, t, _steps=steps))
     else:  # long inputs: a scrolling table (loads pandas, only for these)
         st.dataframe(view.pipeline_columns(steps, labels), hide_index=True, height="auto")
     if steps.naive_fails:

@@ -414,6 +414,13 @@ def pipeline_columns(steps: SoftmaxSteps, labels: Sequence[str]) -> dict[str, li
 #: Up to this many classes the pipeline is a Markdown table (cheap to send and draw); beyond it,
 #: a scrolling st.dataframe.
 MAX_MARKDOWN_ROWS = 50
+#: The container key around the table, and constant CSS (no user text) that lets the table
+#: scroll sideways inside it on a phone instead of widening the page.
+PIPELINE_KEY = "softmax_pipeline"
+PIPELINE_CSS = (
+    f"<style>.st-key-{PIPELINE_KEY} table {{display: block; overflow-x: auto; max-width: 100%;}}"
+    "</style>"
+)
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
