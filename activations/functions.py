@@ -766,7 +766,8 @@ _CATALOGUE: list[Activation] = [
             "[l, u], a form of regularisation. In evaluation mode it is a fixed Leaky ReLU with "
             "slope (l + u)/2, which is what is plotted here."
         ),
-        pytorch="torch.nn.RReLU(lower={lower}, upper={upper}).eval()",
+        # train(False) is torch's evaluation mode (fixed slope (l+u)/2), the mode this entry draws.
+        pytorch="torch.nn.RReLU(lower={lower}, upper={upper}).train(False)",
         expr="{ns}.where(x >= 0, x, ({lower} + {upper}) / 2 * x)",
     ),
     Activation(

@@ -15,7 +15,9 @@ properties() per activation (it runs on every slider move). Prints figures; asse
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -58,6 +60,17 @@ def interleaved_best(contenders: dict, repeat: int) -> dict[str, float]:
             setup()
             best[key] = min(best[key], best_time(fn, 1))
     return best
+
+
+def torch_module(code: str):
+    """The torch module a one-expression snippet builds, loaded from a module file (no eval)."""
+    folder = Path(tempfile.mkdtemp(prefix="snippet_"))
+    path = folder / "snippet.py"
+    path.write_text(f"import torch\n\nact = {code}\n")
+    spec = importlib.util.spec_from_file_location("snippet", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.act
 
 
 def main() -> None:
@@ -105,7 +118,7 @@ def main() -> None:
         code = act.snippet("pytorch")
         shared = torch is not None and not code.startswith("#")  # a built-in, not a fallback
         if shared:
-            module = eval(code, {"torch": torch}).double().eval()
+            module = torch_module(code).double().train(False)
             run = torch_run(torch, module, x)
             contenders["t1"] = (lambda: torch.set_num_threads(1), run)
             contenders["tn"] = (lambda: torch.set_num_threads(default_threads), run)
