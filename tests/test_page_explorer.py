@@ -497,3 +497,23 @@ def test_properties_range_brackets_say_whether_an_end_is_reached(slug, shown) ->
     (table,) = [m.value for m in at.markdown if m.value.startswith("| property | value |")]
     assert f"| output range | {shown} |" in table.replace("\\", "")  # Markdown escapes
     assert not at.table  # no pandas / Arrow table on the page
+
+
+# --- exact values: a number field beside every slider ---------------------------------------
+
+
+def test_typed_exact_value_moves_the_slider_and_the_curve() -> None:
+    at = explorer(activation="elu")
+    at.number_input(key="param_alpha_exact").set_value(2.35).run()
+    assert not at.exception
+    assert at.slider(key="param_alpha").value == pytest.approx(2.35)
+    assert_draws(at, "elu", {"alpha": 2.35})
+    assert at.query_params["param_alpha"] == "2.35"
+
+
+def test_slider_move_updates_the_number_field() -> None:
+    at = explorer(activation="leaky_relu")
+    at.slider(key="param_slope").set_value(0.3).run()
+    assert not at.exception
+    assert at.number_input(key="param_slope_exact").value == pytest.approx(0.3)
+    assert_draws(at, "leaky_relu", {"slope": 0.3})

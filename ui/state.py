@@ -173,6 +173,16 @@ def sync_url(key: str, value: object, default: object) -> None:
         st.query_params[key] = str(value)
 
 
+def exact_key(key: str) -> str:
+    """The key of the number field drawn beside the slider ``key``."""
+    return f"{key}_exact"
+
+
+def _copy_state(source: str, target: str) -> None:
+    # on_change of one of a slider/number pair: the other follows.
+    st.session_state[target] = st.session_state[source]
+
+
 def url_slider(
     label: str,
     low: float,
@@ -184,13 +194,16 @@ def url_slider(
     start: float | None = None,
     integer: bool = False,
     hidden: bool = False,
+    format: str | None = None,  # the name st.slider and st.number_input use
     **kwargs,
 ) -> float:
-    """A slider mirrored in the URL under ``key``.
+    """A slider mirrored in the URL under ``key``, with a number field beside it.
 
     Its initial value is the URL's (when valid), else ``start`` (e.g. the value remembered from
     another page), else ``default``; the URL drops the key when the value equals ``default``.
-    ``hidden`` (a classroom link showing fewer controls): not drawn, the value stays fixed.
+    The number field (key ``<key>_exact``) is for typing an exact value; the slider is the
+    widget of record, and each follows the other. ``hidden`` (a classroom link showing fewer
+    controls): not drawn, the value stays fixed.
     """
     kind = int if integer else float
     initial = kind(start if start is not None else default)
@@ -200,9 +213,31 @@ def url_slider(
     if hidden:
         return initial
     seed_widget(key, initial)
-    value = st.slider(
-        label, min_value=kind(low), max_value=kind(high), step=kind(step), key=key, **kwargs
-    )
+    number_key = exact_key(key)
+    st.session_state[number_key] = st.session_state[key]
+    bounds = {"min_value": kind(low), "max_value": kind(high), "step": kind(step)}
+    slider_column, number_column = st.columns([3, 1], vertical_alignment="bottom")
+    with slider_column:
+        value = st.slider(
+            label,
+            **bounds,
+            key=key,
+            format=format,
+            on_change=_copy_state,
+            args=(key, number_key),
+            **kwargs,
+        )
+    with number_column:
+        st.number_input(
+            f"{label}: exact value",
+            **bounds,
+            key=number_key,
+            format=format,
+            label_visibility="collapsed",
+            on_change=_copy_state,
+            args=(number_key, key),
+            disabled=kwargs.get("disabled", False),
+        )
     sync_url(key, value, kind(default))
     return value
 
