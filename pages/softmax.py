@@ -143,7 +143,7 @@ if quiz_on:  # above the charts: on a phone the question comes first, as on the 
             view.probability_figure(
                 p_cold,
                 q_labels,
-                title=f"Quiz: z = {view.logits_summary(qz)}, T = 0.001",
+                title=f"Quiz, T = 0.001<br><sup>z = {view.logits_summary(qz)}</sup>",
                 present=present,
             ),
             config=PLOTLY_CONFIG,
@@ -165,7 +165,7 @@ if quiz_on:  # above the charts: on a phone the question comes first, as on the 
             view.probability_figure(
                 p_hot,
                 q_labels,
-                title=f"Quiz: z = {view.logits_summary(qz)}, T = 100",
+                title=f"Quiz, T = 100<br><sup>z = {view.logits_summary(qz)}</sup>",
                 present=present,
             ),
             config=PLOTLY_CONFIG,
@@ -188,7 +188,7 @@ if quiz_on:  # above the charts: on a phone the question comes first, as on the 
             view.probability_figure(
                 p_q,
                 q_labels,
-                title=f"Quiz: z = {view.logits_summary(qz)}, T = {view.format_t(qt)}",
+                title=f"Quiz, T = {view.format_t(qt)}<br><sup>z = {view.logits_summary(qz)}</sup>",
                 guess=guess,
                 present=present,
             ),

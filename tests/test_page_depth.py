@@ -81,6 +81,29 @@ def texts(at: AppTest) -> str:
     return "\n".join(str(p) for p in parts)
 
 
+def expected_colour_max(shares: np.ndarray, edges: np.ndarray) -> float:
+    """The heatmap's top colour as the page defines it: the largest share outside the bin
+    holding 0 and the two end bins."""
+    spike = (edges[:-1] <= 0) & (edges[1:] > 0)
+    spike[[0, -1]] = True
+    return float(shares[:, ~spike].max())
+
+
+def test_relu_spike_at_zero_does_not_take_the_whole_colour_scale():
+    at = open_depth()
+    r = simulate("relu", DEFAULT["depth"], DEFAULT["width"], DEFAULT["batch"], "he", 0)
+    act = trace(chart(at, "Activations h_l per layer"), "activation histogram")
+    grad = trace(chart(at, "Gradients ∂L/∂h_l per layer"), "gradient histogram")
+    act_shares = r.act_hist / r.act_hist.sum(axis=1, keepdims=True)
+    # About half of every ReLU layer is exactly 0: that bin far exceeds the top colour, and the
+    # rest of the distribution spans the scale instead of sitting in its bottom tenth.
+    assert act_shares[1:].max() > 0.3
+    assert act["zmax"] < act_shares[1:].max() / 3
+    assert grad["zmax"] < 0.3
+    assert "top colour" in act["colorbar"]["title"]["text"]
+    assert "largest share outside the bin at 0" in texts(at)
+
+
 def test_default_page_draws_the_core_simulation():
     at = open_depth()
     r = simulate("relu", DEFAULT["depth"], DEFAULT["width"], DEFAULT["batch"], "he", 0)
@@ -89,10 +112,15 @@ def test_default_page_draws_the_core_simulation():
     assert_curve_matches(grad_chart(at), f"{name} mean field", 1, r.predicted_grad_norms)
     assert_curve_matches(std_chart(at), name, 0, r.activation_stds)
     assert_curve_matches(std_chart(at), f"{name} mean field", 0, r.predicted_activation_stds)
-    hist = chart(at, "Distributions per layer")
-    act_z = as_array(trace(hist, "activation histogram")["z"])
-    np.testing.assert_allclose(act_z, r.act_hist / r.act_hist.sum(axis=1, keepdims=True))
-    trace(hist, "gradient histogram")
+    for title, trace_name, hist in (
+        ("Activations h_l per layer", "activation histogram", r.act_hist),
+        ("Gradients ∂L/∂h_l per layer", "gradient histogram", r.grad_hist),
+    ):
+        heat = trace(chart(at, title), trace_name)
+        shares = hist / hist.sum(axis=1, keepdims=True)
+        np.testing.assert_allclose(as_array(heat["z"]), shares)
+        assert heat["zmin"] == 0
+        assert heat["zmax"] == pytest.approx(expected_colour_max(shares, r.hist_edges))
     # The verdict is the core's.
     assert verdict(r).kind == "healthy"
     assert "healthy" in at.success[0].value

@@ -382,7 +382,7 @@ def test_quiz_answers_and_score():
     at.button(key=f"quiz_reveal_hot_{seed}").click().run()
     assert any(e.value.startswith("Not quite.") for e in at.error)
     assert metric(at, "Your score this session") == "1 / 2"
-    hot = [f for f in figures(at) if f["layout"]["title"]["text"].endswith("T = 100")]
+    hot = [f for f in figures(at) if "T = 100<br>" in f["layout"]["title"]["text"]]
     np.testing.assert_allclose(as_array(trace(hot[0], "p")["y"]), A.softmax(z, 100.0))
     # 3. the top class's probability, guessed within ±0.05
     top = float(A.softmax(z, t).max())
@@ -464,3 +464,24 @@ def test_presenter_view_enlarges_the_charts():
     big = figure_with(open_page({"present": "true"}), "p")["layout"]
     assert big["font"]["size"] > normal["font"]["size"]
     assert big["height"] > normal["height"]
+
+
+def test_the_legend_explains_both_kinds_of_bar():
+    fig = figure_with(open_page({"logits": "2, 1, 0.5"}), "p")
+    p = trace(fig, "p")
+    assert p.get("showlegend") is False  # its two looks are explained by the entries below
+    top, rest = trace(fig, "top class"), trace(fig, "other classes")
+    colours = list(p["marker"]["color"])
+    shapes = list(p["marker"]["pattern"]["shape"])
+    winner = int(np.argmax(A.softmax([2.0, 1.0, 0.5])))
+    # Each legend swatch looks like the bars it names: the top class's and the others'.
+    assert (top["marker"]["color"], top["marker"]["pattern"]["shape"]) == (
+        colours[winner],
+        shapes[winner],
+    )
+    other = next(i for i in range(3) if i != winner)
+    assert (rest["marker"]["color"], rest["marker"]["pattern"]["shape"]) == (
+        colours[other],
+        shapes[other],
+    )
+    assert fig["layout"]["barmode"] == "overlay"  # the empty swatches take no bar slot

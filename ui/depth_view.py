@@ -21,7 +21,6 @@ from collections.abc import Iterator, Sequence
 import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
-from plotly.subplots import make_subplots
 
 from activations import ACTIVATIONS
 from activations.depth import (
@@ -239,13 +238,16 @@ def verdict_sentence(v: Verdict, depth: int) -> str:
             "Gradients vanish completely: no gradient reaches the input "
             "(it is exactly 0 below the top layer)."
         )
-    change = f"{magnitude(v.ratio)} times the one at layer {depth}"
-    per_layer = f"×{v.factor_per_layer:.3g} per layer"
-    if v.kind == "vanishing":
-        return f"Gradients vanish: {per_layer}; the gradient reaching the input is {change}."
-    if v.kind == "exploding":
-        return f"Gradients explode: {per_layer}; the gradient reaching the input is {change}."
-    return f"Gradients survive (healthy): {per_layer}; the gradient reaching the input is {change}."
+    change = (
+        f"the gradient signal ∂L/∂h reaching the input is {magnitude(v.ratio)} times its size "
+        f"at layer {depth} (×{v.factor_per_layer:.3g} per layer)"
+    )
+    head = {
+        "vanishing": "Gradients vanish",
+        "exploding": "Gradients explode",
+        "healthy": "Gradients survive (healthy)",
+    }[v.kind]
+    return f"{head}: {change}."
 
 
 def is_all_zero_init(result: DepthResult) -> bool:
@@ -268,12 +270,21 @@ def grad_summary(result: DepthResult, settings: str) -> str:
         return f"{settings}: the values overflowed to inf (exploding), see the verdict."
     if top > 0 and first > 0:
         ratio = first / top
-        word = "falls" if ratio < 1 else "grows"
+        word = "fall" if ratio < 1 else "grow"
         return (
-            f"{settings}: the weight-gradient norm {word} by a factor {magnitude(ratio)} "
-            f"from the top layer ({result.depth}) to the first."
+            f"{settings}: the weight gradients ‖∂L/∂W_l‖ {word} by a factor "
+            f"{magnitude(ratio)} from the top layer ({result.depth}) to the first."
         )
-    return f"{settings}: the weight-gradient norm is exactly 0 at some layers (not drawn)."
+    return f"{settings}: the weight gradients ‖∂L/∂W_l‖ are exactly 0 at some layers (not drawn)."
+
+
+#: Under the weight-gradient chart: why its factor is not the verdict's.
+WEIGHT_VS_SIGNAL = (
+    "The verdict above measures the gradient signal ∂L/∂h flowing back through the layers; this "
+    "chart shows the weight gradients ‖∂L/∂W_l‖ the optimiser uses. Since ∂L/∂W_l = "
+    "h_{l−1}ᵀ·δz_l, they also carry the activations of the chart below, so the two can change "
+    "by different factors."
+)
 
 
 def std_summary(result: DepthResult, settings: str) -> str:
@@ -419,42 +430,82 @@ def _fractions(hist: np.ndarray) -> np.ndarray:
     return np.divide(hist, totals, out=np.zeros(hist.shape), where=totals > 0)
 
 
-def histogram_figure(result: DepthResult, *, title: str, present: bool = False) -> go.Figure:
-    """Per-layer distributions of h_l and ∂L/∂h_l: layer × value-bin heatmaps (share per bin)."""
+def spike_bins(edges: np.ndarray) -> np.ndarray:
+    """The bins that can hold a spike: the one containing exactly 0 (ReLU's dead units, zero
+    init, a collapsed signal) and the two end bins (they hold everything beyond the edges)."""
+    nbins = len(edges) - 1
+    zero = int(np.clip(np.searchsorted(edges, 0.0, side="right") - 1, 0, nbins - 1))
+    return np.unique([0, zero, nbins - 1])
+
+
+def colour_max(shares: np.ndarray, edges: np.ndarray) -> float:
+    """The share at the top of a heatmap's colour scale: the largest share outside
+    :func:`spike_bins`.
+
+    A spike (half of a ReLU layer is exactly 0) would otherwise take the whole scale and leave
+    the rest of the distribution dark; it saturates instead (the hover shows its exact share).
+    When every entry sits in the spike bins, the largest share (so nothing saturates).
+    """
+    shares = np.asarray(shares, dtype=np.float64)
+    top = float(np.delete(shares, spike_bins(edges), axis=1).max(initial=0.0))
+    if top <= 0:
+        top = float(shares.max(initial=0.0))
+    return top if top > 0 else 1.0
+
+
+def histogram_figure(
+    result: DepthResult, which: str, *, title: str, present: bool = False
+) -> go.Figure:
+    """The per-layer distribution of h_l (``which="activations"``) or ∂L/∂h_l
+    (``"gradients"``): a layer × value-bin heatmap of the share of entries per bin, coloured up
+    to :func:`colour_max`."""
+    name, hist = {
+        "activations": ("activation histogram", result.act_hist),
+        "gradients": ("gradient histogram", result.grad_hist),
+    }[which]
     edges = result.hist_edges
     centres = 0.5 * (edges[:-1] + edges[1:])
-    layers = np.arange(result.depth + 1)
-    fig = make_subplots(
-        rows=1,
-        cols=2,
-        subplot_titles=("activations h_l", "gradients ∂L/∂h_l"),
-        horizontal_spacing=0.12,
-    )
-    for col, (name, hist) in enumerate(
-        (("activation histogram", result.act_hist), ("gradient histogram", result.grad_hist)),
-        start=1,
-    ):
-        fig.add_trace(
-            go.Heatmap(
-                x=centres,
-                y=layers,
-                z=_fractions(hist),
-                name=name,
-                colorscale="Viridis",
-                zmin=0.0,
-                zmax=1.0,
-                showscale=col == 2,
-                colorbar={"title": "share"},
-                hovertemplate="value %{x:.2f}<br>layer %{y}<br>share %{z:.3f}<extra></extra>",
-            ),
-            row=1,
-            col=col,
+    shares = _fractions(hist)
+    zmax = colour_max(shares, edges)
+    fig = go.Figure(
+        go.Heatmap(
+            x=centres,
+            y=np.arange(result.depth + 1),
+            z=shares,
+            name=name,
+            colorscale="Viridis",
+            zmin=0.0,
+            zmax=zmax,
+            colorbar={
+                "title": {"text": f"share<br>(top colour:<br>≥ {zmax:.2g})", "side": "top"},
+                "thickness": 14,
+            },
+            hovertemplate="value %{x:.2f}<br>layer %{y}<br>share %{z:.3f}<extra></extra>",
         )
-        fig.update_xaxes(title_text="value (end bins hold everything beyond)", row=1, col=col)
-        fig.update_yaxes(title_text="layer l", row=1, col=col)
-    base_layout(fig, title=title, x_title="", y_title="", present=present)
+    )
+    symbol = "h_l" if which == "activations" else "∂L/∂h_l"
+    base_layout(
+        fig,
+        title=title,
+        x_title=f"value of {symbol} (end bins: all beyond ±{edges[-1]:g})",
+        y_title="layer l (0 = input)",
+        present=present,
+    )
     fig.update_layout(hovermode="closest")
     return fig
+
+
+def histogram_caption(result: DepthResult) -> str:
+    """How the heatmaps' colours are scaled, with this run's numbers."""
+    edges = result.hist_edges
+    tops = [colour_max(_fractions(h), edges) for h in (result.act_hist, result.grad_hist)]
+    return (
+        "Colour = the share of a layer's entries in each value bin. The brightest colour is the "
+        "largest share outside the bin at 0 and the two end bins "
+        f"({tops[0]:.2g} for the activations, {tops[1]:.2g} for the gradients), so a spike "
+        "there (ReLU's exact zeros, a signal collapsing onto 0, values beyond the edges) "
+        "saturates instead of taking the whole scale; hover for the exact share."
+    )
 
 
 #: What fixes a run: the arguments of :func:`run`, in its order.
@@ -467,12 +518,13 @@ def figures(
     _runs: Sequence[Run],
     run_settings: str,
     present: bool,
-) -> tuple[go.Figure, go.Figure, go.Figure]:
-    """The page's three figures (grad norm, activation spread, histograms) for these runs.
+) -> tuple[go.Figure, go.Figure, go.Figure, go.Figure]:
+    """The page's four figures (grad norm, activation spread, the activations' and the
+    gradients' distributions) for these runs.
 
     ``key`` names every run and its :func:`run` arguments, which fix ``_runs`` (the results,
     not hashed). Building the figures costs several times what drawing them does (Plotly
-    validates every property; ``make_subplots`` alone ~10 ms), so they are built once per
+    validates every property, ~5–10 ms a figure), so they are built once per
     setting and shared: ``st.cache_resource`` hands out the same objects, which callers must
     not modify (``st.plotly_chart`` only reads them).
     """
@@ -490,7 +542,14 @@ def figures(
         ),
         histogram_figure(
             _runs[0][1],
-            title=f"Distributions per layer<br><sup>{run_settings}</sup>",
+            "activations",
+            title=f"Activations h_l per layer<br><sup>{run_settings}</sup>",
+            present=present,
+        ),
+        histogram_figure(
+            _runs[0][1],
+            "gradients",
+            title=f"Gradients ∂L/∂h_l per layer<br><sup>{run_settings}</sup>",
             present=present,
         ),
     )

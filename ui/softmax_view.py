@@ -146,6 +146,32 @@ ACCENT = PALETTE[5]  # vermillion: the top class
 MUTED = "rgba(128, 128, 128, 0.55)"
 
 
+def _room_for_legend(fig: go.Figure, present: bool) -> None:
+    """A two-line title at the very top, the legend (up to two rows on a phone) under it."""
+    fig.update_layout(
+        title={"yref": "container", "y": 1.0, "yanchor": "top", "pad": {"t": 16}},
+        margin={"t": 150 if present else 110},
+        height=fig.layout.height + 40,
+    )
+
+
+def _swatches(fig: go.Figure, accent_label: str, *, others: bool, muted: bool = False) -> None:
+    """Legend-only entries (no data) for the two looks of one bar trace: the hatched accent
+    bars and, when there are any, the plain "other classes" ones. The figure needs
+    ``barmode="overlay"`` so that these empty bars take no slot beside the real ones."""
+    kinds = [(accent_label, ACCENT, "/")] + ([("other classes", PALETTE[0], "")] if others else [])
+    for label, colour, shape in kinds:
+        fig.add_trace(
+            go.Bar(
+                x=[None],
+                y=[None],
+                name=label,
+                marker={"color": MUTED if muted else colour, "pattern": {"shape": shape}},
+                hoverinfo="skip",
+            )
+        )
+
+
 def _class_axis(fig: go.Figure, labels: Sequence[str]) -> None:
     n = len(labels)
     if n <= 40:
@@ -175,12 +201,19 @@ def probability_figure(
             x=np.arange(n),
             y=p,
             name="p",
+            showlegend=False,  # one trace, two looks: the legend entries below explain both
             marker={"color": colours, "pattern": {"shape": patterns}},
             text=[f"{v:.2f}" for v in p] if n <= 20 else None,
             textposition="outside",
             customdata=[plotly_text(s) for s in labels],
             hovertemplate="%{customdata}: p = %{y:.4g}<extra></extra>",
         )
+    )
+    _swatches(
+        fig,
+        "top class" if len(top) == 1 else "top classes (tie)",
+        others=len(top) < n,
+        muted=muted,
     )
     fig.add_trace(
         go.Scatter(
@@ -204,7 +237,15 @@ def probability_figure(
             )
         )
     base_layout(fig, title=title, x_title="class", y_title="probability", present=present)
-    fig.update_layout(hovermode="closest", showlegend=True)
+    # overlay: the empty legend-only bars must not take a slot beside each bar of p; legend
+    # clicks would only hide those empty swatches, so they are off.
+    fig.update_layout(
+        hovermode="closest",
+        showlegend=True,
+        barmode="overlay",
+        legend={"itemclick": False, "itemdoubleclick": False},
+    )
+    _room_for_legend(fig, present)
     fig.update_yaxes(range=[0, 1.12])
     _class_axis(fig, labels)
     return fig
@@ -226,10 +267,18 @@ def gradient_figure(
             },
             customdata=[plotly_text(s) for s in labels],
             hovertemplate="%{customdata}: ∂L/∂z = %{y:.4g}<extra></extra>",
+            showlegend=False,
         )
     )
+    _swatches(fig, "true class y", others=n > 1)
     base_layout(fig, title=title, x_title="class", y_title="∂L/∂z", present=present)
-    fig.update_layout(hovermode="closest")
+    fig.update_layout(
+        hovermode="closest",
+        showlegend=True,
+        barmode="overlay",
+        legend={"itemclick": False, "itemdoubleclick": False},
+    )
+    _room_for_legend(fig, present)
     _class_axis(fig, labels)
     return fig
 
@@ -282,6 +331,7 @@ def sigmoid_figure(
     )
     base_layout(fig, title=title, x_title="class", y_title="value", present=present)
     fig.update_layout(barmode="group", hovermode="x unified")
+    _room_for_legend(fig, present)
     fig.update_yaxes(range=[0, 1.05])
     _class_axis(fig, labels)
     return fig
@@ -308,7 +358,7 @@ def probability_chart(
     return probability_figure(
         _p,
         labels,
-        title=f"softmax(z/T), z = {logits_summary(z)}, T = {format_t(t)}",
+        title=f"softmax(z/T)<br><sup>z = {logits_summary(z)}, T = {format_t(t)}</sup>",
         present=present,
         muted=muted,
     )
@@ -329,8 +379,8 @@ def gradient_chart(
         _grad,
         labels,
         target,
-        title=f"∂L/∂z = (p − onehot(y))/T, y = {target}, z = {logits_summary(z)}, "
-        f"T = {format_t(t)}",
+        title=f"∂L/∂z = (p − onehot(y))/T<br><sup>y = {target}, z = {logits_summary(z)}, "
+        f"T = {format_t(t)}</sup>",
         present=present,
     )
 
@@ -343,7 +393,7 @@ def jacobian_chart(
     return jacobian_figure(
         _jac,
         labels,
-        title=f"Jacobian ∂pᵢ/∂zⱼ, z = {logits_summary(z)}, T = {format_t(t)}",
+        title=f"Jacobian ∂pᵢ/∂zⱼ<br><sup>z = {logits_summary(z)}, T = {format_t(t)}</sup>",
         present=present,
     )
 
@@ -363,7 +413,8 @@ def sigmoid_chart(
         _p,
         _sig,
         labels,
-        title=f"softmax p vs σ(z/T) per logit, z = {logits_summary(z)}, T = {format_t(t)}",
+        title=f"softmax p vs σ(z/T) per logit"
+        f"<br><sup>z = {logits_summary(z)}, T = {format_t(t)}</sup>",
         present=present,
     )
 
@@ -380,8 +431,8 @@ def temperature_sweep(z: np.ndarray, labels: tuple[str, ...], t: float, present:
         labels=[plotly_text(s) for s in labels],
     )
     fig.layout.title.text = (
-        f"softmax(z/T) for T from {format_t(T_LOW)} to {format_t(T_HIGH)} "
-        f"(drag the slider in the chart), z = {logits_summary(z)}"
+        f"softmax(z/T), T from {format_t(T_LOW)} to {format_t(T_HIGH)}"
+        f"<br><sup>drag the slider in the chart · z = {logits_summary(z)}</sup>"
     )
     return fig
 
