@@ -20,10 +20,10 @@ st.markdown(
     "about **σ_w·f′(z)·√width**: a factor below 1 makes it **vanish**, above 1 **explode**. "
     "Watch the first chart: a flat line is healthy. Dashed lines are the mean-field prediction, "
     "exact for infinitely wide layers. A finite layer multiplies the signal by a slightly random "
-    "factor, so over many layers the log of its size takes a random walk (spread about "
-    "√(depth/width)) with a small downward drift (about depth/width): at depth 50 and width 256 a "
-    "run can end 2× below the dashed line, and the gap changes with the seed; at depth 5 they "
-    "agree within a few %."
+    "factor, so over many layers the log of its size takes a random walk (spread of order "
+    "√(depth/width)) with a small downward drift (of order depth/width): ReLU at depth 50 and "
+    "width 256 can end 2× below the dashed line, by an amount that changes with the seed; at "
+    "depth 5 they typically agree within about 5%."
 )
 
 # --- read and validate the link -------------------------------------------------------------------
@@ -101,7 +101,8 @@ def explore() -> None:
             default=view.DEFAULTS["init"],
             format_func=view.INIT_LABELS.__getitem__,
             hidden=cls.hides("init"),
-            help="How the weights are drawn: normal with mean 0 and this standard deviation σ_w.",
+            help="How the weights are drawn: normal with mean 0 and this standard deviation σ_w. "
+            "Xavier's σ² = 2/(fan_in + fan_out) is 1/width here (every layer is width × width).",
         )
         weight_std = None
         if init == "custom":

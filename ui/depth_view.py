@@ -39,7 +39,7 @@ from ui.plotting import PALETTE, base_layout, line_width, series_style
 INIT_LABELS: dict[str, str] = {
     "zeros": "Zeros (every weight 0)",
     "small": "Small (σ = 0.01)",
-    "xavier": "Xavier / Glorot normal (σ² = 2/(fan_in + fan_out) = 1/width)",
+    "xavier": "Xavier / Glorot normal (σ² = 1/width)",
     "he": "He / Kaiming normal (σ² = 2/width)",
     "lecun": "LeCun normal (σ² = 1/width)",
     "large": "Large (σ = 1)",
