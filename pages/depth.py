@@ -42,8 +42,6 @@ problems = state.check_query_params(
     }
 )
 state.warn_about(problems)
-if "compare" in st.query_params and view.check_pairs(st.query_params["compare"]):
-    del st.query_params["compare"]
 
 CRITICAL_ERROR = "_depth_critical_error"
 
@@ -87,10 +85,7 @@ def explore() -> None:
     controls, charts = st.columns([1, 2], gap="large")
 
     with controls:
-        picker_keys = {state.ACTIVATION_KEY} | {
-            state.param_key(p.name) for a in ACTIVATIONS.values() for p in a.params
-        }
-        choice = state.activation_picker(hidden={k for k in picker_keys if cls.hides(k)})
+        choice = state.activation_picker(hides=cls.hides)
         act, params = choice.activation, choice.params
         pkey = view.params_key(params)
 

@@ -51,12 +51,6 @@ problems = state.check_query_params(
     }
 )
 state.warn_about(problems)
-if "x_range" in st.query_params and view.parse_x_range(st.query_params["x_range"]) is None:
-    del st.query_params["x_range"]
-if "probe_x" in st.query_params and state.number_in(-view.X_LIMIT, view.X_LIMIT)(
-    st.query_params["probe_x"]
-):
-    del st.query_params["probe_x"]
 
 
 # --- presets: set the widgets through the URL (see _apply_preset) ---------------------------------
@@ -80,10 +74,7 @@ def _apply_preset(preset: view.Preset) -> None:
 
 def _controls(cls: classroom.Classroom):
     """The left column: activation, its parameters, presets, x-range, probe, quiz, sweep."""
-    picker_keys = {state.ACTIVATION_KEY} | {
-        state.param_key(p.name) for a in ACTIVATIONS.values() for p in a.params
-    }
-    choice = state.activation_picker(hidden={k for k in picker_keys if cls.hides(k)})
+    choice = state.activation_picker(hides=cls.hides)
     act, params = choice.activation, choice.params
 
     presets = view.PRESETS.get(act.name, ())

@@ -81,7 +81,8 @@ def boolean() -> Check:
 def check_query_params(checks: Mapping[str, Check]) -> list[str]:
     """Validate the raw URL values of ``checks``'s keys; one message per rejected value.
 
-    Call before creating the bound widgets (Streamlit removes rejected values when binding).
+    Call before creating the widgets: a rejected value is removed from the URL, so the widget
+    falls back to its default and the link stops carrying it.
     """
     problems = []
     for key, check in checks.items():
@@ -91,6 +92,7 @@ def check_query_params(checks: Mapping[str, Check]) -> list[str]:
         reason = check(raw)
         if reason is not None:
             problems.append(f"{key}={shown(raw)} {reason}")
+            del st.query_params[key]
     return problems
 
 
@@ -270,9 +272,7 @@ def url_text_input(
     return value
 
 
-def _param_slider(
-    param: Param, start: float, *, disabled: bool = False, hidden: bool = False
-) -> float:
+def _param_slider(param: Param, start: float, *, hidden: bool = False) -> float:
     return url_slider(
         param.label,
         param.low,
@@ -282,7 +282,6 @@ def _param_slider(
         step=param.step,
         start=start,
         help=param.help,
-        disabled=disabled,
         hidden=hidden,
     )
 
@@ -315,19 +314,19 @@ def url_selectbox(
     return value
 
 
+def _shows_everything(key: str) -> bool:
+    return False
+
+
 def activation_picker(
-    *,
-    label: str = "Activation",
-    locked: Iterable[str] = (),
-    hidden: Iterable[str] = (),
+    *, label: str = "Activation", hides: Callable[[str], bool] = _shows_everything
 ) -> Choice:
     """The activation selectbox (key ``activation``) and its parameter sliders (``param_<name>``).
 
     Both are in the URL. Without a URL value the page starts from the activation and parameters
-    chosen last on any page of this session. ``locked`` widget keys are shown disabled and
-    ``hidden`` ones not at all (classroom links fix them to their URL values).
+    chosen last on any page of this session. Controls whose key ``hides`` (a page's
+    ``Classroom.hides``) are not drawn: a classroom link fixes them to their URL values.
     """
-    locked, hidden = set(locked), set(hidden)
     default_slug = st.session_state.get(_SHARED_SLUG, "relu")
     slug = url_selectbox(
         label,
@@ -336,8 +335,7 @@ def activation_picker(
         default=default_slug,
         format_func=lambda s: ACTIVATIONS[s].label,
         on_change=load_params_of_chosen,
-        disabled=ACTIVATION_KEY in locked,
-        hidden=ACTIVATION_KEY in hidden,
+        hidden=hides(ACTIVATION_KEY),
         keep_in_url=True,  # its default is the last choice of the session, not a constant
     )
     act = ACTIVATIONS[slug]
@@ -347,10 +345,7 @@ def activation_picker(
             del st.query_params[key]  # a parameter of another activation: stale in the link
     params = {}
     for p in act.params:
-        key = param_key(p.name)
-        params[p.name] = _param_slider(
-            p, remembered[p.name], disabled=key in locked, hidden=key in hidden
-        )
+        params[p.name] = _param_slider(p, remembered[p.name], hidden=hides(param_key(p.name)))
     st.session_state[_SHARED_SLUG] = slug
     st.session_state.setdefault(_SHARED_PARAMS, {})[slug] = dict(params)
     return Choice(act, params)
