@@ -4,8 +4,10 @@ Each simulated student is a websocket client that speaks the browser's protocol 
 ``/_stcore/stream``: a ``BackMsg.rerun_script`` (query string, page, the slider's widget state,
 the hashes of cached messages it already holds, as the browser sends them) and ForwardMsgs read
 until ``script_finished``. The widget id is read from the first run's deltas (the slider whose id
-ends in the widget key). Every student moves the slider one step left or right (a key press) at
-about one move a second, each at its own random phase.
+ends in the widget key), and so is the fragment it is drawn in: as a browser does, a move of a
+widget inside an ``st.fragment`` asks for a rerun of that fragment only (``fragment_id``).
+Every student moves the slider one step left or right (a key press) at about one move a second,
+each at its own random phase.
 
 Per N (10, 30, 60 by default) the run has two phases:
 
@@ -51,6 +53,7 @@ from ui import depth_view, softmax_view  # noqa: E402
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 RUN_TIMEOUT = 10.0  # a slider rerun slower than this counts as an error
 JOIN_TIMEOUT = 60.0  # the first run (a cold server imports numpy/scipy/plotly first)
+FINISHED_OK = {"FINISHED_SUCCESSFULLY", "FINISHED_FRAGMENT_RUN_SUCCESSFULLY"}
 
 
 @dataclass(frozen=True)
@@ -181,6 +184,8 @@ class Student:
     lost: bool = False
     ws: websocket.WebSocket | None = None
     widget_id: str | None = None
+    fragment_id: str = ""  # the fragment the slider is drawn in ("" outside any fragment)
+    messages: int = 0  # ForwardMsgs the last rerun received
     page_hash: str = ""
     query: str = ""
     hashes: set[str] = field(default_factory=set)
@@ -203,7 +208,9 @@ class Student:
                 w.double_array_value.data.append(float(value))
             else:
                 w.string_array_value.data.append(str(value))
+            cs.fragment_id = self.fragment_id  # what a browser sends for a widget in a fragment
         t0 = time.perf_counter()
+        self.messages = 0
         self.ws.send_binary(msg.SerializeToString())
         while True:
             remaining = timeout - (time.perf_counter() - t0)
@@ -212,6 +219,7 @@ class Student:
             self.ws.settimeout(remaining)
             fwd = ForwardMsg()
             fwd.ParseFromString(self.ws.recv())
+            self.messages += 1
             if fwd.metadata.cacheable and fwd.hash:
                 self.hashes.add(fwd.hash)
             kind = fwd.WhichOneof("type")
@@ -222,6 +230,7 @@ class Student:
                     self.errors.append(f"exception: {el.exception.message[:80]}")
                 elif which == "slider" and el.slider.id.endswith(self.target.key):
                     self.widget_id = el.slider.id
+                    self.fragment_id = fwd.delta.fragment_id
                 elif which == "plotly_chart" and self.first_chart_s is None:
                     self.first_chart_s = time.perf_counter() - t0
             elif kind == "navigation":
@@ -232,7 +241,7 @@ class Student:
                 status = ForwardMsg.ScriptFinishedStatus.Name(fwd.script_finished)
                 if status == "FINISHED_EARLY_FOR_RERUN":
                     continue
-                if status != "FINISHED_SUCCESSFULLY":
+                if status not in FINISHED_OK:
                     self.errors.append(status)
                 return time.perf_counter() - t0
 

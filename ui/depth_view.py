@@ -32,7 +32,7 @@ from activations.depth import (
     critical_weight_std,
     simulate,
 )
-from ui.plotting import PALETTE, base_layout, line_width, series_style
+from ui.plotting import PALETTE, base_layout, freeze, line_width, series_style
 
 # --- settings -----------------------------------------------------------------------------------
 
@@ -529,7 +529,7 @@ def figures(
     not modify (``st.plotly_chart`` only reads them).
     """
     assert [name for name, _ in key] == [name for name, _ in _runs], "key and runs disagree"
-    return (
+    built = (
         grad_norm_figure(
             _runs,
             title=f"Weight-gradient norm per layer<br><sup>{run_settings}</sup>",
@@ -553,6 +553,7 @@ def figures(
             present=present,
         ),
     )
+    return tuple(freeze(fig) for fig in built)
 
 
 # --- export -------------------------------------------------------------------------------------

@@ -20,7 +20,15 @@ import streamlit as st
 from activations import ACTIVATIONS, Activation
 from activations import functions as core
 from ui import sweep
-from ui.plotting import DF_LINE, F_LINE, PALETTE, SATURATION_FILL, base_layout, line_width
+from ui.plotting import (
+    DF_LINE,
+    F_LINE,
+    PALETTE,
+    SATURATION_FILL,
+    base_layout,
+    freeze,
+    line_width,
+)
 from ui.plotting import series_style as _series_style
 
 # The x-range control: limits, step and default.
@@ -542,7 +550,7 @@ def reveal_figure(
 
 @st.cache_resource(max_entries=256, show_spinner=False)
 def cached_main_figure(slug, params, x_range, probe, present, show_derivative) -> go.Figure:
-    return main_figure(slug, params, x_range, probe, present, show_derivative)
+    return freeze(main_figure(slug, params, x_range, probe, present, show_derivative))
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -562,16 +570,18 @@ def cached_properties_markdown(slug: str, params: ParamItems) -> str:
 
 @st.cache_resource(max_entries=64, show_spinner=False)
 def cached_compare_figure(entries, x_range, what, present) -> go.Figure:
-    return compare_figure(entries, x_range, what, present)
+    return freeze(compare_figure(entries, x_range, what, present))
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
 def cached_sweep_figure(slug, name, params_items, x_range, present) -> go.Figure:
     """ui/sweep.py's figure: f and f′ for every value of the parameter ``name`` on its grid."""
     x = np.linspace(x_range[0], x_range[1], SWEEP_POINTS)
-    return sweep.sweep_figure(ACTIVATIONS[slug], name, dict(params_items), x, present=present)
+    return freeze(
+        sweep.sweep_figure(ACTIVATIONS[slug], name, dict(params_items), x, present=present)
+    )
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
 def cached_mystery_figure(slug: str, present: bool) -> go.Figure:
-    return mystery_figure(slug, present)
+    return freeze(mystery_figure(slug, present))

@@ -20,7 +20,7 @@ import streamlit as st
 
 from activations.softmax import SoftmaxSteps
 from ui import state, sweep
-from ui.plotting import PALETTE, base_layout, line_width
+from ui.plotting import PALETTE, base_layout, freeze, line_width
 
 # --- the temperature control --------------------------------------------------------------------
 
@@ -355,12 +355,14 @@ def probability_chart(
     z: np.ndarray, labels: tuple[str, ...], t: float, present: bool, muted: bool, *, _p: np.ndarray
 ) -> go.Figure:
     """:func:`probability_figure` of ``_p = softmax(z, t)``, titled with z and T."""
-    return probability_figure(
-        _p,
-        labels,
-        title=f"softmax(z/T)<br><sup>z = {logits_summary(z)}, T = {format_t(t)}</sup>",
-        present=present,
-        muted=muted,
+    return freeze(
+        probability_figure(
+            _p,
+            labels,
+            title=f"softmax(z/T)<br><sup>z = {logits_summary(z)}, T = {format_t(t)}</sup>",
+            present=present,
+            muted=muted,
+        )
     )
 
 
@@ -375,13 +377,15 @@ def gradient_chart(
     _grad: np.ndarray,
 ) -> go.Figure:
     """:func:`gradient_figure` of ``_grad = cross_entropy_grad(z, target, t)``."""
-    return gradient_figure(
-        _grad,
-        labels,
-        target,
-        title=f"∂L/∂z = (p − onehot(y))/T<br><sup>y = {target}, z = {logits_summary(z)}, "
-        f"T = {format_t(t)}</sup>",
-        present=present,
+    return freeze(
+        gradient_figure(
+            _grad,
+            labels,
+            target,
+            title=f"∂L/∂z = (p − onehot(y))/T<br><sup>y = {target}, z = {logits_summary(z)}, "
+            f"T = {format_t(t)}</sup>",
+            present=present,
+        )
     )
 
 
@@ -390,11 +394,13 @@ def jacobian_chart(
     z: np.ndarray, labels: tuple[str, ...], t: float, present: bool, *, _jac: np.ndarray
 ) -> go.Figure:
     """:func:`jacobian_figure` of ``_jac = softmax_jacobian(z, t)``."""
-    return jacobian_figure(
-        _jac,
-        labels,
-        title=f"Jacobian ∂pᵢ/∂zⱼ<br><sup>z = {logits_summary(z)}, T = {format_t(t)}</sup>",
-        present=present,
+    return freeze(
+        jacobian_figure(
+            _jac,
+            labels,
+            title=f"Jacobian ∂pᵢ/∂zⱼ<br><sup>z = {logits_summary(z)}, T = {format_t(t)}</sup>",
+            present=present,
+        )
     )
 
 
@@ -409,13 +415,15 @@ def sigmoid_chart(
     _sig: np.ndarray,
 ) -> go.Figure:
     """:func:`sigmoid_figure` of ``_p = softmax(z, t)`` and ``_sig = σ(z / t)``."""
-    return sigmoid_figure(
-        _p,
-        _sig,
-        labels,
-        title=f"softmax p vs σ(z/T) per logit"
-        f"<br><sup>z = {logits_summary(z)}, T = {format_t(t)}</sup>",
-        present=present,
+    return freeze(
+        sigmoid_figure(
+            _p,
+            _sig,
+            labels,
+            title=f"softmax p vs σ(z/T) per logit"
+            f"<br><sup>z = {logits_summary(z)}, T = {format_t(t)}</sup>",
+            present=present,
+        )
     )
 
 
@@ -434,7 +442,7 @@ def temperature_sweep(z: np.ndarray, labels: tuple[str, ...], t: float, present:
         f"softmax(z/T), T from {format_t(T_LOW)} to {format_t(T_HIGH)}"
         f"<br><sup>drag the slider in the chart · z = {logits_summary(z)}</sup>"
     )
-    return fig
+    return freeze(fig)
 
 
 # --- the pipeline table ------------------------------------------------------------------------
