@@ -1,7 +1,10 @@
 """Activation explorer: one activation's f and f′, a point probe, comparisons, presets, quiz.
 
-Everything below the title runs in one ``st.fragment``: a widget move reruns only that part of
-the page (not the router, the link checks or the sidebar), and the browser diffs only it.
+The page has two parts. The header (the activation, its presets, its formulas and note) runs
+with the whole page: it changes only when another activation is picked or a preset pressed. What
+the parameters drive (their sliders, the chart, the readout, properties, code, comparison, quiz,
+export) runs in one ``st.fragment``: a slider move reruns only that, so the server sends, and the
+browser redraws, only what can change (see docs/PERFORMANCE.md).
 """
 
 from __future__ import annotations
@@ -69,26 +72,36 @@ def _apply_preset(preset: view.Preset) -> None:
         st.query_params[key] = str(float(value))
 
 
-# --- everything below the title: one fragment ----------------------------------------------------
+# --- the header (full runs) and what the parameters drive (one fragment) --------------------------
 
 
-def _controls(cls: classroom.Classroom):
-    """The left column: activation, its parameters, presets, x-range, probe, quiz, sweep."""
-    choice = state.activation_picker(hides=cls.hides)
-    act, params = choice.activation, choice.params
+def _header(cls: classroom.Classroom):
+    """The activation and its presets on the left; its formulas and kinks on the right."""
+    pick, about = st.columns([1, 2], gap="large")
+    with pick:
+        act = state.pick_activation(hides=cls.hides)
+        presets = view.PRESETS.get(act.name, ())
+        if presets and not cls.hides("presets"):
+            with st.container(horizontal=True, gap="small"):
+                for i, preset in enumerate(presets):
+                    st.button(
+                        preset.label,
+                        key=f"preset_{act.name}_{i}",
+                        on_click=_apply_preset,
+                        args=(preset,),
+                        help=preset.help or "Sets the sliders to this framework default.",
+                    )
+    with about:
+        f_formula, df_formula = st.columns(2)
+        f_formula.latex(act.formula)
+        df_formula.latex(act.derivative_formula)
+        st.caption(f"At the kinks: {act.kink}.")
+    return act
 
-    presets = view.PRESETS.get(act.name, ())
-    if presets and not cls.hides("presets"):
-        st.caption("Framework defaults and special cases:")
-        for i, preset in enumerate(presets):
-            st.button(
-                preset.label,
-                key=f"preset_{act.name}_{i}",
-                on_click=_apply_preset,
-                args=(preset,),
-                help=preset.help or None,
-                width="stretch",
-            )
+
+def _controls(cls: classroom.Classroom, act):
+    """The left column: the parameters, x-range, probe, quiz, sweep."""
+    params = state.param_sliders(act, hides=cls.hides)
 
     # x-range: a range slider kept in the URL as "lo,hi".
     raw_range = st.query_params.get("x_range")
@@ -160,7 +173,7 @@ def _controls(cls: classroom.Classroom):
             )
         else:
             sweep_name = names[0]
-    return act, params, x_range, probe, quiz, sweep_on, sweep_name
+    return params, x_range, probe, quiz, sweep_on, sweep_name
 
 
 def _answered_where(where_id: str, where_key: str) -> bool:
@@ -171,22 +184,15 @@ def _answered_where(where_id: str, where_key: str) -> bool:
 
 
 def _details(act, params, params_items) -> None:
-    """Formulas, kinks and the note on the left; properties and framework code on the right."""
+    """Properties at these parameters on the left, framework code on the right."""
     left, right = st.columns(2, gap="large")
-    with left:
-        st.latex(act.formula)
-        st.latex(act.derivative_formula)
-        st.caption(f"At the kinks: {act.kink}.")
-        if act.note:
-            st.info(act.note, icon=":material/lightbulb:")
-    with right:
-        with st.expander("Properties at these parameters", expanded=True):
-            try:
-                st.markdown(view.cached_properties_markdown(act.name, params_items))
-            except Exception as exc:  # the core's estimate must never take the page down
-                st.warning(f"Could not compute the properties: {type(exc).__name__}.")
-        with st.expander("Code: PyTorch / Keras"):
-            classroom.snippet_tabs(act, params)
+    with left, st.expander("Properties at these parameters", expanded=True):
+        try:
+            st.markdown(view.cached_properties_markdown(act.name, params_items))
+        except Exception as exc:  # the core's estimate must never take the page down
+            st.warning(f"Could not compute the properties: {type(exc).__name__}.")
+    with right, st.expander("Code: PyTorch / Keras"):
+        classroom.snippet_tabs(act, params)
 
 
 def _compare(cls, act, params_items, x_range):
@@ -324,7 +330,7 @@ def _quiz(cls, act, params, params_items, x_range, where_id, where_key) -> None:
 
 
 def _export(act, params, params_items, x_range, compared, what) -> None:
-    st.subheader("Export and share")
+    """The CSV of what the charts show and the link to this view, side by side."""
     settings = {
         "activation": act.name,
         **{f"param {k}": v for k, v in params.items()},
@@ -332,9 +338,8 @@ def _export(act, params, params_items, x_range, compared, what) -> None:
         "compare": ",".join(s for s, _ in compared),
         "compared curves": COMPARE_WHAT[what],
     }
-    e1, e2 = st.columns(2)
-    with e1:
-        compared = tuple(compared)
+    compared = tuple(compared)
+    with st.container(horizontal=True, gap="small"):
         classroom.csv_download(
             "Download the chart data (CSV)",
             # built on click only (outside the script run: pure functions, no st.*)
@@ -342,17 +347,18 @@ def _export(act, params, params_items, x_range, compared, what) -> None:
             settings,
             file_name=f"activation_{act.name}.csv",
             key="csv_download",
+            help="x, f and f′ (and the compared curves) on the chart's grid. For a PNG, use the "
+            "camera icon in the chart's toolbar: its title holds the settings.",
         )
-        st.caption("PNG: use the camera icon in the chart's toolbar; the title holds the settings.")
-    with e2:
         classroom.copy_link()
 
 
 @st.fragment
-def _explorer(cls: classroom.Classroom) -> None:
+def _explorer(cls: classroom.Classroom, act) -> None:
+    """Everything the parameters drive; ``act`` comes from the header (a full rerun)."""
     controls, chart = st.columns([1, 2], gap="large")
     with controls:
-        act, params, x_range, probe, quiz, sweep_on, sweep_name = _controls(cls)
+        params, x_range, probe, quiz, sweep_on, sweep_name = _controls(cls, act)
 
     params_items = view.items(params)
     where_id = f"explorer_where_{act.name}_{params_items}_{x_range}"
@@ -371,9 +377,10 @@ def _explorer(cls: classroom.Classroom) -> None:
                 f"{view.describe(act, params)}: f on [{view.fmt(x_range[0])}, "
                 f"{view.fmt(x_range[1])}]; f′ is hidden until you answer the quiz below."
             )
-        m1, m2 = st.columns(2)
-        m1.metric(f"f({view.fmt(probe)})", view.fmt(f0))
-        m2.metric(f"f′({view.fmt(probe)})", view.fmt(d0) if show_df else "?")
+        with st.container(horizontal=True):
+            st.metric(f"f({view.fmt(probe)})", view.fmt(f0))
+            st.metric(f"f′({view.fmt(probe)})", view.fmt(d0) if show_df else "?")
+        export_row = st.container()  # filled below, once the comparison is known
         if sweep_on and not show_df:
             st.caption("The sweep shows f′ too: answer the quiz below first.")
         elif sweep_on:
@@ -392,7 +399,11 @@ def _explorer(cls: classroom.Classroom) -> None:
     compared, what = _compare(cls, act, params_items, x_range)
     if quiz:
         _quiz(cls, act, params, params_items, x_range, where_id, where_key)
-    _export(act, params, params_items, x_range, compared, what)
+    with export_row:
+        _export(act, params, params_items, x_range, compared, what)
 
 
-_explorer(cls)
+chosen = _header(cls)
+_explorer(cls, chosen)
+if chosen.note:  # after the interactive part, so the chart stays near the top of the screen
+    st.info(chosen.note, icon=":material/lightbulb:")

@@ -146,6 +146,7 @@ def csv_download(
     settings: Mapping[str, object],
     file_name: str,
     key: str,
+    help: str | None = None,
 ) -> None:
     """A download button for :func:`to_csv` of what a chart shows, built only when clicked.
 
@@ -166,6 +167,7 @@ def csv_download(
         key=key,
         icon=":material/download:",
         on_click="ignore",
+        help=help,
     )
 
 

@@ -175,6 +175,10 @@ def sync_url(key: str, value: object, default: object) -> None:
         st.query_params[key] = str(value)
 
 
+#: Pixels of the number field beside a slider: room for "-12.345" and the +/- buttons.
+NUMBER_FIELD_WIDTH = 120
+
+
 def exact_key(key: str) -> str:
     """The key of the number field drawn beside the slider ``key``."""
     return f"{key}_exact"
@@ -218,8 +222,9 @@ def url_slider(
     number_key = exact_key(key)
     st.session_state[number_key] = st.session_state[key]
     bounds = {"min_value": kind(low), "max_value": kind(high), "step": kind(step)}
-    slider_column, number_column = st.columns([3, 1], vertical_alignment="bottom")
-    with slider_column:
+    # One horizontal container, not st.columns: one block sent on each rerun instead of three
+    # (a slider drag reruns this; every block is a message). It wraps on a narrow phone screen.
+    with st.container(horizontal=True, vertical_alignment="bottom", gap="small"):
         value = st.slider(
             label,
             **bounds,
@@ -227,9 +232,9 @@ def url_slider(
             format=format,
             on_change=_copy_state,
             args=(key, number_key),
+            width="stretch",
             **kwargs,
         )
-    with number_column:
         st.number_input(
             f"{label}: exact value",
             **bounds,
@@ -239,6 +244,7 @@ def url_slider(
             on_change=_copy_state,
             args=(number_key, key),
             disabled=kwargs.get("disabled", False),
+            width=NUMBER_FIELD_WIDTH,
         )
     sync_url(key, value, kind(default))
     return value
@@ -318,14 +324,13 @@ def _shows_everything(key: str) -> bool:
     return False
 
 
-def activation_picker(
+def pick_activation(
     *, label: str = "Activation", hides: Callable[[str], bool] = _shows_everything
-) -> Choice:
-    """The activation selectbox (key ``activation``) and its parameter sliders (``param_<name>``).
+) -> Activation:
+    """The activation selectbox (key ``activation``, in the URL).
 
-    Both are in the URL. Without a URL value the page starts from the activation and parameters
-    chosen last on any page of this session. Controls whose key ``hides`` (a page's
-    ``Classroom.hides``) are not drawn: a classroom link fixes them to their URL values.
+    Without a URL value the page starts from the activation chosen last on any page of this
+    session. Hidden by ``hides`` (a page's ``Classroom.hides``): fixed to the link's value.
     """
     default_slug = st.session_state.get(_SHARED_SLUG, "relu")
     slug = url_selectbox(
@@ -338,14 +343,32 @@ def activation_picker(
         hidden=hides(ACTIVATION_KEY),
         keep_in_url=True,  # its default is the last choice of the session, not a constant
     )
-    act = ACTIVATIONS[slug]
-    remembered = stored_params(slug)
+    st.session_state[_SHARED_SLUG] = slug
+    return ACTIVATIONS[slug]
+
+
+def param_sliders(
+    act: Activation, *, hides: Callable[[str], bool] = _shows_everything
+) -> dict[str, float]:
+    """The parameter sliders of ``act`` (keys ``param_<name>``, in the URL), its full params.
+
+    Without a URL value each starts from the value last used with ``act`` in this session. A
+    ``param_*`` the link carried for another activation is dropped from the URL.
+    """
+    remembered = stored_params(act.name)
     for key in [k for k in st.query_params if k.startswith("param_")]:
         if key not in {param_key(p.name) for p in act.params}:
             del st.query_params[key]  # a parameter of another activation: stale in the link
     params = {}
     for p in act.params:
         params[p.name] = _param_slider(p, remembered[p.name], hidden=hides(param_key(p.name)))
-    st.session_state[_SHARED_SLUG] = slug
-    st.session_state.setdefault(_SHARED_PARAMS, {})[slug] = dict(params)
-    return Choice(act, params)
+    st.session_state.setdefault(_SHARED_PARAMS, {})[act.name] = dict(params)
+    return params
+
+
+def activation_picker(
+    *, label: str = "Activation", hides: Callable[[str], bool] = _shows_everything
+) -> Choice:
+    """:func:`pick_activation` and, right below it, its :func:`param_sliders`."""
+    act = pick_activation(label=label, hides=hides)
+    return Choice(act, param_sliders(act, hides=hides))

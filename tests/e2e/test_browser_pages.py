@@ -64,6 +64,37 @@ def test_explorer_slider_by_keyboard_redraws_f(server, tab):
     assert_no_exception(page)
 
 
+def test_explorer_parameter_move_updates_everything_it_drives(server, tab):
+    """A parameter move reruns only the explorer's fragment, not the header above it: every
+    output that depends on α follows, and the header (activation, presets, formulas) still
+    works afterwards."""
+    page = tab.page
+    goto(page, server.url, "/explorer?activation=elu&probe_x=-1")
+    wait_for_lines(page, "explorer_chart")
+    before = trace_d(page, "explorer_chart", "f")
+
+    press_on_slider(page, "param_alpha", "ArrowRight", 3)  # α: 1 → 1.15
+    wait_for_trace_change(page, "explorer_chart", "f", before)
+
+    expect(keyed(page, "param_alpha_exact").locator("input")).to_have_value("1.15")
+    # the readout at x₀ = −1: f(−1) = α(e⁻¹ − 1) = −0.7269 at α = 1.15
+    readout = page.locator('[data-testid="stMetric"]').first
+    expect(readout).to_contain_text("−0.7269")
+    properties = page.locator('[data-testid="stExpander"]', has_text="Properties at these")
+    expect(properties).to_contain_text("−1.15")  # f as x → −∞ is −α
+    code = page.locator('[data-testid="stCode"]', has_text="torch.nn.ELU")
+    expect(code).to_contain_text("torch.nn.ELU(alpha=1.15)")
+    expect(page.locator(".katex").first).to_be_attached()  # the header's formulas stay
+
+    # The header's preset (a full rerun) resets α, and the fragment follows.
+    moved = trace_d(page, "explorer_chart", "f")
+    page.get_by_role("button", name="PyTorch / Keras default: α = 1").click()
+    wait_for_trace_change(page, "explorer_chart", "f", moved)
+    assert slider_value(page, "param_alpha") == pytest.approx(1.0)
+    expect(code).to_contain_text("torch.nn.ELU(alpha=1)")
+    assert_no_exception(page)
+
+
 def test_depth_slider_by_keyboard_redraws_the_gradient_chart(server, tab):
     page = tab.page
     goto(page, server.url, "/depth?depth=10")
