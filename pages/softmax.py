@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
-from activations import (
-    ACTIVATIONS,
-    cross_entropy,
-    cross_entropy_grad,
-    entropy,
-    parse_logits,
-    softmax,
-    softmax_jacobian,
-)
-from activations.softmax import MAX_LOGITS, softmax_steps
+from activations import parse_logits, softmax
+from activations.softmax import MAX_LOGITS
 from ui import classroom, routing, state
 from ui import softmax_view as view
 from ui.plotting import PLOTLY_CONFIG
@@ -22,7 +17,6 @@ from ui.plotting import PLOTLY_CONFIG
 DEFAULT_LOGITS = "1.8, 0.9, 0.68"
 MAX_LOGITS_CHARS = 20_000
 MAX_LABELS_CHARS = 4_000
-MAX_JACOBIAN = 40  # classes: an n×n heatmap beyond that is unreadable
 MAX_SWEEP = 50  # classes in the in-chart temperature sweep (41 frames of n bars each)
 _LAST_VALID = "_softmax_last_valid_logits"
 NO_TARGET = "none"
@@ -199,47 +193,152 @@ if quiz_on:  # above the charts: on a phone the question comes first, as on the 
     st.metric("Your score this session", f"{right} / {asked}")
 
 # --- everything the temperature drives -----------------------------------------------------------
+#
+# A move of T reruns only the fragment `temperature_section`, and Streamlit re-sends only what a
+# fragment run writes: each element is a message to every student's browser, which redraws it.
+# So the page is laid out here top to bottom as a student reads it: the explanations, which do
+# not depend on T, are drawn once per full run, and wherever an output depends on T there is an
+# empty slot (a container) for the fragment to fill. A slot costs one message per move (the
+# wrapper Streamlit re-sends around the fragment's writes); the text around it costs none.
+
+
+@dataclass(frozen=True)
+class Slots:
+    """The containers, in page order, that the temperature fragment writes into."""
+
+    entropy: DeltaGenerator  # a horizontal row of metrics
+    sweep: DeltaGenerator | None  # the in-chart temperature sweep, when it is on
+    pipeline: DeltaGenerator  # the step-by-step table (keyed: CSS scrolls it on a phone)
+    loss: DeltaGenerator | None  # cross-entropy and its gradient, when a true class is picked
+    jacobian: DeltaGenerator | None  # None above view.MAX_JACOBIAN classes
+    sigmoid: DeltaGenerator
+    export: DeltaGenerator  # a horizontal row: the CSV and the copy link
+
+
+st.subheader("Probabilities")
+# The fragment's own body (the slider, the bars, their summary) goes here; the fragment is
+# called at the end, once every slot below exists.
+probabilities_area = st.container()
+entropy_slot = st.container(horizontal=True)
+
+# Outside the fragment: turning the sweep on or off reruns the whole page (rarely), so a T move
+# does not have to redraw the toggle.
+sweep_on = state.url_toggle(
+    "Instant temperature sweep (drag T inside the chart)",
+    key="t_sweep",
+    hidden=cls.hides("t_sweep"),
+    help="Sends the bars for every temperature of the slider at once: the chart's own "
+    "slider swaps them in your browser, with no wait for the server.",
+)
+sweep_slot = None
+if sweep_on and n <= MAX_SWEEP:
+    sweep_slot = st.container()
+elif sweep_on:
+    st.info(
+        f"The instant sweep is drawn for up to {MAX_SWEEP} classes (it sends "
+        f"{len(view.TEMPERATURES)} sets of bars); these logits have {n}. Use the "
+        "temperature slider above.",
+        icon=":material/info:",
+    )
+
+with st.expander("What temperature does"):
+    st.markdown(
+        "Dividing the logits by **T** stretches (T < 1) or squeezes (T > 1) the gaps between "
+        "them before the exponential. As **T → 0** the largest logit takes all the "
+        "probability (a one-hot on the argmax; tied maxima share it equally). As **T → ∞** "
+        "every class tends to 1/n, the dashed line. At every finite T each class keeps a "
+        "positive probability: softmax is a *soft* argmax, not argmax itself. Entropy "
+        "measures the spread: 0 for a one-hot, log n for uniform."
+    )
+
+# --- the stable pipeline ------------------------------------------------------------------------
+
+st.subheader("Step by step: why subtract the maximum")
+st.markdown(
+    "Softmax does not change when the same constant is added to every logit, so subtracting "
+    "the maximum is **exact**, not an approximation. Afterwards every exponent is ≤ 0: "
+    "exp cannot overflow, the largest term is exactly 1 and the sum is at least 1. The last "
+    "two columns take the naive route, exp(z/T) / Σ exp(z/T), for contrast. Try the logits "
+    "1000, 0, -1000: the naive exp(1000) overflows to inf and inf / inf is nan, while the "
+    "stable route gives [1, 0, 0] (up to e^−1000)."
+)
+if n <= view.MAX_MARKDOWN_ROWS:
+    st.html(view.PIPELINE_CSS)  # style only: Streamlit keeps it out of the page's flow
+pipeline_slot = st.container(key=view.PIPELINE_KEY)
+
+# --- the loss -----------------------------------------------------------------------------------
+
+loss_slot = None
+if target is not None:
+    st.subheader(f"Cross-entropy with the true class {state.shown(labels[target], 30)}")
+    loss_slot = st.container()
+    with st.expander("Why the gradient is p − y"):
+        st.markdown(
+            "With L = −log p_y and p = softmax(z/T), the chain rule through the Jacobian "
+            "gives ∂L/∂zⱼ = (pⱼ − yⱼ)/T, where y is the one-hot vector of the true class. At "
+            "T = 1 it is simply **prediction minus truth**. The loss is computed as "
+            "−log_softmax, never as log of a probability that may have rounded to 0."
+        )
+
+# --- the Jacobian -------------------------------------------------------------------------------
+
+st.subheader("How each probability responds to each logit: the Jacobian")
+st.latex(r"\frac{\partial p_i}{\partial z_j} = \frac{p_i\,(\delta_{ij} - p_j)}{T}")
+jacobian_slot = None
+if n <= view.MAX_JACOBIAN:
+    jacobian_slot = st.container()
+else:
+    st.info(f"The Jacobian is drawn for up to {view.MAX_JACOBIAN} classes; these logits have {n}.")
+
+# --- softmax and sigmoids -----------------------------------------------------------------------
+
+st.subheader("Softmax and the sigmoid")
+sigmoid_slot = st.container()
+with st.expander("In what sense softmax generalises the sigmoid", expanded=False):
+    st.markdown(
+        "For **two classes**, softmax([z, 0])₀ = e^z / (e^z + 1) = σ(z): a sigmoid is a "
+        "softmax over a class and a fixed zero logit. More generally softmax([z₁, z₂])₁ = "
+        "σ(z₁ − z₂): the sentence under the chart checks it on your first two logits. With "
+        "more classes, softmax couples them: raising one logit lowers every other "
+        "probability. A **sigmoid per logit** does not: each σ(zᵢ) is between 0 and 1 on its "
+        "own and the sum can be anything from 0 to n. That is the right output for "
+        "**multi-label** tasks (several labels can be true at once); softmax is for exactly "
+        "one true class."
+    )
+
+# --- export and share ---------------------------------------------------------------------------
+
+st.divider()
+export_slot = st.container(horizontal=True)
+st.caption("Each chart's camera icon saves a PNG whose title carries the settings.")
 
 
 @st.fragment
 def temperature_section(
-    z: np.ndarray, labels: list[str], target: int | None, muted: bool, present: bool
+    z: np.ndarray,
+    labels: list[str],
+    target: int | None,
+    muted: bool,
+    present: bool,
+    slots: Slots,
 ) -> None:
-    """The temperature slider and every output that depends on T.
+    """The temperature slider and every output that depends on T, each into its slot.
 
-    A fragment: moving the slider (or the sweep toggle) reruns only this function, not the
-    inputs, the quiz and the text above it. Everything that shows T (charts, CSV, the copy-link
-    URL) is inside, so nothing on the page goes stale.
+    A fragment: moving the slider reruns only this function, not the inputs, the quiz and the
+    text around the slots. Everything that shows T (charts, metrics, table, summaries, the CSV
+    and the copy-link URL) is written here, so nothing on the page goes stale.
     """
-    n = len(z)
     label_key = tuple(labels)
     t = view.temperature_slider(hidden=cls.hides("temperature"))
-    steps = softmax_steps(z, t)
-    p = steps.probs
-    h_nats = float(entropy(p))
-    h_bits = float(entropy(p, base=2))
+    out = view.temperature_view(z, label_key, t, target, present, muted)
+    st.plotly_chart(out.probability_chart, config=PLOTLY_CONFIG, key="softmax_bars")
+    classroom.summary(out.probability_sentence)
+    with slots.entropy:
+        st.metric("Entropy (nats)", f"{out.entropy_nats:.3f}")
+        st.metric("Entropy (bits)", f"{out.entropy_bits:.3f}")
 
-    st.subheader("Probabilities")
-    st.plotly_chart(
-        view.probability_chart(z, label_key, t, present, muted, _p=p),
-        config=PLOTLY_CONFIG,
-        key="softmax_bars",
-    )
-    classroom.summary(view.probability_sentence(p, labels, t, h_nats))
-    c1, c2, c3 = st.columns(3)
-    c1.metric("Entropy (nats)", f"{h_nats:.3f}")
-    c2.metric("Entropy (bits)", f"{h_bits:.3f}")
-    c3.metric("Maximum, log n (nats)", f"{np.log(n):.3f}", help="The entropy of the uniform 1/n.")
-
-    sweep_on = state.url_toggle(
-        "Instant temperature sweep (drag T inside the chart)",
-        key="t_sweep",
-        hidden=cls.hides("t_sweep"),
-        help="Sends the bars for every temperature of the slider at once: the chart's own "
-        "slider swaps them in your browser, with no wait for the server.",
-    )
-    if sweep_on:
-        if n <= MAX_SWEEP:
+    if slots.sweep is not None:
+        with slots.sweep:
             st.plotly_chart(
                 view.temperature_sweep(z, label_key, t, present),
                 config=PLOTLY_CONFIG,
@@ -248,159 +347,63 @@ def temperature_section(
             classroom.summary(
                 f"The same softmax(z/T) for all {len(view.TEMPERATURES)} temperatures of the "
                 f"slider, from T = {view.format_t(view.T_LOW)} (nearly one-hot on the argmax) to "
-                f"T = {view.format_t(view.T_HIGH)} (nearly uniform, 1/n = {1 / n:.3g})."
-            )
-        else:
-            st.info(
-                f"The instant sweep is drawn for up to {MAX_SWEEP} classes (it sends "
-                f"{len(view.TEMPERATURES)} sets of bars); these logits have {n}. Use the "
-                "temperature slider above.",
-                icon=":material/info:",
+                f"T = {view.format_t(view.T_HIGH)} (nearly uniform, 1/n = {1 / len(z):.3g})."
             )
 
-    with st.expander("What temperature does"):
-        st.markdown(
-            "Dividing the logits by **T** stretches (T < 1) or squeezes (T > 1) the gaps between "
-            "them before the exponential. As **T → 0** the largest logit takes all the "
-            "probability (a one-hot on the argmax; tied maxima share it equally). As **T → ∞** "
-            "every class tends to 1/n, the dashed line. At every finite T each class keeps a "
-            "positive probability: softmax is a *soft* argmax, not argmax itself. Entropy "
-            "measures the spread: 0 for a one-hot, log n for uniform."
-        )
+    with slots.pipeline:
+        if isinstance(out.pipeline, str):
+            st.markdown(out.pipeline)
+        else:  # long inputs: a scrolling table (loads pandas, only for these)
+            st.dataframe(out.pipeline, hide_index=True, height="auto")
+        if out.naive_failure:
+            st.warning(out.naive_failure, icon=":material/warning:")
 
-    # --- the stable pipeline --------------------------------------------------------------------
+    if slots.loss is not None and out.grad is not None:
+        with slots.loss:
+            with st.container(horizontal=True):
+                st.metric("Cross-entropy −log p_y (nats)", f"{out.loss:.4g}")
+                st.metric("p_y", f"{out.p_target:.4g}")
+            st.plotly_chart(out.gradient_chart, config=PLOTLY_CONFIG, key="softmax_gradient")
+            classroom.summary(out.gradient_sentence)
 
-    st.subheader("Step by step: why subtract the maximum")
-    st.markdown(
-        "Softmax does not change when the same constant is added to every logit, so subtracting "
-        "the maximum is **exact**, not an approximation. Afterwards every exponent is ≤ 0: "
-        "exp cannot overflow, the largest term is exactly 1 and the sum is at least 1."
-    )
-    if n <= view.MAX_MARKDOWN_ROWS:
-        with st.container(key=view.PIPELINE_KEY):
-            st.html(view.PIPELINE_CSS)
-            st.markdown(view.pipeline_markdown(z, label_key, t, _steps=steps))
-    else:  # long inputs: a scrolling table (loads pandas, only for these)
-        st.dataframe(view.pipeline_columns(steps, labels), hide_index=True, height="auto")
-    if steps.naive_fails:
-        if steps.naive_overflows:
-            reason = "exp(z/T) overflows to inf, and inf / inf is nan"
-        elif not np.all(np.isfinite(steps.naive_probs)):
-            reason = "every exp(z/T) underflows to 0, and 0 / 0 is nan"
-        else:
-            reason = "exp(z/T) underflows towards 0 and loses digits"
-        st.warning(
-            f"The naive formula exp(z/T) / Σ exp(z/T) breaks on these logits: {reason} "
-            "(the last two columns). The stable route is exact.",
-            icon=":material/warning:",
-        )
-    else:
-        st.caption(
-            "Here the naive formula exp(z/T) / Σ exp(z/T) still works. Try the logits "
-            "1000, 0, -1000: the naive exp(1000) overflows to inf and inf / inf is nan, while the "
-            "stable route gives [1, 0, 0] (up to e^−1000)."
-        )
+    if slots.jacobian is not None and out.jacobian_chart is not None:
+        with slots.jacobian:
+            st.plotly_chart(out.jacobian_chart, config=PLOTLY_CONFIG, key="softmax_jacobian")
+            classroom.summary(out.jacobian_sentence)
 
-    # --- the loss -------------------------------------------------------------------------------
+    with slots.sigmoid:
+        st.plotly_chart(out.sigmoid_chart, config=PLOTLY_CONFIG, key="softmax_sigmoids")
+        classroom.summary(out.sigmoid_sentence)
 
-    grad = None
-    if target is not None:
-        st.subheader(f"Cross-entropy with the true class {state.shown(labels[target], 30)}")
-        loss = float(cross_entropy(z, target, t))
-        grad = cross_entropy_grad(z, target, t)
-        c1, c2 = st.columns(2)
-        c1.metric("Cross-entropy −log p_y (nats)", f"{loss:.4g}")
-        c2.metric("p_y", f"{p[target]:.4g}")
-        st.plotly_chart(
-            view.gradient_chart(z, label_key, t, target, present, _grad=grad),
-            config=PLOTLY_CONFIG,
-            key="softmax_gradient",
-        )
-        order = np.argsort(grad)
-        classroom.summary(
-            f"The gradient is {grad[target]:.3g} for the true class (its logit should go up) and "
-            f"positive for every other class (their logits should go down), largest for "
-            f"{state.shown(labels[order[-1]], 30)} at {grad[order[-1]]:.3g}; it sums to 0."
-        )
-        with st.expander("Why the gradient is p − y"):
-            st.markdown(
-                "With L = −log p_y and p = softmax(z/T), the chain rule through the Jacobian "
-                "gives ∂L/∂zⱼ = (pⱼ − yⱼ)/T, where y is the one-hot vector of the true class. At "
-                "T = 1 it is simply **prediction minus truth**. The loss is computed as "
-                "−log_softmax, never as log of a probability that may have rounded to 0."
-            )
-
-    # --- the Jacobian ---------------------------------------------------------------------------
-
-    st.subheader("How each probability responds to each logit: the Jacobian")
-    st.latex(r"\frac{\partial p_i}{\partial z_j} = \frac{p_i\,(\delta_{ij} - p_j)}{T}")
-    if n <= MAX_JACOBIAN:
-        jac = softmax_jacobian(z, t)
-        st.plotly_chart(
-            view.jacobian_chart(z, label_key, t, present, _jac=jac),
-            config=PLOTLY_CONFIG,
-            key="softmax_jacobian",
-        )
-        classroom.summary(
-            f"Diagonal entries are ≥ 0 (raising a logit raises its own probability; the largest "
-            f"here is {jac.diagonal().max():.3g}), off-diagonal ones are ≤ 0 (it lowers the "
-            "others), and every row and column sums to 0 because the probabilities always sum "
-            "to 1."
-        )
-    else:
-        st.info(f"The Jacobian is drawn for up to {MAX_JACOBIAN} classes; these logits have {n}.")
-
-    # --- softmax and sigmoids -------------------------------------------------------------------
-
-    st.subheader("Softmax and the sigmoid")
-    sig = ACTIVATIONS["sigmoid"].forward(steps.scaled)
-    st.plotly_chart(
-        view.sigmoid_chart(z, label_key, t, present, _p=p, _sig=sig),
-        config=PLOTLY_CONFIG,
-        key="softmax_sigmoids",
-    )
-    classroom.summary(
-        f"The softmax probabilities sum to {p.sum():.3g}; the per-logit sigmoids sum to "
-        f"{sig.sum():.3g}, because each sigmoid looks at one logit alone."
-    )
-    with st.expander("In what sense softmax generalises the sigmoid", expanded=False):
-        st.markdown(
-            "For **two classes**, softmax([z, 0])₀ = e^z / (e^z + 1) = σ(z): a sigmoid is a "
-            "softmax over a class and a fixed zero logit. More generally softmax([z₁, z₂])₁ = "
-            "σ(z₁ − z₂). With more classes, softmax couples them: raising one logit lowers every "
-            "other probability. A **sigmoid per logit** does not: each σ(zᵢ) is between 0 and 1 "
-            "on its own and the sum can be anything from 0 to n. That is the right output for "
-            "**multi-label** tasks (several labels can be true at once); softmax is for exactly "
-            "one true class."
-        )
-        if n >= 2:
-            pair = softmax(z[:2], t)[0]
-            half_gap = z[0] * 0.5 - z[1] * 0.5  # (z₀ − z₁)/2 cannot overflow; z₀ − z₁ can
-            check = f"Check with your first two logits: softmax([z₀, z₁]/T)₀ = {pair:.6g}"
-            if abs(half_gap) <= 1e300:
-                sig_pair = float(ACTIVATIONS["sigmoid"].forward(2.0 * half_gap / t))
-                check += f" and σ((z₀ − z₁)/T) = {sig_pair:.6g}"
-            st.markdown(check + ".")
-
-    # --- export and share -----------------------------------------------------------------------
-
-    st.divider()
-    columns: dict[str, object] = {"index": np.arange(n), "class": labels, "z": z, "p": p}
-    if grad is not None:
-        columns["gradient"] = grad
+    columns: dict[str, object] = {"index": np.arange(len(z)), "class": labels, "z": z}
+    columns["p"] = out.probs
+    if out.grad is not None:
+        columns["gradient"] = out.grad
     settings = {
         "logits": ", ".join(repr(float(v)) for v in z),
         "temperature": view.format_t(t),
         "target": "none" if target is None else f"{target} ({labels[target]})",
     }
-    e1, e2 = st.columns(2)
-    with e1:
+    with slots.export:
         classroom.csv_download(
             "Download the probabilities (CSV)", columns, settings, "softmax.csv", key="softmax_csv"
         )
-    with e2:
         classroom.copy_link()
-    st.caption("Each chart's camera icon saves a PNG whose title carries the settings.")
 
 
-temperature_section(z, labels, target, bad_input is not None, cls.present)
+slots = Slots(
+    entropy_slot,
+    sweep_slot,
+    pipeline_slot,
+    loss_slot,
+    jacobian_slot,
+    sigmoid_slot,
+    export_slot,
+)
+with probabilities_area:
+    temperature_section(z, labels, target, bad_input is not None, cls.present, slots)
+# After the fragment ran: its entropy metrics are already in the row, so this constant one comes
+# after them, and a T move does not re-send it.
+entropy_slot.metric(
+    "Maximum, log n (nats)", f"{np.log(n):.3f}", help="The entropy of the uniform 1/n."
+)

@@ -87,6 +87,12 @@ def test_default_example_shows_the_worked_example():
     assert metric(at, "Entropy (nats)") == f"{h:.3f}"
     assert metric(at, "Entropy (bits)") == f"{h / np.log(2):.3f}"
     assert metric(at, "Maximum, log n (nats)") == f"{np.log(3):.3f}"
+    # one row: the entropies the temperature moves, then the constant maximum
+    assert [m.label for m in at.metric] == [
+        "Entropy (nats)",
+        "Entropy (bits)",
+        "Maximum, log n (nats)",
+    ]
 
 
 @pytest.mark.parametrize("t", [0.5, 10.0])
@@ -118,6 +124,67 @@ def test_every_chart_follows_temperature_and_logits_through_the_figure_cache():
         table = pipeline_table(at)
         np.testing.assert_allclose([float(v) for v in table["p"]], A.softmax(z, t), rtol=1e-3)
         np.testing.assert_allclose([float(v) for v in table["z/T"]], z / t, rtol=1e-3)
+
+
+def test_a_temperature_move_updates_every_number_shown():
+    """Metrics, sentences, the table and the two-class check follow T, not only the charts."""
+    at = open_page({"logits": "2, -1, 0.5", "target": "1"})
+    z = np.array([2.0, -1.0, 0.5])
+    for t in (0.5, 2.5, 0.5):
+        at.select_slider(key="temperature").set_value(t).run()
+        assert not at.exception
+        p = A.softmax(z, t)
+        assert metric(at, "Entropy (nats)") == f"{float(A.entropy(p)):.3f}"
+        assert metric(at, "Entropy (bits)") == f"{float(A.entropy(p, base=2)):.3f}"
+        loss = float(A.cross_entropy(z, 1, t))
+        assert metric(at, "Cross-entropy −log p_y (nats)") == f"{loss:.4g}"
+        assert metric(at, "p_y") == f"{p[1]:.4g}"
+        captions = [c.value for c in at.caption]
+        assert any(c.startswith(f"At T = {view.format_t(t)}, ") for c in captions)
+        grad = A.cross_entropy_grad(z, 1, t)
+        assert any(f"The gradient is {grad[1]:.3g} for the true class" in c for c in captions)
+        jac = A.softmax_jacobian(z, t)
+        assert any(f"the largest here is {jac.diagonal().max():.3g}" in c for c in captions)
+        # two classes: softmax([z₀, z₁]/T)₀ = σ((z₀ − z₁)/T), both from the core
+        pair = float(A.softmax(z[:2], t)[0])
+        sig_pair = float(A.ACTIVATIONS["sigmoid"].forward((z[0] - z[1]) / t))
+        assert pair == pytest.approx(sig_pair, rel=1e-12)
+        check = f"softmax([z₀, z₁]/T)₀ = {pair:.6g} and σ((z₀ − z₁)/T) = {sig_pair:.6g}"
+        assert any(check in c for c in captions)
+        np.testing.assert_allclose([float(v) for v in pipeline_table(at)["z/T"]], z / t, rtol=1e-3)
+
+
+def test_the_naive_warning_follows_the_temperature():
+    at = open_page({"logits": "8, 0", "temperature": "0.01"})  # exp(800) overflows
+    assert any("naive formula" in w.value and "overflows" in w.value for w in at.warning)
+    at.select_slider(key="temperature").set_value(0.012).run()  # exp(666.7) does not
+    assert not at.exception
+    assert not [w for w in at.warning if "naive formula" in w.value]
+    assert "nan" not in pipeline_table(at)["naive p"]
+
+
+def test_one_cached_view_per_setting_shared_and_read_only():
+    """A T move makes one cached call; sessions with the same setting share its result."""
+    z = np.array([1.0, 2.0, 0.5])
+    first = view.temperature_view(z, ("a", "b", "c"), 0.5, 1, False, False)
+    again = view.temperature_view(z.copy(), ("a", "b", "c"), 0.5, 1, False, False)
+    assert again is first  # equal settings: the same object, no copy
+    assert not first.probs.flags.writeable and not first.grad.flags.writeable
+    with pytest.raises(ValueError):
+        first.probs[0] = 1.0  # a shared result cannot be changed by one session
+    np.testing.assert_array_equal(first.probs, A.softmax(z, 0.5))
+    np.testing.assert_array_equal(first.grad, A.cross_entropy_grad(z, 1, 0.5))
+    other = view.temperature_view(z, ("a", "b", "c"), 0.6, None, False, False)
+    assert other is not first and other.grad is None and other.gradient_chart is None
+    np.testing.assert_array_equal(other.probs, A.softmax(z, 0.6))
+
+
+def test_no_jacobian_heatmap_beyond_its_class_limit():
+    n = view.MAX_JACOBIAN + 1
+    at = open_page({"logits": ", ".join(str(i % 7) for i in range(n))})
+    assert not [f for f in figures(at) if any(t.get("name") == "jacobian" for t in f["data"])]
+    assert any(f"up to {view.MAX_JACOBIAN} classes" in i.value for i in at.info)
+    assert figure_with(at, "softmax p")  # the rest of the page still draws
 
 
 def test_pipeline_table_escapes_labels_and_long_inputs_scroll():

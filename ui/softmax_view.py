@@ -1,9 +1,11 @@
 """Figures, tables, text and the temperature control of the Softmax page.
 
-The core (``activations.softmax``) computes; this module only turns its arrays into Plotly
-figures, table columns and sentences. User-typed class labels reach Plotly HTML-escaped (Plotly
-renders a subset of HTML in tick labels and hover text) and reach Markdown only through
-:func:`md_escape` or ``state.shown``.
+The core (``activations.softmax``) computes; this module turns its arrays into Plotly figures,
+table columns and sentences. :func:`temperature_view` is the one cached call a temperature move
+makes: it calls the core and builds everything the page shows for one setting, once per
+setting. User-typed class labels reach Plotly HTML-escaped (Plotly renders a subset of HTML in
+tick labels and hover text) and reach Markdown only through :func:`md_escape` or
+``state.shown``.
 """
 
 from __future__ import annotations
@@ -13,12 +15,14 @@ import math
 import re
 import unicodedata
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
-from activations.softmax import SoftmaxSteps
+from activations import ACTIVATIONS, cross_entropy, cross_entropy_grad, entropy, softmax
+from activations.softmax import SoftmaxSteps, softmax_jacobian, softmax_steps
 from ui import state, sweep
 from ui.plotting import PALETTE, base_layout, freeze, line_width
 
@@ -482,16 +486,13 @@ PIPELINE_CSS = (
 )
 
 
-@st.cache_data(max_entries=128, show_spinner=False)
-def pipeline_markdown(
-    z: np.ndarray, labels: tuple[str, ...], t: float, *, _steps: SoftmaxSteps
-) -> str:
-    """:func:`pipeline_columns` of ``_steps = softmax_steps(z, t)`` as a Markdown table.
+def pipeline_markdown(steps: SoftmaxSteps, labels: Sequence[str]) -> str:
+    """:func:`pipeline_columns` as a Markdown table (cheap to send and draw).
 
     The labels are user text: escaped with :func:`md_escape` (``|`` included, so a label
     cannot add a column). Numbers are our own strings.
     """
-    columns = pipeline_columns(_steps, labels)
+    columns = pipeline_columns(steps, labels)
     columns["class"] = [md_escape(s) for s in columns["class"]]
     header = list(columns)
     lines = [
@@ -524,6 +525,160 @@ def probability_sentence(p: np.ndarray, labels: Sequence[str], t: float, h_nats:
             f"log {n} = {h_max:.2f})"
         )
     return f"At T = {format_t(t)}, {who}; {spread}."
+
+
+def naive_failure(steps: SoftmaxSteps) -> str:
+    """Why the naive formula breaks on these logits at this T (for ``steps.naive_fails``)."""
+    if steps.naive_overflows:
+        reason = "exp(z/T) overflows to inf, and inf / inf is nan"
+    elif not np.all(np.isfinite(steps.naive_probs)):
+        reason = "every exp(z/T) underflows to 0, and 0 / 0 is nan"
+    else:
+        reason = "exp(z/T) underflows towards 0 and loses digits"
+    return (
+        f"The naive formula exp(z/T) / Σ exp(z/T) breaks on these logits: {reason} "
+        "(the last two columns). The stable route is exact."
+    )
+
+
+def gradient_sentence(grad: np.ndarray, labels: Sequence[str], target: int) -> str:
+    """The summary under the gradient bars (Markdown-safe)."""
+    largest = int(np.argmax(grad))
+    return (
+        f"The gradient is {grad[target]:.3g} for the true class (its logit should go up) and "
+        f"positive for every other class (their logits should go down), largest for "
+        f"{state.shown(labels[largest], 30)} at {grad[largest]:.3g}; it sums to 0."
+    )
+
+
+def jacobian_sentence(jac: np.ndarray) -> str:
+    """The summary under the Jacobian heatmap."""
+    return (
+        f"Diagonal entries are ≥ 0 (raising a logit raises its own probability; the largest "
+        f"here is {jac.diagonal().max():.3g}), off-diagonal ones are ≤ 0 (it lowers the "
+        "others), and every row and column sums to 0 because the probabilities always sum "
+        "to 1."
+    )
+
+
+def sigmoid_sentence(
+    p: np.ndarray, sig: np.ndarray, pair: float | None, sig_pair: float | None
+) -> str:
+    """The summary under the softmax-vs-sigmoid bars, with the two-class check: ``pair`` =
+    softmax([z₀, z₁]/T)₀ and ``sig_pair`` = σ((z₀ − z₁)/T) (None: one logit, or z₀ − z₁
+    overflows)."""
+    text = (
+        f"The softmax probabilities sum to {p.sum():.3g}; the per-logit sigmoids sum to "
+        f"{sig.sum():.3g}, because each sigmoid looks at one logit alone."
+    )
+    if pair is not None:
+        text += (
+            " Two classes reduce to a sigmoid: for your first two logits, "
+            f"softmax([z₀, z₁]/T)₀ = {pair:.6g}"
+        )
+        if sig_pair is not None:
+            text += f" and σ((z₀ − z₁)/T) = {sig_pair:.6g}"
+        text += "."
+    return text
+
+
+# --- everything one temperature shows -----------------------------------------------------------
+
+#: Classes up to which the Jacobian heatmap is drawn: an n×n heatmap beyond that is unreadable.
+MAX_JACOBIAN = 40
+
+
+@dataclass(frozen=True)
+class TemperatureView:
+    """What the Softmax page shows for one setting of the logits, labels, T and true class.
+
+    Shared across sessions by :func:`temperature_view`: its arrays are read-only and its
+    figures frozen. The loss fields are None without a true class, the Jacobian's above
+    :data:`MAX_JACOBIAN` classes; ``pipeline`` is a Markdown table up to
+    :data:`MAX_MARKDOWN_ROWS` classes and :func:`pipeline_columns` beyond.
+    """
+
+    probs: np.ndarray
+    entropy_nats: float
+    entropy_bits: float
+    probability_chart: go.Figure
+    probability_sentence: str
+    pipeline: str | dict[str, list[str]]
+    naive_failure: str | None  # why the naive formula breaks here, if it does
+    loss: float | None
+    p_target: float | None
+    grad: np.ndarray | None
+    gradient_chart: go.Figure | None
+    gradient_sentence: str | None
+    jacobian_chart: go.Figure | None
+    jacobian_sentence: str | None
+    sigmoid_chart: go.Figure
+    sigmoid_sentence: str
+
+
+def _read_only(a: np.ndarray) -> np.ndarray:
+    a.flags.writeable = False
+    return a
+
+
+@st.cache_resource(max_entries=128, show_spinner=False)
+def temperature_view(
+    z: np.ndarray,
+    labels: tuple[str, ...],
+    t: float,
+    target: int | None,
+    present: bool,
+    muted: bool,
+) -> TemperatureView:
+    """Every number, figure and sentence a move of T redraws, from the core, for one setting.
+
+    One cached call per move instead of one per figure and table: each cached call hashes its
+    arguments again (~0.2 ms here), and the core's small computations are not redone either.
+    """
+    steps = softmax_steps(z, t)
+    p = _read_only(steps.probs)
+    h_nats = float(entropy(p))
+    loss = p_target = grad = grad_fig = grad_text = jac_fig = jac_text = None
+    if target is not None:
+        loss = float(cross_entropy(z, target, t))
+        p_target = float(p[target])
+        grad = _read_only(cross_entropy_grad(z, target, t))
+        grad_fig = gradient_chart(z, labels, t, target, present, _grad=grad)
+        grad_text = gradient_sentence(grad, labels, target)
+    if len(z) <= MAX_JACOBIAN:
+        jac = softmax_jacobian(z, t)
+        jac_fig = jacobian_chart(z, labels, t, present, _jac=jac)
+        jac_text = jacobian_sentence(jac)
+    sigmoid = ACTIVATIONS["sigmoid"].forward
+    sig = sigmoid(steps.scaled)
+    pair = sig_pair = None  # the two-class check on the first two logits
+    if len(z) >= 2:
+        pair = float(softmax(z[:2], t)[0])
+        half_gap = z[0] * 0.5 - z[1] * 0.5  # (z₀ − z₁)/2 cannot overflow; z₀ − z₁ can
+        if abs(half_gap) <= 1e300:
+            sig_pair = float(sigmoid(2.0 * half_gap / t))
+    return TemperatureView(
+        probs=p,
+        entropy_nats=h_nats,
+        entropy_bits=float(entropy(p, base=2)),
+        probability_chart=probability_chart(z, labels, t, present, muted, _p=p),
+        probability_sentence=probability_sentence(p, labels, t, h_nats),
+        pipeline=(
+            pipeline_markdown(steps, labels)
+            if len(z) <= MAX_MARKDOWN_ROWS
+            else pipeline_columns(steps, labels)
+        ),
+        naive_failure=naive_failure(steps) if steps.naive_fails else None,
+        loss=loss,
+        p_target=p_target,
+        grad=grad,
+        gradient_chart=grad_fig,
+        gradient_sentence=grad_text,
+        jacobian_chart=jac_fig,
+        jacobian_sentence=jac_text,
+        sigmoid_chart=sigmoid_chart(z, labels, t, present, _p=p, _sig=sig),
+        sigmoid_sentence=sigmoid_sentence(p, sig, pair, sig_pair),
+    )
 
 
 # --- predict, then reveal -----------------------------------------------------------------------

@@ -1,0 +1,169 @@
+"""The Softmax page's temperature in a real browser: a move of T redraws, in place, every output
+that depends on T (nothing left stale, nothing drawn twice), and the server re-sends only those:
+the explanations around them stay as they are."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+from playwright.sync_api import Page, expect
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+import activations as A
+from tests.e2e.helpers import (
+    WARNING_ALERT,
+    assert_no_exception,
+    goto,
+    keyed,
+    press_on_slider,
+    settle,
+    wait_for_chart,
+)
+from ui import softmax_view as view
+
+pytestmark = pytest.mark.e2e
+
+CHARTS = ("softmax_bars", "softmax_gradient", "softmax_jacobian", "softmax_sigmoids")
+MAIN = '[data-testid="stMain"]'
+METRIC = f'{MAIN} [data-testid="stMetric"]'
+
+
+class Deltas:
+    """The elements and blocks the server sends to this tab (its websocket, decoded)."""
+
+    def __init__(self, page: Page) -> None:
+        self.received: list = []
+        page.on("websocket", lambda ws: ws.on("framereceived", self._on_frame))
+
+    def _on_frame(self, payload: bytes | str) -> None:
+        if isinstance(payload, bytes):
+            msg = ForwardMsg()
+            msg.ParseFromString(payload)
+            if msg.WhichOneof("type") == "delta":
+                self.received.append(msg.delta)
+
+    def kinds(self) -> list[str]:
+        """``new_element``s by type (``markdown: <text>`` for text), blocks as ``block <type>``."""
+        out = []
+        for delta in self.received:
+            if delta.WhichOneof("type") == "add_block":
+                out.append(f"block {delta.add_block.WhichOneof('type')}")
+            elif delta.WhichOneof("type") == "new_element":
+                element = delta.new_element
+                kind = element.WhichOneof("type")
+                out.append(f"markdown: {element.markdown.body}" if kind == "markdown" else kind)
+        return out
+
+
+def chart_title(page: Page, key: str) -> str:
+    return keyed(page, key).locator(".gtitle").first.text_content() or ""
+
+
+def metric_values(page: Page) -> dict[str, str]:
+    metrics = page.locator(METRIC)
+    labels = metrics.locator('[data-testid="stMetricLabel"]').all_inner_texts()
+    values = metrics.locator('[data-testid="stMetricValue"]').all_inner_texts()
+    return {label.strip(): value.strip() for label, value in zip(labels, values, strict=True)}
+
+
+def copied_link(page: Page, expected: str) -> str:
+    page.get_by_role("button", name="Copy link to this view").click()
+    code = page.locator('[data-testid="stPopoverBody"] [data-testid="stCode"] code').first
+    expect(code).to_contain_text(expected)
+    text = code.inner_text().strip()
+    page.keyboard.press("Escape")
+    expect(code).to_be_hidden()
+    return text
+
+
+def element_counts(page: Page) -> dict[str, int]:
+    """How many of each kind of element the page shows: a move must not add or drop any."""
+    kinds = {
+        "charts": ".js-plotly-plot",
+        "metrics": '[data-testid="stMetric"]',
+        "captions": '[data-testid="stCaptionContainer"]',
+        "markdown": '[data-testid="stMarkdown"]',
+        "headings": '[data-testid="stHeading"]',
+        "expanders": '[data-testid="stExpander"]',
+        "tables": "table",
+        "buttons": '[data-testid="stDownloadButton"], [data-testid="stPopover"]',
+    }
+    return {name: page.locator(f"{MAIN} {css}").count() for name, css in kinds.items()}
+
+
+def test_a_temperature_move_redraws_every_output_in_place_and_nothing_else(server, tab):
+    page = tab.page
+    deltas = Deltas(page)
+    goto(page, server.url, "/softmax?logits=2,-1,0.5&target=1")
+    for key in CHARTS:
+        wait_for_chart(page, key)
+    assert all("T = 1" in chart_title(page, key) for key in CHARTS)
+    counts = element_counts(page)
+    assert counts["charts"] == 4 and counts["metrics"] == 5, counts
+    # The entropy metrics share one row, the constant maximum last.
+    row = page.locator(METRIC).filter(has_text=re.compile("Entropy|Maximum"))
+    expect(row).to_have_count(3)
+    assert [t.split("\n")[0] for t in row.all_inner_texts()] == [
+        "Entropy (nats)",
+        "Entropy (bits)",
+        "Maximum, log n (nats)",
+    ]
+    tops = {round(row.nth(i).bounding_box()["y"]) for i in range(3)}
+    assert len(tops) == 1, f"the entropy metrics are not in one row: {tops}"
+
+    deltas.received.clear()
+    press_on_slider(page, "temperature", "ArrowRight", 1)  # T: 1 -> 1.2, the next grid step
+    for key in CHARTS:
+        expect(keyed(page, key).locator(".gtitle").first).to_contain_text("T = 1.2")
+    settle(page)
+
+    z, t = np.array([2.0, -1.0, 0.5]), 1.2
+    p = A.softmax(z, t)
+    h = float(A.entropy(p))
+    shown = metric_values(page)
+    assert shown["Entropy (nats)"] == f"{h:.3f}"
+    assert shown["Entropy (bits)"] == f"{float(A.entropy(p, base=2)):.3f}"
+    assert shown["Maximum, log n (nats)"] == f"{np.log(3):.3f}"
+    assert shown["Cross-entropy −log p_y (nats)"] == f"{float(A.cross_entropy(z, 1, t)):.4g}"
+    assert shown["p_y"] == f"{p[1]:.4g}"
+    table = keyed(page, view.PIPELINE_KEY).locator("table")
+    z_over_t = table.locator("tbody tr td:nth-child(3)").all_inner_texts()
+    assert z_over_t == [f"{v:.4g}" for v in z / t]
+    main = page.locator(MAIN)
+    expect(main).to_contain_text(f"At T = {view.format_t(t)},")  # the bars' summary
+    pair = float(A.softmax(z[:2], t)[0])
+    expect(main).to_contain_text(f"softmax([z₀, z₁]/T)₀ = {pair:.6g}")  # the sigmoid summary
+    assert element_counts(page) == counts  # nothing left behind, nothing drawn twice
+
+    # What the move sent: every T-driven output once, none of the explanations around them.
+    sent = deltas.kinds()
+    assert sent.count("plotly_chart") == 4, sent
+    assert sent.count("metric") == 4, sent  # 2 entropy + 2 loss; log n is constant
+    assert "heading" not in sent and "block expandable" not in sent, sent
+    assert not [k for k in sent if k.startswith("markdown: Softmax does not change")], sent
+    assert not [k for k in sent if k.startswith("markdown: Each chart's camera icon")], sent
+
+    assert "temperature=1.2" in page.url
+    assert "temperature=1.2" in copied_link(page, "temperature=1.2")
+    assert_no_exception(page)
+
+
+def test_the_naive_formula_warning_follows_the_temperature(server, tab):
+    page = tab.page
+    goto(page, server.url, "/softmax?logits=8,0&temperature=0.01")
+    wait_for_chart(page, "softmax_bars")
+    naive = page.locator(WARNING_ALERT, has_text="naive formula")
+    expect(naive).to_have_count(1)  # exp(8 / 0.01) = exp(800) overflows
+    press_on_slider(page, "temperature", "ArrowRight", 1)  # T = 0.012: exp(666.7) is finite
+    expect(keyed(page, "softmax_bars").locator(".gtitle").first).to_contain_text("T = 0.012")
+    settle(page)
+    expect(naive).to_have_count(0)
+    press_on_slider(page, "temperature", "ArrowLeft", 1)
+    expect(keyed(page, "softmax_bars").locator(".gtitle").first).to_have_text(
+        re.compile(r"T = 0\.01(?!\d)")
+    )
+    settle(page)
+    expect(naive).to_have_count(1)
+    assert_no_exception(page)
