@@ -84,6 +84,14 @@ def targets() -> dict[str, Target]:
         "floor": Target(floor, "", "v", "double", alphas, 20, "figure=explorer"),
         "floor_softmax": Target(floor, "", "v", "string", temps, t_start, "figure=softmax"),
         "floor_depth": Target(floor, "", "v", "double", depths, d_start, "figure=depth"),
+        # the same figures taken from the pages' caches: what sending them alone costs
+        "floor_cached": Target(floor, "", "v", "double", alphas, 20, "figure=explorer&cached=1"),
+        "floor_softmax_cached": Target(
+            floor, "", "v", "string", temps, t_start, "figure=softmax&cached=1"
+        ),
+        "floor_depth_cached": Target(
+            floor, "", "v", "double", depths, d_start, "figure=depth&cached=1"
+        ),
     }
 
 

@@ -26,7 +26,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bench_load as bl
 
-PAGES = "explorer,floor,softmax,floor_softmax,depth,floor_depth"
+PAGES = (
+    "explorer,floor,floor_cached,softmax,floor_softmax,floor_softmax_cached,"
+    "depth,floor_depth,floor_depth_cached"
+)
 
 
 def measure(name: str, moves: int, distinct: int) -> dict[str, float]:

@@ -12,6 +12,10 @@ Streamlit + Plotly cost for that figure alone. Pick the figure with ``?figure=``
 * ``sweep`` / ``temperature_sweep``: ui/sweep.py's figures (ELU's α family, softmax over T),
   whose Plotly slider swaps frames in the browser (no Streamlit widget, no rerun).
 
+``?cached=1``: the figure comes from the page's own cache (``st.cache_resource``, frozen, as the
+pages draw it) instead of being built on every rerun: what Streamlit costs to *send* that figure,
+the lowest a page drawing it can cost.
+
 Run it alone: ``streamlit run benchmarks/floor_app.py`` (then open ``/?figure=softmax``), or
 through the benchmarks, which start it themselves.
 """
@@ -36,19 +40,23 @@ LOGITS = (1.8, 0.9, 0.68)
 figure = st.query_params.get("figure", "explorer")
 if figure not in FIGURES:
     figure = "explorer"
+cached = st.query_params.get("cached") == "1"
 
 if figure == "explorer":
     alpha = st.slider("α", 0.0, 3.0, value=1.0, step=0.05, key="v")
-    fig = explorer_view.main_figure(
-        "elu", (("alpha", float(alpha)),), explorer_view.X_DEFAULT, 1.0, False, True
-    )
+    build = explorer_view.cached_main_figure if cached else explorer_view.main_figure
+    fig = build("elu", (("alpha", float(alpha)),), explorer_view.X_DEFAULT, 1.0, False, True)
     st.plotly_chart(fig, config=PLOTLY_CONFIG, key="chart")
 elif figure == "softmax":
     temps = softmax_view.TEMPERATURES
     t = st.select_slider("T", temps, value=1.0, format_func=softmax_view.format_t, key="v")
     p = softmax(LOGITS, t)
     labels = [f"class {i + 1}" for i in range(len(LOGITS))]
-    fig = softmax_view.probability_figure(p, labels, title=f"softmax(z/T), T = {t:g}")
+    if cached:
+        z = np.array(LOGITS)
+        fig = softmax_view.probability_chart(z, tuple(labels), t, False, False, _p=p)
+    else:
+        fig = softmax_view.probability_figure(p, labels, title=f"softmax(z/T), T = {t:g}")
     st.plotly_chart(fig, config=PLOTLY_CONFIG, key="chart")
 elif figure == "sweep":  # ui/sweep.py: the α family of ELU, swapped in the browser
     x = np.linspace(*explorer_view.X_DEFAULT, 600)
@@ -64,13 +72,13 @@ else:
         "relu", (), int(depth), d["width"], d["batch"], d["init"], d["seed"], False, None
     )
     runs = [("relu·he", result)]
-    st.plotly_chart(
-        depth_view.grad_norm_figure(runs, title=f"grad norm, depth {depth}"),
-        config=PLOTLY_CONFIG,
-        key="chart",
-    )
-    st.plotly_chart(
-        depth_view.std_figure(runs, title=f"activation spread, depth {depth}"),
-        config=PLOTLY_CONFIG,
-        key="chart2",
-    )
+    if cached:
+        args = ("relu", (), int(depth), d["width"], d["batch"], d["init"], d["seed"], False, None)
+        grad_fig, std_fig, _, _ = depth_view.figures(
+            (("relu·he", args),), runs, f"depth {depth}", False
+        )
+    else:
+        grad_fig = depth_view.grad_norm_figure(runs, title=f"grad norm, depth {depth}")
+        std_fig = depth_view.std_figure(runs, title=f"activation spread, depth {depth}")
+    st.plotly_chart(grad_fig, config=PLOTLY_CONFIG, key="chart")
+    st.plotly_chart(std_fig, config=PLOTLY_CONFIG, key="chart2")

@@ -184,15 +184,18 @@ def _answered_where(where_id: str, where_key: str) -> bool:
 
 
 def _details(act, params, params_items) -> None:
-    """Properties at these parameters on the left, framework code on the right."""
-    left, right = st.columns(2, gap="large")
-    with left, st.expander("Properties at these parameters", expanded=True):
-        try:
-            st.markdown(view.cached_properties_markdown(act.name, params_items))
-        except Exception as exc:  # the core's estimate must never take the page down
-            st.warning(f"Could not compute the properties: {type(exc).__name__}.")
-    with right, st.expander("Code: PyTorch / Keras"):
-        classroom.snippet_tabs(act, params)
+    """Properties at these parameters and framework code, side by side (wrapping on a phone)."""
+    with st.container(horizontal=True, gap="large"):
+        with st.expander("Properties at these parameters", expanded=True):
+            try:
+                st.markdown(view.cached_properties_markdown(act.name, params_items))
+            except Exception as exc:  # the core's estimate must never take the page down
+                st.warning(f"Could not compute the properties: {type(exc).__name__}.")
+        # Filled only while open: a slider move does not send code nobody is looking at.
+        code = st.expander("Code: PyTorch / Keras", key="code_open", on_change="rerun")
+        if code.open:
+            with code:
+                classroom.snippet_tabs(act, params)
 
 
 def _compare(cls, act, params_items, x_range):
@@ -209,11 +212,13 @@ def _compare(cls, act, params_items, x_range):
             list(ACTIVATIONS),
             format_func=lambda s: ACTIVATIONS[s].label,
             key="compare",
+            placeholder="Choose activations to overlay on the current one",
         )
         state.sync_url("compare", ",".join(compare), "")
+    compared = [(s, view.items(state.stored_params(s))) for s in compare if s != act.name]
     raw_what = st.query_params.get("compare_what", "f")
     initial_what = raw_what if raw_what in COMPARE_WHAT else "f"
-    if cls.hides("compare_what"):
+    if cls.hides("compare_what") or not compared:  # nothing overlaid: nothing to switch
         what = initial_what
     else:
         state.seed_widget("compare_what", initial_what)
@@ -226,7 +231,6 @@ def _compare(cls, act, params_items, x_range):
         )
         state.sync_url("compare_what", what, "f")
 
-    compared = [(s, view.items(state.stored_params(s))) for s in compare if s != act.name]
     entries = [(act.name, params_items), *compared]
     if compared:
         st.plotly_chart(
@@ -248,8 +252,6 @@ def _compare(cls, act, params_items, x_range):
             + "; ".join(spans)
             + "."
         )
-    else:
-        st.caption("Choose one or more activations above to overlay them on the current one.")
     return compared, what
 
 

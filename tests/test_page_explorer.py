@@ -380,6 +380,9 @@ def test_summary_and_formulas_and_snippet() -> None:
     latex = [e.value.strip("$\n") for e in at.latex]
     assert ACTIVATIONS["sigmoid"].formula in latex
     assert ACTIVATIONS["sigmoid"].derivative_formula in latex
+    assert not at.code, "the code expander is closed: its code is not sent"
+    at.session_state["code_open"] = True  # what opening the expander does
+    at.run()
     code = [c.value for c in at.code]
     assert ACTIVATIONS["sigmoid"].snippet("pytorch") in code
     assert ACTIVATIONS["sigmoid"].snippet("keras") in code

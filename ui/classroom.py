@@ -91,11 +91,22 @@ def current_link() -> str:
     return f"{base}?{query}" if query else base
 
 
+COPY_LINK_KEY = "copy_link"
+
+
 def copy_link() -> None:
-    """A "Copy link to this view" control: the URL in a code block, which has a copy button."""
-    with st.popover("Copy link to this view", icon=":material/link:"):
-        st.caption("Everything on this page is in the link: paste it into a slide or chat.")
-        st.code(current_link(), language=None, wrap_lines=True)
+    """A "Copy link to this view" control: the URL in a code block, which has a copy button.
+
+    The popover is filled only while it is open (``on_change="rerun"``): a slider move then does
+    not send its contents, which nobody sees until they open it.
+    """
+    popover = st.popover(
+        "Copy link to this view", icon=":material/link:", key=COPY_LINK_KEY, on_change="rerun"
+    )
+    if popover.open:
+        with popover:
+            st.caption("Everything on this page is in the link: paste it into a slide or chat.")
+            st.code(current_link(), language=None, wrap_lines=True)
 
 
 # --- export -------------------------------------------------------------------------------------

@@ -83,6 +83,8 @@ def test_explorer_parameter_move_updates_everything_it_drives(server, tab):
     properties = page.locator('[data-testid="stExpander"]', has_text="Properties at these")
     expect(properties).to_contain_text("−1.15")  # f as x → −∞ is −α
     code = page.locator('[data-testid="stCode"]', has_text="torch.nn.ELU")
+    expect(code).to_have_count(0)  # the code expander is closed: nothing sent for it
+    page.get_by_text("Code: PyTorch / Keras").click()
     expect(code).to_contain_text("torch.nn.ELU(alpha=1.15)")
     expect(page.locator(".katex").first).to_be_attached()  # the header's formulas stay
 
