@@ -330,7 +330,9 @@ def temperature_section(
     """
     label_key = tuple(labels)
     t = view.temperature_slider(hidden=cls.hides("temperature"))
-    out = view.temperature_view(z, label_key, t, target, present, muted)
+    out = view.temperature_view(
+        z=z, labels=label_key, t=t, target=target, present=present, muted=muted
+    )
     st.plotly_chart(out.probability_chart, config=PLOTLY_CONFIG, key="softmax_bars")
     classroom.summary(out.probability_sentence)
     with slots.entropy:

@@ -166,15 +166,16 @@ def test_the_naive_warning_follows_the_temperature():
 def test_one_cached_view_per_setting_shared_and_read_only():
     """A T move makes one cached call; sessions with the same setting share its result."""
     z = np.array([1.0, 2.0, 0.5])
-    first = view.temperature_view(z, ("a", "b", "c"), 0.5, 1, False, False)
-    again = view.temperature_view(z.copy(), ("a", "b", "c"), 0.5, 1, False, False)
+    setting = {"labels": ("a", "b", "c"), "present": False, "muted": False}
+    first = view.temperature_view(z=z, t=0.5, target=1, **setting)
+    again = view.temperature_view(z=z.copy(), t=0.5, target=1, **setting)
     assert again is first  # equal settings: the same object, no copy
     assert not first.probs.flags.writeable and not first.grad.flags.writeable
     with pytest.raises(ValueError):
         first.probs[0] = 1.0  # a shared result cannot be changed by one session
     np.testing.assert_array_equal(first.probs, A.softmax(z, 0.5))
     np.testing.assert_array_equal(first.grad, A.cross_entropy_grad(z, 1, 0.5))
-    other = view.temperature_view(z, ("a", "b", "c"), 0.6, None, False, False)
+    other = view.temperature_view(z=z, t=0.6, target=None, **setting)
     assert other is not first and other.grad is None and other.gradient_chart is None
     np.testing.assert_array_equal(other.probs, A.softmax(z, 0.6))
 
