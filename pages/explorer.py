@@ -1,10 +1,10 @@
 """Activation explorer: one activation's f and f′, a point probe, comparisons, presets, quiz.
 
-The page has two parts. The header (the activation, its presets, its formulas and note) runs
-with the whole page: it changes only when another activation is picked or a preset pressed. What
-the parameters drive (their sliders, the chart, the readout, properties, code, comparison, quiz,
-export) runs in one ``st.fragment``: a slider move reruns only that, so the server sends, and the
-browser redraws, only what can change (see docs/PERFORMANCE.md).
+The left column (the activation, presets, x-range, probe, quiz and sweep switches) runs with the
+whole page. The parameters' sliders and everything they drive (the chart, the readout,
+properties, code, comparison, quiz, export) run in one ``st.fragment`` in the right column: a
+slider move reruns only that, so the server sends, and the browser redraws, only what can change
+(see docs/PERFORMANCE.md).
 """
 
 from __future__ import annotations
@@ -72,36 +72,33 @@ def _apply_preset(preset: view.Preset) -> None:
         st.query_params[key] = str(float(value))
 
 
-# --- the header (full runs) and what the parameters drive (one fragment) --------------------------
+# --- the settings column (full runs) and what the parameters drive (a fragment) -------------------
 
 
-def _header(cls: classroom.Classroom):
-    """The activation and its presets on the left; its formulas and kinks on the right."""
-    pick, about = st.columns([1, 2], gap="large")
-    with pick:
-        act = state.pick_activation(hides=cls.hides)
-        presets = view.PRESETS.get(act.name, ())
-        if presets and not cls.hides("presets"):
-            with st.container(horizontal=True, gap="small"):
-                for i, preset in enumerate(presets):
-                    st.button(
-                        preset.label,
-                        key=f"preset_{act.name}_{i}",
-                        on_click=_apply_preset,
-                        args=(preset,),
-                        help=preset.help or "Sets the sliders to this framework default.",
-                    )
-    with about:
-        f_formula, df_formula = st.columns(2)
-        f_formula.latex(act.formula)
-        df_formula.latex(act.derivative_formula)
-        st.caption(f"At the kinks: {act.kink}.")
-    return act
+def _presets(cls: classroom.Classroom, act) -> None:
+    presets = view.PRESETS.get(act.name, ())
+    if presets and not cls.hides("presets"):
+        with st.container(horizontal=True, gap="small"):
+            for i, preset in enumerate(presets):
+                st.button(
+                    preset.label,
+                    key=f"preset_{act.name}_{i}",
+                    on_click=_apply_preset,
+                    args=(preset,),
+                    help=preset.help or "Sets the sliders to this framework default.",
+                )
+
+
+def _formulas(act) -> None:
+    f_formula, df_formula = st.columns(2)
+    f_formula.latex(act.formula)
+    df_formula.latex(act.derivative_formula)
+    st.caption(f"At the kinks: {act.kink}.")
 
 
 def _controls(cls: classroom.Classroom, act):
-    """The left column: the parameters, x-range, probe, quiz, sweep."""
-    params = state.param_sliders(act, hides=cls.hides)
+    """The left column under the picker: presets, x-range, probe, quiz, sweep (full reruns)."""
+    _presets(cls, act)
 
     # x-range: a range slider kept in the URL as "lo,hi".
     raw_range = st.query_params.get("x_range")
@@ -173,7 +170,7 @@ def _controls(cls: classroom.Classroom, act):
             )
         else:
             sweep_name = names[0]
-    return params, x_range, probe, quiz, sweep_on, sweep_name
+    return x_range, probe, quiz, sweep_on, sweep_name
 
 
 def _answered_where(where_id: str, where_key: str) -> bool:
@@ -356,12 +353,12 @@ def _export(act, params, params_items, x_range, compared, what) -> None:
 
 
 @st.fragment
-def _explorer(cls: classroom.Classroom, act) -> None:
-    """Everything the parameters drive; ``act`` comes from the header (a full rerun)."""
-    controls, chart = st.columns([1, 2], gap="large")
-    with controls:
-        params, x_range, probe, quiz, sweep_on, sweep_name = _controls(cls, act)
-
+def _explorer(cls: classroom.Classroom, slug: str, x_range, probe, quiz, sweep_on, sweep_name):
+    """The parameters and everything they drive. The other settings come from the full run
+    (a change there reruns the whole page); ``slug``, not the Activation, because Streamlit
+    deep-copies a fragment's arguments on each of its reruns."""
+    act = ACTIVATIONS[slug]
+    params = state.param_sliders(act, hides=cls.hides)
     params_items = view.items(params)
     where_id = f"explorer_where_{act.name}_{params_items}_{x_range}"
     where_key = f"quiz_where_{zlib.crc32(where_id.encode())}"
@@ -369,33 +366,32 @@ def _explorer(cls: classroom.Classroom, act) -> None:
     f0 = float(act.forward(probe, **params))
     d0 = float(act.derivative(probe, **params))
 
-    with chart:
-        fig = view.cached_main_figure(act.name, params_items, x_range, probe, cls.present, show_df)
-        st.plotly_chart(fig, config=PLOTLY_CONFIG, key="explorer_chart")
-        if show_df:
-            classroom.summary(view.cached_summary(act.name, params_items, x_range))
-        else:
-            classroom.summary(
-                f"{view.describe(act, params)}: f on [{view.fmt(x_range[0])}, "
-                f"{view.fmt(x_range[1])}]; f′ is hidden until you answer the quiz below."
-            )
-        with st.container(horizontal=True):
-            st.metric(f"f({view.fmt(probe)})", view.fmt(f0))
-            st.metric(f"f′({view.fmt(probe)})", view.fmt(d0) if show_df else "?")
-        export_row = st.container()  # filled below, once the comparison is known
-        if sweep_on and not show_df:
-            st.caption("The sweep shows f′ too: answer the quiz below first.")
-        elif sweep_on:
-            st.plotly_chart(
-                view.cached_sweep_figure(act.name, sweep_name, params_items, x_range, cls.present),
-                config=PLOTLY_CONFIG,
-                key="sweep_chart",
-            )
-            symbol = next(p.symbol for p in act.params if p.name == sweep_name)
-            classroom.summary(
-                f"Drag the slider under this chart to sweep {symbol} of {act.label}: f and f′ "
-                "for each value are already in your browser, so the curves change at once."
-            )
+    fig = view.cached_main_figure(act.name, params_items, x_range, probe, cls.present, show_df)
+    st.plotly_chart(fig, config=PLOTLY_CONFIG, key="explorer_chart")
+    if show_df:
+        classroom.summary(view.cached_summary(act.name, params_items, x_range))
+    else:
+        classroom.summary(
+            f"{view.describe(act, params)}: f on [{view.fmt(x_range[0])}, "
+            f"{view.fmt(x_range[1])}]; f′ is hidden until you answer the quiz below."
+        )
+    with st.container(horizontal=True):
+        st.metric(f"f({view.fmt(probe)})", view.fmt(f0))
+        st.metric(f"f′({view.fmt(probe)})", view.fmt(d0) if show_df else "?")
+    export_row = st.container()  # filled below, once the comparison is known
+    if sweep_on and not show_df:
+        st.caption("The sweep shows f′ too: answer the quiz below first.")
+    elif sweep_on:
+        st.plotly_chart(
+            view.cached_sweep_figure(act.name, sweep_name, params_items, x_range, cls.present),
+            config=PLOTLY_CONFIG,
+            key="sweep_chart",
+        )
+        symbol = next(p.symbol for p in act.params if p.name == sweep_name)
+        classroom.summary(
+            f"Drag the slider under this chart to sweep {symbol} of {act.label}: f and f′ "
+            "for each value are already in your browser, so the curves change at once."
+        )
 
     _details(act, params, params_items)
     compared, what = _compare(cls, act, params_items, x_range)
@@ -405,7 +401,15 @@ def _explorer(cls: classroom.Classroom, act) -> None:
         _export(act, params, params_items, x_range, compared, what)
 
 
-chosen = _header(cls)
-_explorer(cls, chosen)
-if chosen.note:  # after the interactive part, so the chart stays near the top of the screen
+# The left column runs with the whole page (a change there reruns everything); the right column
+# holds the formulas and, in a fragment, the parameters and all they drive: a parameter move
+# reruns only that fragment, so the server sends, and the browser redraws, only what can change.
+settings, main = st.columns([1, 2], gap="large")
+with settings:
+    chosen = state.pick_activation(hides=cls.hides)
+    view_settings = _controls(cls, chosen)
+with main:
+    _formulas(chosen)
+    _explorer(cls, chosen.name, *view_settings)
+if chosen.note:  # below the interactive part, so the chart stays near the top of the screen
     st.info(chosen.note, icon=":material/lightbulb:")
