@@ -65,6 +65,10 @@ CASES = {
         Case("softmax", "app.py", "/softmax", "temperature", "softmax_bars", "floor_softmax"),
         Case("floor_depth", FLOOR, "/?figure=depth", "v", "chart"),
         Case("depth", "app.py", "/depth", "depth", "depth_grad_chart", "floor_depth"),
+        # the floors again, their figure taken from the page's cache, as the pages draw theirs
+        Case("floor_cached", FLOOR, "/?figure=explorer&cached=1", "v", "chart"),
+        Case("floor_softmax_cached", FLOOR, "/?figure=softmax&cached=1", "v", "chart"),
+        Case("floor_depth_cached", FLOOR, "/?figure=depth&cached=1", "v", "chart"),
         Case("sweep", FLOOR, "/?figure=sweep", None, "chart"),
         Case("temperature_sweep", FLOOR, "/?figure=temperature_sweep", None, "chart"),
     )
@@ -196,7 +200,7 @@ def main() -> None:
         f"key/click → chart path change, ms; {args.moves} moves; load average "
         f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
     )
-    print(f"{'case':18} {'median':>7} {'p95':>7} {'min':>6} {'max':>7}   vs floor median")
+    print(f"{'case':18} {'median':>7} {'p95':>7} {'min':>6} {'max':>7}   vs floors' medians")
     results: dict[str, list[float]] = {}
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
@@ -210,9 +214,12 @@ def main() -> None:
                     continue
                 results[name] = lat
                 med = statistics.median(lat)
-                ratio = ""
-                if case.floor in results:
-                    ratio = f"{med / statistics.median(results[case.floor]):.2f}×"
+                ratios = [
+                    f"{med / statistics.median(results[floor]):.2f}× {floor}"
+                    for floor in (case.floor, f"{case.floor}_cached")
+                    if floor in results
+                ]
+                ratio = ", ".join(ratios)
                 print(
                     f"{name:18} {med:7.1f} {percentile(lat, 0.95):7.1f} {min(lat):6.1f} "
                     f"{max(lat):7.1f}   {ratio}",
