@@ -1,10 +1,23 @@
-"""Gradient through depth: a deep MLP's gradients and activations, layer by layer."""
+"""Gradient through depth: a deep MLP's gradients and activations, layer by layer.
+
+What a slider move costs. The sliders (the activation's parameters, σ_w, depth, width, batch,
+seed) and everything they drive run in the fragment :func:`explore`, so a move reruns only that
+and re-sends only what it can change: the sliders themselves, the verdict, the charts and their
+captions. The rest runs with the whole page, which only happens when one of its controls changes:
+the title and the explanations, and the choices of *what* is simulated (activation,
+initialisation, residual connections, comparison, quiz mode). The two columns, and the heading
+between the line charts and the heatmaps, are drawn by the page; the fragment writes into them
+(``sliders`` and ``charts``), and Streamlit keeps its place in each, so on a move neither the
+columns nor the heading are sent again. The quiz has its own fragment: answering it reruns
+only the quiz.
+"""
 
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
-from activations import ACTIVATIONS
+from activations import ACTIVATIONS, Activation
 from activations.depth import INITS, verdict
 from ui import classroom, routing, state
 from ui import depth_view as view
@@ -66,39 +79,33 @@ def _set_critical(slug: str, params: view.Params, width: int, depth: int) -> Non
         st.session_state.pop(key, None)
     st.query_params["init"] = "custom"
     st.query_params["weight_std"] = f"{min(sigma, view.WEIGHT_STD_RANGE[1]):.4f}"
+    # The button is in the fragment but the init selectbox is not: rerun the whole page (a
+    # click would otherwise rerun only the fragment and leave the selectbox showing the old init).
+    st.rerun()
 
 
 # --- the interactive part -------------------------------------------------------------------------
 
 
 @st.fragment
-def explore() -> None:
-    """Controls, simulation, charts, export and quiz: one fragment.
+def explore(
+    act: Activation,
+    init: str,
+    residual: bool,
+    pairs: list[str],
+    sliders: DeltaGenerator,
+    charts: DeltaGenerator,
+) -> None:
+    """The sliders, the simulation and everything it draws: one fragment (module docstring).
 
-    Moving a slider reruns only this function, not the router, the text and the expanders
-    around it. Everything a control changes is inside (the quiz box too), so nothing goes stale.
+    ``act``, ``init``, ``residual`` and ``pairs`` come from the page's own controls, which
+    rerun the whole page (and so this) when they change. The sliders go into ``sliders`` (the
+    left column), the verdict and the line charts into ``charts`` (the right one); the heatmaps
+    and the export row are drawn where this is called, under the page's heading.
     """
-    quiz_box = st.container()  # the quiz, in quiz mode: on a phone the question comes first
-
-    # --- controls ---------------------------------------------------------------------------------
-
-    controls, charts = st.columns([1, 2], gap="large")
-
-    with controls:
-        choice = state.activation_picker(hides=cls.hides)
-        act, params = choice.activation, choice.params
+    with sliders:
+        params = state.param_sliders(act, hides=cls.hides)
         pkey = view.params_key(params)
-
-        init = state.url_selectbox(
-            "Initialisation of the weights",
-            list(INITS),
-            key="init",
-            default=view.DEFAULTS["init"],
-            format_func=view.INIT_LABELS.__getitem__,
-            hidden=cls.hides("init"),
-            help="How the weights are drawn: normal with mean 0 and this standard deviation σ_w. "
-            "Xavier's σ² = 2/(fan_in + fan_out) is 1/width here (every layer is width × width).",
-        )
         weight_std = None
         if init == "custom":
             weight_std = state.url_slider(
@@ -149,13 +156,6 @@ def explore() -> None:
             integer=True,
             hidden=cls.hides("seed"),
         )
-        residual = state.url_toggle(
-            "Residual connections",
-            key="residual",
-            hidden=cls.hides("residual"),
-            help="h_l = h_{l−1} + f(z_l): an identity path around every layer, so the backward "
-            "gain becomes 1 + χ ≥ 1.",
-        )
         if not cls.hides("critical"):
             st.button(
                 "Critical init: set σ_w so the gain is 1",
@@ -169,24 +169,6 @@ def explore() -> None:
             )
         if CRITICAL_ERROR in st.session_state:
             st.error(st.session_state[CRITICAL_ERROR])
-
-        raw_pairs = st.query_params.get("compare")
-        initial_pairs = (view.parse_pairs(raw_pairs) if raw_pairs else None) or []
-        if cls.hides("compare"):
-            pairs = initial_pairs
-        else:
-            state.seed_widget("compare", initial_pairs)
-            pairs = st.multiselect(
-                "Compare with (activation·init)",
-                view.pair_options(),
-                format_func=view.format_pair,
-                key="compare",
-                max_selections=view.MAX_COMPARE,
-                help="Each pair runs with the same depth, width, batch and seed, and that "
-                "activation's parameters as last set in this session.",
-            )
-        state.sync_url("compare", ",".join(pairs), "")
-
         weights = depth * width * width
         if weights > view.SLOW_WEIGHTS:
             st.caption(
@@ -194,10 +176,6 @@ def explore() -> None:
                 f"{weights / 1e6:.0f} million numbers ({weights * 8 / 1e9:.1f} GB while it runs): "
                 "each change takes seconds. Width 256 shows the same effects almost instantly."
             )
-
-        quiz = state.url_toggle(
-            "Quiz mode: predict, then reveal", key="quiz", hidden=cls.hides("quiz")
-        )
 
     # --- simulate ---------------------------------------------------------------------------------
 
@@ -240,14 +218,14 @@ def explore() -> None:
         )
         runs.append((view.pair_label(slug, pair_init), view.run(*args)))
         run_keys.append((runs[-1][0], args))
-    grad_fig, std_fig, act_hist_fig, grad_hist_fig = view.figures(
-        tuple(run_keys), runs, run_settings, cls.present
-    )
+    drawn = view.figures(tuple(run_keys), runs, run_settings, cls.present)
 
-    # --- verdict and charts -----------------------------------------------------------------------
+    # --- verdict and line charts (right column) ---------------------------------------------------
 
     with charts:
         sentence = view.verdict_sentence(v, depth)
+        if init != "custom":  # what the named init means at this width (custom shows σ_w already)
+            sentence += f"\n\nσ_w = {result.sigma_w:.4g} · {run_settings}"
         if v.overflowed:
             st.error(sentence, icon=":material/warning:")
         elif v.kind == "healthy":
@@ -256,40 +234,39 @@ def explore() -> None:
             st.warning(sentence, icon=":material/trending_down:")
         if view.is_all_zero_init(result):
             st.warning(view.symmetry_sentence(result), icon=":material/drag_handle:")
-        if init != "custom":
-            st.caption(f"σ_w = {result.sigma_w:.4g} · {run_settings}")
 
+        # One caption under each chart (every element is a message on each move): the summary
+        # for screen readers, what the log axis leaves out, and for the first chart why its
+        # factor is not the verdict's.
         grad_text = view.grad_summary(result, settings)
-        st.plotly_chart(grad_fig, config=PLOTLY_CONFIG, key="depth_grad_chart", alt=grad_text)
-        classroom.summary(grad_text)
-        st.caption(view.WEIGHT_VS_SIGNAL)
-        for name, r in runs:
-            missing = view.not_drawn(r.grad_norms)
-            if missing:
-                st.caption(f"{name}: {missing}")
-
+        st.plotly_chart(
+            drawn.grad_norm, config=PLOTLY_CONFIG, key="depth_grad_chart", alt=grad_text
+        )
+        classroom.summary(
+            view.paragraphs(
+                grad_text, *view.not_drawn_notes(runs, "grad_norms"), view.WEIGHT_VS_SIGNAL
+            )
+        )
         std_text = view.std_summary(result, settings)
-        st.plotly_chart(std_fig, config=PLOTLY_CONFIG, key="depth_std_chart", alt=std_text)
-        classroom.summary(std_text)
-        for name, r in runs:
-            missing = view.not_drawn(r.activation_stds)
-            if missing:
-                st.caption(f"{name}: {missing}")
+        st.plotly_chart(drawn.spread, config=PLOTLY_CONFIG, key="depth_std_chart", alt=std_text)
+        classroom.summary(view.paragraphs(std_text, *view.not_drawn_notes(runs, "activation_stds")))
 
-    st.subheader("Distributions per layer")
-    act_col, grad_col = st.columns(2)  # side by side on a laptop, stacked on a phone
-    with act_col:
-        st.plotly_chart(act_hist_fig, config=PLOTLY_CONFIG, key="depth_act_hist_chart")
-    with grad_col:
-        st.plotly_chart(grad_hist_fig, config=PLOTLY_CONFIG, key="depth_grad_hist_chart")
+    # --- the heatmaps (under the page's heading) and export -------------------------------------
+
+    # One row that wraps (side by side on a laptop, stacked on a phone): one block, where
+    # st.columns(2) would send three on every move.
+    with st.container(horizontal=True, gap="medium"):
+        st.plotly_chart(drawn.act_hist, config=PLOTLY_CONFIG, key="depth_act_hist_chart")
+        st.plotly_chart(drawn.grad_hist, config=PLOTLY_CONFIG, key="depth_grad_hist_chart")
     classroom.summary(
-        f"{settings}: heatmaps of where the activations and the gradients ∂L/∂h of each layer "
-        "fall; a band collapsing onto 0 means the signal dies out."
+        view.paragraphs(
+            f"{settings}: heatmaps of where the activations and the gradients ∂L/∂h of each "
+            "layer fall; a band collapsing onto 0 means the signal dies out.",
+            drawn.histogram_caption,
+        )
     )
-    st.caption(view.histogram_caption(result))
 
-    export, link = st.columns(2)
-    with export:
+    with st.container(horizontal=True, gap="small"):
         classroom.csv_download(
             "Per-layer statistics (CSV)",
             view.csv_columns(result),
@@ -308,71 +285,106 @@ def explore() -> None:
             file_name=f"depth_{act.name}_{init}_{depth}x{width}.csv",
             key="depth_csv",
         )
-    with link:
         classroom.copy_link()
 
-    # --- predict, then reveal ---------------------------------------------------------------------
 
-    if quiz:
-        with quiz_box:
-            st.subheader("Predict, then reveal")
-            q_seed = classroom.quiz_seed()
-            q = view.quiz_question(q_seed)
-            st.markdown(
-                f"**{ACTIVATIONS[q.slug].label}** with **{view.INIT_LABELS[q.init]}** init, "
-                f"**{q.depth} layers** of width {q.width}: will the gradient reaching the first "
-                "layer vanish, explode, or survive?"
-            )
-            quiz_id = f"depth-{q_seed}"
-            pick = st.radio(
-                "Your prediction",
-                list(view.QUIZ_ANSWERS),
-                format_func=view.QUIZ_ANSWERS.__getitem__,
-                index=None,
-                key=f"depth_quiz_{q_seed}",
-                horizontal=True,
-            )
-            if pick is not None:
-                q_result = view.run(
-                    q.slug,
-                    view.params_key(ACTIVATIONS[q.slug].param_defaults()),
-                    q.depth,
-                    q.width,
-                    q.batch,
-                    q.init,
-                    q_seed,
-                    False,
-                    None,
-                )
-                q_verdict = verdict(q_result)
-                correct = pick == q_verdict.kind
-                classroom.record_answer(quiz_id, correct)
-                right, asked = classroom.score("depth-")
-                (st.success if correct else st.error)(
-                    ("Right! " if correct else "Not quite. ")
-                    + view.verdict_sentence(q_verdict, q.depth)
-                )
-                st.metric("Score", f"{right} / {asked}")
-                q_settings = view.settings_text(
-                    q.slug,
-                    ACTIVATIONS[q.slug].param_defaults(),
-                    q.init,
-                    q_result.sigma_w,
-                    q.depth,
-                    q.width,
-                )
-                q_fig = view.grad_norm_figure(
-                    [(view.pair_label(q.slug, q.init), q_result)],
-                    title=f"Quiz: weight-gradient norm per layer<br><sup>{q_settings}</sup>",
-                    present=cls.present,
-                )
-                q_text = view.grad_summary(q_result, q_settings)
-                st.plotly_chart(q_fig, config=PLOTLY_CONFIG, key="depth_quiz_chart", alt=q_text)
-                classroom.summary(q_text)
-                st.caption(view.quiz_explanation(q_result))
+# --- predict, then reveal -------------------------------------------------------------------------
 
 
-explore()
+@st.fragment
+def quiz() -> None:
+    """The quiz: its own fragment, since it depends on nothing the sliders set (answering or
+    asking for a new question reruns only this)."""
+    st.subheader("Predict, then reveal")
+    q_seed = classroom.quiz_seed()
+    q = view.quiz_question(q_seed)
+    st.markdown(
+        f"**{ACTIVATIONS[q.slug].label}** with **{view.INIT_LABELS[q.init]}** init, "
+        f"**{q.depth} layers** of width {q.width}: will the gradient reaching the first "
+        "layer vanish, explode, or survive?"
+    )
+    quiz_id = f"depth-{q_seed}"
+    pick = st.radio(
+        "Your prediction",
+        list(view.QUIZ_ANSWERS),
+        format_func=view.QUIZ_ANSWERS.__getitem__,
+        index=None,
+        key=f"depth_quiz_{q_seed}",
+        horizontal=True,
+    )
+    if pick is None:
+        return
+    q_params = ACTIVATIONS[q.slug].param_defaults()
+    q_result = view.run(
+        q.slug, view.params_key(q_params), q.depth, q.width, q.batch, q.init, q_seed, False, None
+    )
+    q_verdict = verdict(q_result)
+    correct = pick == q_verdict.kind
+    classroom.record_answer(quiz_id, correct)
+    right, asked = classroom.score("depth-")
+    (st.success if correct else st.error)(
+        ("Right! " if correct else "Not quite. ") + view.verdict_sentence(q_verdict, q.depth)
+    )
+    st.metric("Score", f"{right} / {asked}")
+    q_settings = view.settings_text(q.slug, q_params, q.init, q_result.sigma_w, q.depth, q.width)
+    q_fig = view.quiz_figure(q_seed, cls.present, q_result, q_settings)
+    q_text = view.grad_summary(q_result, q_settings)
+    st.plotly_chart(q_fig, config=PLOTLY_CONFIG, key="depth_quiz_chart", alt=q_text)
+    classroom.summary(q_text)
+    st.caption(view.quiz_explanation(q_result))
+
+
+# --- the page ----------------------------------------------------------------------------------
+
+quiz_area = st.container()  # the quiz, in quiz mode: on a phone the question comes first
+controls, charts = st.columns([1, 2], gap="large")
+with controls:
+    # What is simulated: these rerun the whole page (rarely moved, and the sliders below depend
+    # on them: the activation's parameters, σ_w for a custom init).
+    act = state.pick_activation(hides=cls.hides)
+    init = state.url_selectbox(
+        "Initialisation of the weights",
+        list(INITS),
+        key="init",
+        default=view.DEFAULTS["init"],
+        format_func=view.INIT_LABELS.__getitem__,
+        hidden=cls.hides("init"),
+        help="How the weights are drawn: normal with mean 0 and this standard deviation σ_w. "
+        "Xavier's σ² = 2/(fan_in + fan_out) is 1/width here (every layer is width × width).",
+    )
+    sliders = st.container()  # filled by explore(): how big, and which random draw
+    residual = state.url_toggle(
+        "Residual connections",
+        key="residual",
+        hidden=cls.hides("residual"),
+        help="h_l = h_{l−1} + f(z_l): an identity path around every layer, so the backward "
+        "gain becomes 1 + χ ≥ 1.",
+    )
+    raw_pairs = st.query_params.get("compare")
+    initial_pairs = (view.parse_pairs(raw_pairs) if raw_pairs else None) or []
+    if cls.hides("compare"):
+        pairs = initial_pairs
+    else:
+        state.seed_widget("compare", initial_pairs)
+        pairs = st.multiselect(
+            "Compare with (activation·init)",
+            view.pair_options(),
+            format_func=view.format_pair,
+            key="compare",
+            max_selections=view.MAX_COMPARE,
+            help="Each pair runs with the same depth, width, batch and seed, and that "
+            "activation's parameters as last set in this session.",
+        )
+    state.sync_url("compare", ",".join(pairs), "")
+    quiz_on = state.url_toggle(
+        "Quiz mode: predict, then reveal", key="quiz", hidden=cls.hides("quiz")
+    )
+
+st.subheader("Distributions per layer")
+explore(act, init, residual, pairs, sliders, charts)
+if quiz_on:
+    with quiz_area:
+        quiz()
 
 # --- explanations ---------------------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+import plotly.graph_objects as go
 import pytest
 from streamlit.elements.lib import policies
 from streamlit.testing.v1 import AppTest
@@ -410,3 +411,75 @@ def test_an_error_in_a_heavy_run_releases_the_slot():
     with pytest.raises(MemoryError), view.heavy_slot(200, 1024):
         raise MemoryError
     assert not held()
+
+
+# --- a slider move: every output follows, from caches a class shares ---------------------------
+
+
+def test_a_depth_move_updates_every_output():
+    at = open_depth({"width": "64"})
+    at.slider(key="depth").set_value(20).run()
+    assert not at.exception
+    r = simulate("relu", 20, 64, DEFAULT["batch"], "he", 0)
+    assert_curve_matches(grad_chart(at), "relu·he", 1, r.grad_norms)
+    assert_curve_matches(std_chart(at), "relu·he", 0, r.activation_stds)
+    heat = trace(chart(at, "Activations h_l per layer"), "activation histogram")
+    np.testing.assert_allclose(as_array(heat["z"]), r.act_hist / r.act_hist.sum(1, keepdims=True))
+    # The verdict carries σ_w and the run's settings (one element, not a caption beside it).
+    (verdict_box,) = at.success
+    assert "at layer 20" in verdict_box.value
+    assert (
+        f"σ_w = {math.sqrt(2 / 64):.4g} · ReLU, He init, 20 layers × 64 units" in verdict_box.value
+    )
+    # Each chart's caption speaks of this network, none of the previous one.
+    captions = [c.value for c in at.caption]
+    assert sum("20 layers × 64 units" in c for c in captions) == 3, captions
+    assert not any(f"{DEFAULT['depth']} layers" in c for c in captions), captions
+    grad_caption = next(c for c in captions if "from the top layer (20) to the first" in c)
+    assert view.WEIGHT_VS_SIGNAL in grad_caption  # the note stays under its chart
+    assert at.query_params["depth"] in (["20"], "20")
+
+
+def test_cached_results_are_read_only():
+    """st.cache_resource hands every session the same object: nobody may change it."""
+    r = view.run("relu", (), 5, 8, 4, "he", 0, False, None)
+    assert r.weights == () and r.inputs.size == 0  # slim: nothing the page does not draw
+    with pytest.raises(ValueError, match="read-only"):
+        r.grad_norms[0] = 1.0
+    with pytest.raises(ValueError, match="read-only"):
+        r.act_hist[0, 0] = 1
+    assert view.run("relu", (), 5, 8, 4, "he", 0, False, None) is r
+
+
+def test_a_class_walking_the_depth_slider_stays_in_the_cache(monkeypatch):
+    """Students walk the depth slider over more than a hundred depths in a lesson: every result
+    and every set of figures they walked over is still cached (the old limit, 32, was not)."""
+    simulated: list[int] = []
+    built: list[int] = []
+
+    def counting_simulate(slug, depth, width, batch, **kwargs):
+        simulated.append(depth)
+        return simulate(slug, depth, width, batch, **kwargs)
+
+    def counting_grad_norm_figure(runs, **kwargs):
+        built.append(runs[0][1].depth)
+        return go.Figure()
+
+    monkeypatch.setattr(view, "simulate", counting_simulate)
+    monkeypatch.setattr(view, "grad_norm_figure", counting_grad_norm_figure)
+    for name in ("std_figure", "histogram_figure"):
+        monkeypatch.setattr(view, name, lambda *args, **kwargs: go.Figure())
+    view.run.clear()
+    view.figures.clear()
+    walked = range(1, 121)  # 60 students' walks from depth 50 spread over ±60 in ten minutes
+    try:
+        for _ in range(2):  # there and back again
+            for depth in walked:
+                args = ("relu", (), depth, 4, 2, "he", 0, False, None)
+                result = view.run(*args)
+                view.figures((("relu·he", args),), [("relu·he", result)], "s", False)
+    finally:
+        view.run.clear()
+        view.figures.clear()
+    assert simulated == list(walked)  # each depth simulated once
+    assert built == list(walked)  # and drawn once

@@ -1,9 +1,19 @@
 """The depth page's view: cached simulator calls, figures, and the words around them.
 
 The simulator (``activations.depth``) returns a frozen result that also holds every weight
-matrix: at depth 200 × width 1024 that is 1.7 GB. ``st.cache_data`` pickles what it stores, so
-:func:`run` caches a *slim* copy (weights, inputs, upstream and output dropped): everything the
-page draws, a few hundred kB.
+matrix: at depth 200 × width 1024 that is 1.7 GB. :func:`run` caches a *slim* copy (weights,
+inputs, upstream and output dropped): everything the page draws, about 0.75 kB per layer
+(40 kB at depth 50, 150 kB at depth 200), whatever the width and batch.
+
+The cache sizes are set for a class. Students walking the depth slider one step at a time
+spread out like random walks: 60 of them cover ±15 layers around the start in 20 seconds and
+more than 100 depths in a lesson, and a page that has to simulate again costs 0.1-0.2 s of CPU
+per move instead of a few ms. So :func:`run` keeps :data:`RUN_ENTRIES` results (at most
+:data:`RUN_ENTRIES` × 150 kB = 39 MB, all at depth 200; about 10 MB around depth 50) and
+:func:`figures` :data:`FIGURE_ENTRIES` sets of four figures (at most 128 × 570 kB = 73 MB at depth
+200, 41 MB around depth 50). Both are ``st.cache_resource``: a hit hands out the stored object
+(``st.cache_data`` would unpickle a copy on every hit, ~0.4 ms at depth 50), so the slim result's
+arrays are made read-only, and nothing may change a cached figure.
 
 Log axes cannot show 0 (zero init gives exact zeros) or NaN (statistics past an overflow): the
 figure builders draw only the finite, positive points and :func:`not_drawn` says in words what
@@ -17,6 +27,7 @@ import dataclasses
 import math
 import threading
 from collections.abc import Iterator, Sequence
+from typing import NamedTuple
 
 import numpy as np
 import plotly.graph_objects as go
@@ -82,8 +93,15 @@ def params_key(params: dict[str, float]) -> Params:
 
 
 def _slim(result: DepthResult) -> DepthResult:
+    """``result`` without its weights, inputs, upstream and output, its arrays read-only (it is
+    shared by every session that asks for the same settings)."""
     empty = np.zeros((0, 0))
-    return dataclasses.replace(result, weights=(), inputs=empty, upstream=empty, output=empty)
+    slim = dataclasses.replace(result, weights=(), inputs=empty, upstream=empty, output=empty)
+    for field in dataclasses.fields(slim):
+        value = getattr(slim, field.name)
+        if isinstance(value, np.ndarray):
+            value.flags.writeable = False
+    return slim
 
 
 #: At most one heavy simulation (depth × width² > :data:`SLOW_WEIGHTS`) runs at a time in this
@@ -120,7 +138,14 @@ def heavy_slot(depth: int, width: int) -> Iterator[None]:
         HEAVY_SIMULATIONS.release()
 
 
-@st.cache_data(max_entries=32, show_spinner="Running the network forward and backward…")
+#: Results :func:`run` keeps, and sets of figures :func:`figures` keeps (module docstring).
+RUN_ENTRIES = 256
+FIGURE_ENTRIES = 128
+
+
+@st.cache_resource(
+    max_entries=RUN_ENTRIES, show_spinner="Running the network forward and backward…"
+)
 def run(
     slug: str,
     params: Params,
@@ -134,6 +159,7 @@ def run(
 ) -> DepthResult:
     """``simulate(...)`` for these settings, without the weight matrices (see module docstring).
 
+    Shared by every session: the arrays are read-only, and the result must not be changed.
     Heavy settings wait for :data:`HEAVY_SIMULATIONS` (one at a time per server); the full
     result, weights included, is dropped before the slot is released.
     """
@@ -319,6 +345,22 @@ def not_drawn(values: np.ndarray) -> str | None:
     if bad:
         parts.append(f"{bad} layer{'s' if bad > 1 else ''} past the overflow")
     return "Not drawn on the log axis: " + ", ".join(parts) + "." if parts else None
+
+
+def not_drawn_notes(runs: Sequence[Run], field: str) -> list[str]:
+    """:func:`not_drawn` of each run's ``field`` (``"grad_norms"``, ``"activation_stds"``), as
+    ``"name: Not drawn…"`` lines; none when every point is drawn."""
+    notes = []
+    for name, result in runs:
+        missing = not_drawn(getattr(result, field))
+        if missing:
+            notes.append(f"{name}: {missing}")
+    return notes
+
+
+def paragraphs(*parts: str) -> str:
+    """Markdown paragraphs: several texts under one chart in one caption (one element)."""
+    return "\n\n".join(parts)
 
 
 Run = tuple[str, DepthResult]  # (legend name, result)
@@ -512,15 +554,25 @@ def histogram_caption(result: DepthResult) -> str:
 RunArgs = tuple[str, Params, int, int, int, str, int, bool, float | None]
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)
+class Figures(NamedTuple):
+    """What :func:`figures` builds once per setting."""
+
+    grad_norm: go.Figure
+    spread: go.Figure
+    act_hist: go.Figure
+    grad_hist: go.Figure
+    histogram_caption: str  # :func:`histogram_caption` of the main run
+
+
+@st.cache_resource(max_entries=FIGURE_ENTRIES, show_spinner=False)
 def figures(
     key: tuple[tuple[str, RunArgs], ...],
     _runs: Sequence[Run],
     run_settings: str,
     present: bool,
-) -> tuple[go.Figure, go.Figure, go.Figure, go.Figure]:
+) -> Figures:
     """The page's four figures (grad norm, activation spread, the activations' and the
-    gradients' distributions) for these runs.
+    gradients' distributions) for these runs, and the heatmaps' caption.
 
     ``key`` names every run and its :func:`run` arguments, which fix ``_runs`` (the results,
     not hashed). Building the figures costs several times what drawing them does (Plotly
@@ -553,7 +605,7 @@ def figures(
             present=present,
         ),
     )
-    return tuple(freeze(fig) for fig in built)
+    return Figures(*(freeze(fig) for fig in built), histogram_caption(_runs[0][1]))
 
 
 # --- export -------------------------------------------------------------------------------------
@@ -601,6 +653,20 @@ def quiz_question(seed: int) -> QuizQuestion:
         init=str(rng.choice(QUIZ_INITS)),
         depth=int(rng.choice(QUIZ_DEPTHS)),
     )
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def quiz_figure(seed: int, present: bool, _result: DepthResult, settings: str) -> go.Figure:
+    """The revealed answer's chart for the question :func:`quiz_question` draws from ``seed``
+    (which fixes ``_result`` and ``settings``): built once, frozen and shared, since a class
+    answers the same question at once."""
+    q = quiz_question(seed)
+    fig = grad_norm_figure(
+        [(pair_label(q.slug, q.init), _result)],
+        title=f"Quiz: weight-gradient norm per layer<br><sup>{settings}</sup>",
+        present=present,
+    )
+    return freeze(fig)
 
 
 def quiz_explanation(result: DepthResult) -> str:

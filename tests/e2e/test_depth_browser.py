@@ -1,0 +1,200 @@
+"""The depth page in a real browser: a slider move redraws, in place, every output that depends on
+it (nothing left stale, nothing drawn twice) and re-sends only the fragment: the page's own
+controls (activation, initialisation, residual, comparison, quiz mode), the heading and the
+explanations stay as they are. Those controls, the critical-init button and the quiz still work
+with the fragment between them."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+from activations import ACTIVATIONS
+from activations.depth import critical_weight_std
+from tests.e2e.helpers import (
+    ALERT,
+    assert_no_exception,
+    goto,
+    keyed,
+    press_on_slider,
+    selectbox_text,
+    settle,
+    slider_value,
+    trace_d,
+    wait_for_chart,
+    wait_for_trace_change,
+)
+
+pytestmark = pytest.mark.e2e
+
+CHARTS = ("depth_grad_chart", "depth_std_chart", "depth_act_hist_chart", "depth_grad_hist_chart")
+MAIN = '[data-testid="stMain"]'
+CAPTION = f'{MAIN} [data-testid="stCaptionContainer"]'
+
+
+class Deltas:
+    """The elements and blocks the server sends to this tab (its websocket, decoded)."""
+
+    def __init__(self, page: Page) -> None:
+        self.received: list = []
+        page.on("websocket", lambda ws: ws.on("framereceived", self._on_frame))
+
+    def _on_frame(self, payload: bytes | str) -> None:
+        if isinstance(payload, bytes):
+            msg = ForwardMsg()
+            msg.ParseFromString(payload)
+            if msg.WhichOneof("type") == "delta":
+                self.received.append(msg.delta)
+
+    def kinds(self) -> list[str]:
+        """``new_element``s by type (``markdown: <text>`` for text), blocks as ``block <type>``."""
+        out = []
+        for delta in self.received:
+            if delta.WhichOneof("type") == "add_block":
+                out.append(f"block {delta.add_block.WhichOneof('type')}")
+            elif delta.WhichOneof("type") == "new_element":
+                element = delta.new_element
+                kind = element.WhichOneof("type")
+                out.append(f"markdown: {element.markdown.body}" if kind == "markdown" else kind)
+        return out
+
+
+def chart_title(page: Page, key: str) -> str:
+    return keyed(page, key).locator(".gtitle").first.text_content() or ""
+
+
+def element_counts(page: Page) -> dict[str, int]:
+    """How many of each kind of element the page shows: a move must not add or drop any."""
+    kinds = {
+        "charts": ".js-plotly-plot",
+        "alerts": ALERT,
+        "captions": '[data-testid="stCaptionContainer"]',
+        "headings": '[data-testid="stHeading"]',
+        "expanders": '[data-testid="stExpander"]',
+        "sliders": '[data-testid="stSlider"]',
+        "selectboxes": '[data-testid="stSelectbox"]',
+        "buttons": '[data-testid="stButton"], [data-testid="stDownloadButton"], '
+        '[data-testid="stPopover"]',
+    }
+    return {name: page.locator(f"{MAIN} {css}").count() for name, css in kinds.items()}
+
+
+def copied_link(page: Page, expected: str) -> str:
+    page.get_by_role("button", name="Copy link to this view").click()
+    code = page.locator('[data-testid="stPopoverBody"] [data-testid="stCode"] code').first
+    expect(code).to_contain_text(expected)
+    text = code.inner_text().strip()
+    page.keyboard.press("Escape")
+    expect(code).to_be_hidden()
+    return text
+
+
+def test_a_depth_move_redraws_every_output_in_place_and_nothing_else(server, tab):
+    page = tab.page
+    deltas = Deltas(page)
+    goto(page, server.url, "/depth?depth=10&width=64")
+    for key in CHARTS:
+        wait_for_chart(page, key)
+    assert all("10 layers × 64 units" in chart_title(page, key) for key in CHARTS)
+    counts = element_counts(page)
+    assert counts["charts"] == 4 and counts["alerts"] == 1, counts
+    assert counts["selectboxes"] == 2 and counts["expanders"] == 3, counts
+
+    deltas.received.clear()
+    press_on_slider(page, "depth", "ArrowRight", 1)
+    for key in CHARTS:
+        expect(keyed(page, key).locator(".gtitle").first).to_contain_text("11 layers × 64 units")
+    settle(page)
+
+    # Every text that names the network now names 11 layers, once; none is left at 10.
+    verdict = page.locator(f"{MAIN} {ALERT}")
+    expect(verdict).to_have_count(1)
+    expect(verdict).to_contain_text("at layer 11")
+    expect(verdict).to_contain_text("σ_w = 0.1768 · ReLU, He init, 11 layers × 64 units")
+    captions = page.locator(CAPTION)
+    expect(captions.filter(has_text="11 layers × 64 units")).to_have_count(3)
+    expect(captions.filter(has_text="10 layers × 64 units")).to_have_count(0)
+    expect(captions.filter(has_text="the weight gradients ‖∂L/∂W_l‖")).to_contain_text(
+        "this chart shows the weight gradients"  # the note on what the chart is, kept with it
+    )
+    assert element_counts(page) == counts  # nothing left behind, nothing drawn twice
+
+    # What the move sent: the sliders and what they drive, not the page's own controls, its
+    # heading or its explanations.
+    sent = deltas.kinds()
+    assert sent.count("slider") == 4 and sent.count("plotly_chart") >= 2, sent
+    for kind in ("selectbox", "multiselect", "checkbox", "heading", "block expandable"):
+        assert kind not in sent, (kind, sent)
+    assert not [k for k in sent if k.startswith("markdown: A stack of fully connected")], sent
+
+    assert "depth=11" in page.url
+    assert "depth=11" in copied_link(page, "depth=11")
+    assert_no_exception(page)
+
+
+def test_the_page_controls_outside_the_fragment_still_drive_it(server, tab):
+    page = tab.page
+    goto(page, server.url, "/depth?depth=10&width=64")
+    wait_for_chart(page, "depth_grad_chart")
+    assert trace_d(page, "depth_grad_chart", "relu·he")
+
+    tanh = ACTIVATIONS["tanh"].label
+    combobox = keyed(page, "activation").locator("input[role='combobox']")
+    combobox.click()
+    combobox.fill("Tanh")
+    page.get_by_role("option", name=tanh, exact=True).click()
+    wait_for_trace_change(page, "depth_grad_chart", "tanh·he", None)
+    assert selectbox_text(page, "activation") == tanh
+    expect(page.locator(f"{MAIN} {ALERT}")).to_contain_text(f"{tanh}, He init, 10 layers")
+
+    # The sliders in the fragment keep working with the new activation.
+    before = trace_d(page, "depth_grad_chart", "tanh·he")
+    press_on_slider(page, "depth", "ArrowRight", 2)
+    wait_for_trace_change(page, "depth_grad_chart", "tanh·he", before)
+    expect(page.locator(f"{MAIN} {ALERT}")).to_contain_text(f"{tanh}, He init, 12 layers")
+    assert "activation=tanh" in page.url and "depth=12" in page.url
+    assert_no_exception(page)
+
+
+def test_critical_init_in_the_fragment_switches_the_init_outside_it(server, tab):
+    page = tab.page
+    goto(page, server.url, "/depth?activation=tanh&init=small&width=128&depth=30")
+    wait_for_chart(page, "depth_grad_chart")
+    expect(page.locator(f"{MAIN} {ALERT}")).to_contain_text("Gradients vanish")
+    expect(keyed(page, "weight_std")).to_have_count(0)
+
+    page.get_by_role("button", name="Critical init: set σ_w so the gain is 1").click()
+    expect(keyed(page, "weight_std")).to_have_count(1)  # custom init shows the σ_w slider
+    settle(page)
+    assert selectbox_text(page, "init") == "Custom σ_w"
+    expected = critical_weight_std("tanh", {}, width=128, depth=30)
+    assert slider_value(page, "weight_std") == pytest.approx(expected, abs=1e-4)
+    expect(page.locator(f"{MAIN} {ALERT}")).to_contain_text("Gradients survive (healthy)")
+    assert "init=custom" in page.url
+    assert_no_exception(page)
+
+
+def test_a_quiz_answer_stays_while_the_sliders_move(server, tab):
+    page = tab.page
+    goto(page, server.url, "/depth?quiz=true&quiz_seed=4242&depth=10&width=64")
+    wait_for_chart(page, "depth_grad_chart")
+    question = page.locator(MAIN).get_by_role("radiogroup")
+    question.get_by_text("Vanish", exact=True).click()
+    wait_for_chart(page, "depth_quiz_chart")
+    settle(page)
+    answer = page.locator(f"{MAIN} {ALERT}", has_text=re.compile("Right!|Not quite."))
+    expect(answer).to_have_count(1)
+    answered = answer.inner_text()
+
+    before = trace_d(page, "depth_grad_chart", "relu·he")
+    press_on_slider(page, "depth", "ArrowRight", 1)
+    wait_for_trace_change(page, "depth_grad_chart", "relu·he", before)
+    # The quiz is its own fragment: a move neither clears nor repeats it.
+    expect(answer).to_have_count(1)
+    assert answer.inner_text() == answered
+    expect(keyed(page, "depth_quiz_chart").locator(".js-plotly-plot")).to_have_count(1)
+    assert "quiz_seed=4242" in page.url
+    assert_no_exception(page)
