@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import activations as A
-from activations.depth import critical_weight_std, simulate, verdict
+from activations.depth import SATURATION_THRESHOLD, critical_weight_std, simulate, verdict
 
 STRICT = {"over": "raise", "invalid": "raise", "divide": "raise"}
 
@@ -124,6 +124,77 @@ def test_result_shapes():
     assert math.isclose(res.grad_stds[d], res.upstream.std())
     with pytest.raises(AttributeError):
         res.depth = 3  # frozen
+
+
+def reference_statistics(res, act, residual, params=None):
+    """The per-layer statistics written plainly (np.std, a fresh array per layer, the same
+    binning rule), from the result's own weights, inputs and upstream."""
+    f = A.ACTIVATIONS[act]
+    lo, hi = res.hist_edges[0], res.hist_edges[-1]
+    nbins = len(res.hist_edges) - 1
+
+    def hist(x):
+        idx = np.clip((x.ravel() - lo) * (nbins / (hi - lo)), 0, nbins - 1).astype(int)
+        return np.bincount(idx, minlength=nbins)
+
+    hs, ds, zs = [res.inputs], [], []
+    for w in res.weights:
+        z = hs[-1] @ w
+        zs.append(z)
+        ds.append(f.derivative(z, **(params or {})))
+        fz = f.forward(z, **(params or {}))
+        hs.append(hs[-1] + fz if residual else fz)
+    dh = res.upstream
+    grad_stds, grad_norms, grad_hists = [dh.std()], [], [hist(dh)]
+    for h, d, w in zip(hs[-2::-1], ds[::-1], res.weights[::-1], strict=True):
+        dz = dh * d
+        grad_norms.append(np.linalg.norm(h.T @ dz))
+        dh = dz @ w.T + (dh if residual else 0)
+        grad_stds.append(dh.std())
+        grad_hists.append(hist(dh))
+    small = [np.abs(d) < SATURATION_THRESHOLD for d in ds]
+    return {
+        "activation_stds": [h.std() for h in hs],
+        "activation_means": [h.mean() for h in hs],
+        "preactivation_stds": [z.std() for z in zs],
+        "unit_spread": [np.max(h.max(axis=1) - h.min(axis=1)) for h in hs],
+        "saturated_fraction": [s.mean() for s in small],
+        "dead_fraction": [s.all(axis=0).mean() for s in small],
+        "grad_stds": grad_stds[::-1],
+        "grad_norms": grad_norms[::-1],
+        "act_hist": [hist(h) for h in hs],
+        "grad_hist": grad_hists[::-1],
+        "output": hs[-1],
+    }
+
+
+@pytest.mark.parametrize(
+    ("act", "residual"), [("tanh", False), ("relu", False), ("gelu", True), ("identity", False)]
+)
+def test_every_layer_statistic_matches_a_plain_computation(act, residual):
+    # The simulator reuses its buffers from layer to layer; every layer must still get its own
+    # numbers (depth 6: each buffer changes hands several times).
+    res = simulate(need(act), depth=6, width=24, batch=10, init="he", seed=5, residual=residual)
+    expected = reference_statistics(res, act, residual)
+    for name in ("act_hist", "grad_hist"):
+        np.testing.assert_array_equal(getattr(res, name), expected[name], err_msg=name)
+    for name, values in expected.items():
+        np.testing.assert_allclose(getattr(res, name), values, rtol=1e-12, err_msg=name)
+
+
+def test_weights_are_one_draw_per_layer_in_order():
+    """The weights are drawn in one call: the same numbers as one draw per layer would give."""
+    res = simulate("relu", 4, 8, 3, "he", seed=11)
+    rng = np.random.default_rng(11)
+    np.testing.assert_array_equal(res.inputs, rng.standard_normal((3, 8)))
+    for w in res.weights:
+        np.testing.assert_array_equal(w, rng.standard_normal((8, 8)) * math.sqrt(2 / 8))
+    np.testing.assert_array_equal(res.upstream, rng.standard_normal((3, 8)))
+
+
+def test_the_output_does_not_keep_every_layer_alive():
+    res = simulate("relu", 10, 32, 4, "he", seed=0)
+    assert res.output.flags.owndata and res.output.shape == (4, 32)
 
 
 # --- the physics ---------------------------------------------------------------------------------
