@@ -377,8 +377,12 @@ def temperature_section(
         st.plotly_chart(out.sigmoid_chart, config=PLOTLY_CONFIG, key="softmax_sigmoids")
         classroom.summary(out.sigmoid_sentence)
 
-    columns: dict[str, object] = {"index": np.arange(len(z)), "class": labels, "z": z}
-    columns["p"] = out.probs
+    columns: dict[str, object] = {
+        "index": np.arange(len(z)),
+        "class": labels,
+        "z": z,
+        "p": out.probs,
+    }
     if out.grad is not None:
         columns["gradient"] = out.grad
     settings = {
