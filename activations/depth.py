@@ -296,11 +296,11 @@ def simulate(
 
     rng = np.random.default_rng(seed)
     inputs = rng.standard_normal((batch, width))
-    # Every layer's directions in one draw (the same numbers in the same order as one draw per
-    # layer) and one scaling pass; the layers' weights are views of it.
-    directions = rng.standard_normal((depth, width, width))
-    directions *= sigma_w
-    weights = tuple(directions)
+    weights = []
+    for _ in range(depth):
+        w = rng.standard_normal((width, width))
+        w *= sigma_w
+        weights.append(w)
     upstream = rng.standard_normal((batch, width))
 
     nan1 = np.full(depth + 1, np.nan)
@@ -310,15 +310,14 @@ def simulate(
     act_hist = np.zeros((depth + 1, nbins), dtype=np.int64)
     grad_hist = np.zeros((depth + 1, nbins), dtype=np.int64)
     lo, hi = -float(hist_limit), float(hist_limit)
-    # Memory is allocated once, not per layer and use: fresh memory costs a page fault per 4 kB
-    # on first touch (43 000 of them per run at 50 layers × 256 × 256 before these buffers, a
-    # fifth of the run's time; 2 600 now). What the backward pass needs, h_1..h_depth and
-    # f′(z_1)..f′(z_depth), goes into one block each, written layer by layer (blocks this large
-    # also get huge pages where the system offers them); z_l, the weight gradient and ∂L/∂h (two
-    # buffers taking turns) reuse one buffer each, and so do the statistics (``work``: centred
-    # entries, bin positions).
-    h_block = np.empty((depth, batch, width))
-    d_block = np.empty((depth, batch, width))
+    # Buffers reused by every layer for what is not kept (z_l, the weight gradient, ∂L/∂h in two
+    # buffers taking turns, and the statistics' centred entries and bin positions in ``work``):
+    # a fresh array per layer and use is fresh memory, whose first touch costs a page fault per
+    # 4 kB (at 50 layers × 256 × 256: 43 000 faults per run without these buffers, 20 000 with).
+    # None is larger than one weight matrix or one layer's h. One block for all the layers'
+    # weights, h and f′ would save most of the remaining faults, but a server's allocator keeps
+    # free memory in proportion to the largest blocks it has seen, per thread: tried, it doubled
+    # the server's memory under a class's load (430 MB at 60 students instead of 200).
     z_buffer = np.empty((batch, width))
     gw_buffer = np.empty((width, width))
     dh_buffers = (np.empty((batch, width)), np.empty((batch, width)))
@@ -331,6 +330,8 @@ def simulate(
             act_hist[i] = _histogram(h, lo, hi, nbins, work)
 
     # Forward: keep h_{l-1} and f'(z_l) for the backward pass.
+    hs: list[Array] = [inputs]
+    ds: list[Array] = []
     overflow_layer: int | None = None
     record_h(0, inputs, _total(inputs))
     h = inputs
@@ -343,13 +344,13 @@ def simulate(
             if finite:
                 # f(z) and f′(z) together, sharing intermediates where the entry can.
                 fz, d = fused(z, **p) if fused is not None else (fn(z, **p), grad(z, **p))
-                h_new = h_block[k - 1]
-                if residual:
-                    np.add(h, fz, out=h_new)
-                else:
-                    np.copyto(h_new, fz)
-                np.copyto(d_block[k - 1], d)
-                d = d_block[k - 1]
+                # Both are kept, and the next layer writes its z into z's buffer: an f or f′
+                # that handed back z itself (or a view of it) must not change with it.
+                if np.may_share_memory(fz, z_buffer):
+                    fz = fz.copy()
+                if np.may_share_memory(d, z_buffer):
+                    d = d.copy()
+                h_new = h + fz if residual else fz
                 h_total = _total(h_new)
                 finite = _all_finite(h_new, h_total) and _all_finite(d, _total(d))
         if not finite:
@@ -362,10 +363,10 @@ def simulate(
         sat[k - 1] = np.count_nonzero(small) / small.size
         dead[k - 1] = np.count_nonzero(small.all(axis=0)) / width
         record_h(k, h_new, h_total)
+        ds.append(d)
         h = h_new
-    hs = [inputs, *h_block[: depth - 1]]  # h_0..h_{depth−1}
-    ds = d_block
-    output = h.copy()  # not a view: the result must not keep the whole block alive
+        if k < depth:
+            hs.append(h)
 
     # Backward (only when the forward pass stayed finite: otherwise L itself is not finite).
     grad_overflow_layer: int | None = None
@@ -408,7 +409,7 @@ def simulate(
         inputs=inputs,
         weights=tuple(weights),
         upstream=upstream,
-        output=output,
+        output=h,
         activation_stds=act_std,
         activation_means=act_mean,
         preactivation_stds=pre_std,

@@ -183,7 +183,7 @@ def test_every_layer_statistic_matches_a_plain_computation(act, residual):
 
 
 def test_weights_are_one_draw_per_layer_in_order():
-    """The weights are drawn in one call: the same numbers as one draw per layer would give."""
+    """The random numbers come in a fixed order: inputs, each layer's weights, upstream."""
     res = simulate("relu", 4, 8, 3, "he", seed=11)
     rng = np.random.default_rng(11)
     np.testing.assert_array_equal(res.inputs, rng.standard_normal((3, 8)))
@@ -192,7 +192,8 @@ def test_weights_are_one_draw_per_layer_in_order():
     np.testing.assert_array_equal(res.upstream, rng.standard_normal((3, 8)))
 
 
-def test_the_output_does_not_keep_every_layer_alive():
+def test_the_output_is_not_a_view_of_a_buffer():
+    # A view of a reused buffer, or of a block of every layer, would keep that memory alive.
     res = simulate("relu", 10, 32, 4, "he", seed=0)
     assert res.output.flags.owndata and res.output.shape == (4, 32)
 
