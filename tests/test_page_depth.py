@@ -471,7 +471,7 @@ def test_a_class_walking_the_depth_slider_stays_in_the_cache(monkeypatch):
         monkeypatch.setattr(view, name, lambda *args, **kwargs: go.Figure())
     view.run.clear()
     view.figures.clear()
-    walked = range(1, 121)  # 60 students' walks from depth 50 spread over ±60 in ten minutes
+    walked = range(1, 121)  # 60 students walking from depth 50 cover ~110 in ten minutes
     try:
         for _ in range(2):  # there and back again
             for depth in walked:

@@ -3,17 +3,19 @@
 The simulator (``activations.depth``) returns a frozen result that also holds every weight
 matrix: at depth 200 × width 1024 that is 1.7 GB. :func:`run` caches a *slim* copy (weights,
 inputs, upstream and output dropped): everything the page draws, about 0.75 kB per layer
-(40 kB at depth 50, 150 kB at depth 200), whatever the width and batch.
+(40 kB at depth 50, 152 kB at depth 200), whatever the width and batch.
 
 The cache sizes are set for a class. Students walking the depth slider one step at a time
-spread out like random walks: 60 of them cover ±15 layers around the start in 20 seconds and
-more than 100 depths in a lesson, and a page that has to simulate again costs 0.1-0.2 s of CPU
-per move instead of a few ms. So :func:`run` keeps :data:`RUN_ENTRIES` results (at most
-:data:`RUN_ENTRIES` × 150 kB = 39 MB, all at depth 200; about 10 MB around depth 50) and
-:func:`figures` :data:`FIGURE_ENTRIES` sets of four figures (at most 128 × 570 kB = 73 MB at depth
-200, 41 MB around depth 50). Both are ``st.cache_resource``: a hit hands out the stored object
-(``st.cache_data`` would unpickle a copy on every hit, ~0.4 ms at depth 50), so the slim result's
-arrays are made read-only, and nothing may change a cached figure.
+spread out like random walks: 60 of them starting at depth 50 cover about 22 depths in 20
+seconds and about 110 in ten minutes (simulated walks, medians), and a page that has to simulate
+again costs 0.1-0.2 s of CPU per move instead of a few ms. So :func:`run` keeps
+:data:`RUN_ENTRIES` results and :func:`figures` :data:`FIGURE_ENTRIES` sets of four figures
+(340 kB at depth 50, 590 kB at depth 200, about half of it Plotly's own copy of what the frozen
+dict holds). Measured, both caches full: 113 MB if every entry is at depth 200 (the bound),
+62 MB over depths 1-200; a class of 60 walking from depth 50 keeps the server at about 190 MB,
+as before. Both are ``st.cache_resource``: a hit hands out the stored object (``st.cache_data``
+would unpickle a copy on every hit, ~0.4 ms at depth 50), so the slim result's arrays are made
+read-only, and nothing may change a cached figure.
 
 Log axes cannot show 0 (zero init gives exact zeros) or NaN (statistics past an overflow): the
 figure builders draw only the finite, positive points and :func:`not_drawn` says in words what
