@@ -262,7 +262,7 @@ def explore(
         view.paragraphs(
             f"{settings}: heatmaps of where the activations and the gradients ∂L/∂h of each "
             "layer fall; a band collapsing onto 0 means the signal dies out.",
-            drawn.histogram_caption,
+            view.cached_histogram_caption(main_args, result),
         )
     )
 

@@ -563,7 +563,6 @@ class Figures(NamedTuple):
     spread: go.Figure
     act_hist: go.Figure
     grad_hist: go.Figure
-    histogram_caption: str  # :func:`histogram_caption` of the main run
 
 
 @st.cache_resource(max_entries=FIGURE_ENTRIES, show_spinner=False)
@@ -574,7 +573,7 @@ def figures(
     present: bool,
 ) -> Figures:
     """The page's four figures (grad norm, activation spread, the activations' and the
-    gradients' distributions) for these runs, and the heatmaps' caption.
+    gradients' distributions) for these runs.
 
     ``key`` names every run and its :func:`run` arguments, which fix ``_runs`` (the results,
     not hashed). Building the figures costs several times what drawing them does (Plotly
@@ -607,7 +606,14 @@ def figures(
             present=present,
         ),
     )
-    return Figures(*(freeze(fig) for fig in built), histogram_caption(_runs[0][1]))
+    return Figures(*(freeze(fig) for fig in built))
+
+
+@st.cache_resource(max_entries=FIGURE_ENTRIES, show_spinner=False)
+def cached_histogram_caption(key: RunArgs, _result: DepthResult) -> str:
+    """:func:`histogram_caption` of the run whose :func:`run` arguments are ``key``
+    (``_result``, not hashed), worked out once per setting like the figures."""
+    return histogram_caption(_result)
 
 
 # --- export -------------------------------------------------------------------------------------
