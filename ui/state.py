@@ -167,11 +167,14 @@ def seed_widget(key: str, initial: object) -> None:
 
 
 def sync_url(key: str, value: object, default: object) -> None:
-    """Write ``value`` to the URL under ``key``, or drop the key when it is the default."""
+    """Write ``value`` to the URL under ``key``, or drop the key when it is the default.
+
+    Only a change is written: every write sends the browser a message, on every rerun.
+    """
     if value == default:
         if key in st.query_params:
             del st.query_params[key]
-    else:
+    elif st.query_params.get(key) != str(value):
         st.query_params[key] = str(value)
 
 
