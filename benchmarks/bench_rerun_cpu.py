@@ -78,11 +78,11 @@ def main() -> None:
         f"{args.moves} moves over {args.distinct} values, after a warm-up; {os.cpu_count()} "
         f"cores, load average {os.getloadavg()[0]:.1f}; students/core = 1000 / CPU ms per move"
     )
-    print(f"{'page':>14} {'CPU ms/move':>11} {'msgs/move':>9} {'wall ms':>7} {'fragment':>8}")
+    print(f"{'page':>20} {'CPU ms/move':>11} {'msgs/move':>9} {'wall ms':>7} {'fragment':>8}")
     for name in args.pages.split(","):
         r = measure(name, args.moves, args.distinct)
         print(
-            f"{name:>14} {r['cpu_ms']:11.2f} {r['messages']:9d} {r['wall_ms']:7.1f} "
+            f"{name:>20} {r['cpu_ms']:11.2f} {r['messages']:9d} {r['wall_ms']:7.1f} "
             f"{'yes' if r['fragment'] else 'no':>8}",
             flush=True,
         )
