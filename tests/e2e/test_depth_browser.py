@@ -10,13 +10,14 @@ import re
 
 import pytest
 from playwright.sync_api import Page, expect
-from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from activations import ACTIVATIONS
 from activations.depth import critical_weight_std
 from tests.e2e.helpers import (
     ALERT,
+    Deltas,
     assert_no_exception,
+    chart_title,
     goto,
     keyed,
     press_on_slider,
@@ -33,37 +34,6 @@ pytestmark = pytest.mark.e2e
 CHARTS = ("depth_grad_chart", "depth_std_chart", "depth_act_hist_chart", "depth_grad_hist_chart")
 MAIN = '[data-testid="stMain"]'
 CAPTION = f'{MAIN} [data-testid="stCaptionContainer"]'
-
-
-class Deltas:
-    """The elements and blocks the server sends to this tab (its websocket, decoded)."""
-
-    def __init__(self, page: Page) -> None:
-        self.received: list = []
-        page.on("websocket", lambda ws: ws.on("framereceived", self._on_frame))
-
-    def _on_frame(self, payload: bytes | str) -> None:
-        if isinstance(payload, bytes):
-            msg = ForwardMsg()
-            msg.ParseFromString(payload)
-            if msg.WhichOneof("type") == "delta":
-                self.received.append(msg.delta)
-
-    def kinds(self) -> list[str]:
-        """``new_element``s by type (``markdown: <text>`` for text), blocks as ``block <type>``."""
-        out = []
-        for delta in self.received:
-            if delta.WhichOneof("type") == "add_block":
-                out.append(f"block {delta.add_block.WhichOneof('type')}")
-            elif delta.WhichOneof("type") == "new_element":
-                element = delta.new_element
-                kind = element.WhichOneof("type")
-                out.append(f"markdown: {element.markdown.body}" if kind == "markdown" else kind)
-        return out
-
-
-def chart_title(page: Page, key: str) -> str:
-    return keyed(page, key).locator(".gtitle").first.text_content() or ""
 
 
 def element_counts(page: Page) -> dict[str, int]:
