@@ -182,3 +182,15 @@ class Deltas:
 
 def chart_title(page: Page, key: str) -> str:
     return keyed(page, key).locator(".gtitle").first.text_content() or ""
+
+
+def copied_link(page: Page, expected: str = "") -> str:
+    """Open the popover, read the link it shows (once it contains ``expected``), close it."""
+    page.get_by_role("button", name="Copy link to this view").click()
+    code = page.locator('[data-testid="stPopoverBody"] [data-testid="stCode"] code').first
+    expect(code).to_be_visible()
+    expect(code).to_contain_text(expected)
+    text = code.inner_text().strip()
+    page.keyboard.press("Escape")
+    expect(code).to_be_hidden()
+    return text

@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.helpers import (
     assert_no_exception,
+    copied_link,
     font_size_px,
     goto,
     keyed,
@@ -71,23 +72,11 @@ def test_focused_link_shows_only_the_named_control(server, tab):
     assert_no_exception(page)
 
 
-def _copied_link(page, expected: str = "") -> str:
-    """Open the popover, read the link it shows (once it contains ``expected``), close it."""
-    page.get_by_role("button", name="Copy link to this view").click()
-    code = page.locator('[data-testid="stPopoverBody"] [data-testid="stCode"] code').first
-    expect(code).to_be_visible()
-    expect(code).to_contain_text(expected)
-    text = code.inner_text().strip()
-    page.keyboard.press("Escape")
-    expect(code).to_be_hidden()
-    return text
-
-
 def test_copy_link_popover_carries_the_current_view(server, tab):
     page = tab.page
     goto(page, server.url, "/explorer?activation=elu")
     wait_for_lines(page, "explorer_chart")
-    link = _copied_link(page)
+    link = copied_link(page)
     assert link.startswith(server.url + "/explorer?")
     assert "activation=elu" in link
     assert "param_alpha" not in link  # the default is left out
@@ -95,7 +84,7 @@ def test_copy_link_popover_carries_the_current_view(server, tab):
     press_on_slider(page, "param_alpha", "ArrowRight", 2)
     expect(page).to_have_url(re.compile(r"param_alpha=1\.1\b"))
     settle(page)
-    moved = _copied_link(page, expected="param_alpha=1.1")
+    moved = copied_link(page, expected="param_alpha=1.1")
     assert moved != link
     assert "activation=elu" in moved and "param_alpha=1.1" in moved
 

@@ -18,6 +18,7 @@ from tests.e2e.helpers import (
     Deltas,
     assert_no_exception,
     chart_title,
+    copied_link,
     goto,
     keyed,
     press_on_slider,
@@ -50,16 +51,6 @@ def element_counts(page: Page) -> dict[str, int]:
         '[data-testid="stPopover"]',
     }
     return {name: page.locator(f"{MAIN} {css}").count() for name, css in kinds.items()}
-
-
-def copied_link(page: Page, expected: str) -> str:
-    page.get_by_role("button", name="Copy link to this view").click()
-    code = page.locator('[data-testid="stPopoverBody"] [data-testid="stCode"] code').first
-    expect(code).to_contain_text(expected)
-    text = code.inner_text().strip()
-    page.keyboard.press("Escape")
-    expect(code).to_be_hidden()
-    return text
 
 
 def test_a_depth_move_redraws_every_output_in_place_and_nothing_else(server, tab):

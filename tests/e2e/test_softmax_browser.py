@@ -16,6 +16,7 @@ from tests.e2e.helpers import (
     Deltas,
     assert_no_exception,
     chart_title,
+    copied_link,
     goto,
     keyed,
     press_on_slider,
@@ -36,16 +37,6 @@ def metric_values(page: Page) -> dict[str, str]:
     labels = metrics.locator('[data-testid="stMetricLabel"]').all_inner_texts()
     values = metrics.locator('[data-testid="stMetricValue"]').all_inner_texts()
     return {label.strip(): value.strip() for label, value in zip(labels, values, strict=True)}
-
-
-def copied_link(page: Page, expected: str) -> str:
-    page.get_by_role("button", name="Copy link to this view").click()
-    code = page.locator('[data-testid="stPopoverBody"] [data-testid="stCode"] code').first
-    expect(code).to_contain_text(expected)
-    text = code.inner_text().strip()
-    page.keyboard.press("Escape")
-    expect(code).to_be_hidden()
-    return text
 
 
 def element_counts(page: Page) -> dict[str, int]:
