@@ -54,7 +54,9 @@ elif figure == "softmax":
     labels = [f"class {i + 1}" for i in range(len(LOGITS))]
     if cached:
         z = np.array(LOGITS)
-        fig = softmax_view.probability_chart(z, tuple(labels), t, False, False, _p=p)
+        fig = softmax_view.temperature_view(
+            z=z, labels=tuple(labels), t=t, target=None, present=False, muted=False
+        ).probability_chart
     else:
         fig = softmax_view.probability_figure(p, labels, title=f"softmax(z/T), T = {t:g}")
     st.plotly_chart(fig, config=PLOTLY_CONFIG, key="chart")

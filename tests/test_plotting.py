@@ -67,8 +67,15 @@ def test_freeze_keeps_the_object_and_its_contents():
             "relu", (), explorer_view.X_DEFAULT, 1.0, False, True
         ),
         lambda: explorer_view.cached_mystery_figure("tanh", False),
-        lambda: softmax_view.probability_chart(
-            np.array([1.0, 2.0]), ("a", "b"), 1.0, False, False, _p=np.array([0.27, 0.73])
+        lambda: (
+            softmax_view.temperature_view(
+                z=np.array([1.0, 2.0]),
+                labels=("a", "b"),
+                t=1.0,
+                target=1,
+                present=False,
+                muted=False,
+            ).gradient_chart
         ),
     ],
 )

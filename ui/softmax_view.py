@@ -341,27 +341,19 @@ def sigmoid_figure(
     return fig
 
 
-# --- cached charts --------------------------------------------------------------------------------
+# --- the charts a T move draws -----------------------------------------------------------------
 #
-# Building a figure costs more than drawing it: Plotly validates every property it is given
-# (~5–10 ms a figure here, four figures a rerun). The figures are pure functions of the logits,
-# the labels, T (and the target, the presenter view), so each is built once per setting and
-# shared across sessions with ``st.cache_resource``: no copy on a hit (``st.cache_data`` would
-# pickle the figure and rebuild, re-validating, on every hit). Callers must not modify a figure
-# they get; ``st.plotly_chart`` only reads it. Arrays the page already computed with the core
-# come in as ``_``-prefixed (unhashed) arguments: the hashed arguments determine them.
-
-_CHART_CACHE = {"max_entries": 128, "show_spinner": False}
+# Built once per setting by :func:`temperature_view` (cached, shared across sessions) and frozen:
+# titled with z and T so an exported PNG says what it shows. The arrays come from the core.
 
 
-@st.cache_resource(**_CHART_CACHE)
 def probability_chart(
-    z: np.ndarray, labels: tuple[str, ...], t: float, present: bool, muted: bool, *, _p: np.ndarray
+    z: np.ndarray, labels: tuple[str, ...], t: float, present: bool, muted: bool, p: np.ndarray
 ) -> go.Figure:
-    """:func:`probability_figure` of ``_p = softmax(z, t)``, titled with z and T."""
+    """:func:`probability_figure` of ``p = softmax(z, t)``, titled with z and T."""
     return freeze(
         probability_figure(
-            _p,
+            p,
             labels,
             title=f"softmax(z/T)<br><sup>z = {logits_summary(z)}, T = {format_t(t)}</sup>",
             present=present,
@@ -370,20 +362,18 @@ def probability_chart(
     )
 
 
-@st.cache_resource(**_CHART_CACHE)
 def gradient_chart(
     z: np.ndarray,
     labels: tuple[str, ...],
     t: float,
     target: int,
     present: bool,
-    *,
-    _grad: np.ndarray,
+    grad: np.ndarray,
 ) -> go.Figure:
-    """:func:`gradient_figure` of ``_grad = cross_entropy_grad(z, target, t)``."""
+    """:func:`gradient_figure` of ``grad = cross_entropy_grad(z, target, t)``."""
     return freeze(
         gradient_figure(
-            _grad,
+            grad,
             labels,
             target,
             title=f"∂L/∂z = (p − onehot(y))/T<br><sup>y = {target}, z = {logits_summary(z)}, "
@@ -393,14 +383,13 @@ def gradient_chart(
     )
 
 
-@st.cache_resource(**_CHART_CACHE)
 def jacobian_chart(
-    z: np.ndarray, labels: tuple[str, ...], t: float, present: bool, *, _jac: np.ndarray
+    z: np.ndarray, labels: tuple[str, ...], t: float, present: bool, jac: np.ndarray
 ) -> go.Figure:
-    """:func:`jacobian_figure` of ``_jac = softmax_jacobian(z, t)``."""
+    """:func:`jacobian_figure` of ``jac = softmax_jacobian(z, t)``."""
     return freeze(
         jacobian_figure(
-            _jac,
+            jac,
             labels,
             title=f"Jacobian ∂pᵢ/∂zⱼ<br><sup>z = {logits_summary(z)}, T = {format_t(t)}</sup>",
             present=present,
@@ -408,21 +397,19 @@ def jacobian_chart(
     )
 
 
-@st.cache_resource(**_CHART_CACHE)
 def sigmoid_chart(
     z: np.ndarray,
     labels: tuple[str, ...],
     t: float,
     present: bool,
-    *,
-    _p: np.ndarray,
-    _sig: np.ndarray,
+    p: np.ndarray,
+    sig: np.ndarray,
 ) -> go.Figure:
-    """:func:`sigmoid_figure` of ``_p = softmax(z, t)`` and ``_sig = σ(z / t)``."""
+    """:func:`sigmoid_figure` of ``p = softmax(z, t)`` and ``sig = σ(z / t)``."""
     return freeze(
         sigmoid_figure(
-            _p,
-            _sig,
+            p,
+            sig,
             labels,
             title=f"softmax p vs σ(z/T) per logit"
             f"<br><sup>z = {logits_summary(z)}, T = {format_t(t)}</sup>",
@@ -646,11 +633,11 @@ def temperature_view(
         loss = float(cross_entropy(z, target, t))
         p_target = float(p[target])
         grad = _read_only(cross_entropy_grad(z, target, t))
-        grad_fig = gradient_chart(z, labels, t, target, present, _grad=grad)
+        grad_fig = gradient_chart(z, labels, t, target, present, grad)
         grad_text = gradient_sentence(grad, labels, target)
     if len(z) <= MAX_JACOBIAN:
         jac = softmax_jacobian(z, t)
-        jac_fig = jacobian_chart(z, labels, t, present, _jac=jac)
+        jac_fig = jacobian_chart(z, labels, t, present, jac)
         jac_text = jacobian_sentence(jac)
     sigmoid = ACTIVATIONS["sigmoid"].forward
     sig = sigmoid(steps.scaled)
@@ -664,7 +651,7 @@ def temperature_view(
         probs=p,
         entropy_nats=h_nats,
         entropy_bits=float(entropy(p, base=2)),
-        probability_chart=probability_chart(z, labels, t, present, muted, _p=p),
+        probability_chart=probability_chart(z, labels, t, present, muted, p),
         probability_sentence=probability_sentence(p, labels, t, h_nats),
         pipeline=(
             pipeline_markdown(steps, labels)
@@ -679,7 +666,7 @@ def temperature_view(
         gradient_sentence=grad_text,
         jacobian_chart=jac_fig,
         jacobian_sentence=jac_text,
-        sigmoid_chart=sigmoid_chart(z, labels, t, present, _p=p, _sig=sig),
+        sigmoid_chart=sigmoid_chart(z, labels, t, present, p, sig),
         sigmoid_sentence=sigmoid_sentence(p, sig, pair, sig_pair),
     )
 

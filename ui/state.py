@@ -17,7 +17,6 @@ page share them.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 
 import streamlit as st
 
@@ -107,18 +106,6 @@ def warn_about(problems: list[str]) -> None:
 
 
 # --- the shared activation picker ---------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Choice:
-    """The activation a page computes with, and its full parameter dict."""
-
-    activation: Activation
-    params: dict[str, float]
-
-    @property
-    def slug(self) -> str:
-        return self.activation.name
 
 
 def activation_checks() -> dict[str, Check]:
@@ -367,11 +354,3 @@ def param_sliders(
         params[p.name] = _param_slider(p, remembered[p.name], hidden=hides(param_key(p.name)))
     st.session_state.setdefault(_SHARED_PARAMS, {})[act.name] = dict(params)
     return params
-
-
-def activation_picker(
-    *, label: str = "Activation", hides: Callable[[str], bool] = _shows_everything
-) -> Choice:
-    """:func:`pick_activation` and, right below it, its :func:`param_sliders`."""
-    act = pick_activation(label=label, hides=hides)
-    return Choice(act, param_sliders(act, hides=hides))
