@@ -5,6 +5,7 @@ from __future__ import annotations
 from playwright.sync_api import Locator, Page, expect
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
+MAIN = '[data-testid="stMain"]'  # the page's body, without the sidebar
 EXCEPTION = '[data-testid="stException"]'
 ALERT = '[data-testid="stAlert"]'
 ERROR_ALERT = '[data-testid="stAlertContentError"]'
@@ -194,3 +195,9 @@ def copied_link(page: Page, expected: str = "") -> str:
     page.keyboard.press("Escape")
     expect(code).to_be_hidden()
     return text
+
+
+def element_counts(page: Page, kinds: dict[str, str]) -> dict[str, int]:
+    """How many elements of each kind (name → CSS selector) the page's body shows: a slider move
+    must not add or drop any (nothing drawn twice, nothing left out)."""
+    return {name: page.locator(f"{MAIN} {css}").count() for name, css in kinds.items()}

@@ -9,16 +9,18 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from activations import ACTIVATIONS
 from activations.depth import critical_weight_std
 from tests.e2e.helpers import (
     ALERT,
+    MAIN,
     Deltas,
     assert_no_exception,
     chart_title,
     copied_link,
+    element_counts,
     goto,
     keyed,
     press_on_slider,
@@ -33,24 +35,18 @@ from tests.e2e.helpers import (
 pytestmark = pytest.mark.e2e
 
 CHARTS = ("depth_grad_chart", "depth_std_chart", "depth_act_hist_chart", "depth_grad_hist_chart")
-MAIN = '[data-testid="stMain"]'
 CAPTION = f'{MAIN} [data-testid="stCaptionContainer"]'
-
-
-def element_counts(page: Page) -> dict[str, int]:
-    """How many of each kind of element the page shows: a move must not add or drop any."""
-    kinds = {
-        "charts": ".js-plotly-plot",
-        "alerts": ALERT,
-        "captions": '[data-testid="stCaptionContainer"]',
-        "headings": '[data-testid="stHeading"]',
-        "expanders": '[data-testid="stExpander"]',
-        "sliders": '[data-testid="stSlider"]',
-        "selectboxes": '[data-testid="stSelectbox"]',
-        "buttons": '[data-testid="stButton"], [data-testid="stDownloadButton"], '
-        '[data-testid="stPopover"]',
-    }
-    return {name: page.locator(f"{MAIN} {css}").count() for name, css in kinds.items()}
+KINDS = {  # what a move must leave in the same numbers
+    "charts": ".js-plotly-plot",
+    "alerts": ALERT,
+    "captions": '[data-testid="stCaptionContainer"]',
+    "headings": '[data-testid="stHeading"]',
+    "expanders": '[data-testid="stExpander"]',
+    "sliders": '[data-testid="stSlider"]',
+    "selectboxes": '[data-testid="stSelectbox"]',
+    "buttons": '[data-testid="stButton"], [data-testid="stDownloadButton"], '
+    '[data-testid="stPopover"]',
+}
 
 
 def test_a_depth_move_redraws_every_output_in_place_and_nothing_else(server, tab):
@@ -60,7 +56,7 @@ def test_a_depth_move_redraws_every_output_in_place_and_nothing_else(server, tab
     for key in CHARTS:
         wait_for_chart(page, key)
     assert all("10 layers × 64 units" in chart_title(page, key) for key in CHARTS)
-    counts = element_counts(page)
+    counts = element_counts(page, KINDS)
     assert counts["charts"] == 4 and counts["alerts"] == 1, counts
     assert counts["selectboxes"] == 2 and counts["expanders"] == 3, counts
 
@@ -81,7 +77,7 @@ def test_a_depth_move_redraws_every_output_in_place_and_nothing_else(server, tab
     expect(captions.filter(has_text="the weight gradients ‖∂L/∂W_l‖")).to_contain_text(
         "this chart shows the weight gradients"  # the note on what the chart is, kept with it
     )
-    assert element_counts(page) == counts  # nothing left behind, nothing drawn twice
+    assert element_counts(page, KINDS) == counts  # nothing left behind, nothing drawn twice
 
     # What the move sent: the sliders and what they drive, not the page's own controls, its
     # heading or its explanations.

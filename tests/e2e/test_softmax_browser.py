@@ -12,11 +12,13 @@ from playwright.sync_api import Page, expect
 
 import activations as A
 from tests.e2e.helpers import (
+    MAIN,
     WARNING_ALERT,
     Deltas,
     assert_no_exception,
     chart_title,
     copied_link,
+    element_counts,
     goto,
     keyed,
     press_on_slider,
@@ -28,7 +30,6 @@ from ui import softmax_view as view
 pytestmark = pytest.mark.e2e
 
 CHARTS = ("softmax_bars", "softmax_gradient", "softmax_jacobian", "softmax_sigmoids")
-MAIN = '[data-testid="stMain"]'
 METRIC = f'{MAIN} [data-testid="stMetric"]'
 
 
@@ -39,19 +40,16 @@ def metric_values(page: Page) -> dict[str, str]:
     return {label.strip(): value.strip() for label, value in zip(labels, values, strict=True)}
 
 
-def element_counts(page: Page) -> dict[str, int]:
-    """How many of each kind of element the page shows: a move must not add or drop any."""
-    kinds = {
-        "charts": ".js-plotly-plot",
-        "metrics": '[data-testid="stMetric"]',
-        "captions": '[data-testid="stCaptionContainer"]',
-        "markdown": '[data-testid="stMarkdown"]',
-        "headings": '[data-testid="stHeading"]',
-        "expanders": '[data-testid="stExpander"]',
-        "tables": "table",
-        "buttons": '[data-testid="stDownloadButton"], [data-testid="stPopover"]',
-    }
-    return {name: page.locator(f"{MAIN} {css}").count() for name, css in kinds.items()}
+KINDS = {  # what a move must leave in the same numbers
+    "charts": ".js-plotly-plot",
+    "metrics": '[data-testid="stMetric"]',
+    "captions": '[data-testid="stCaptionContainer"]',
+    "markdown": '[data-testid="stMarkdown"]',
+    "headings": '[data-testid="stHeading"]',
+    "expanders": '[data-testid="stExpander"]',
+    "tables": "table",
+    "buttons": '[data-testid="stDownloadButton"], [data-testid="stPopover"]',
+}
 
 
 def test_a_temperature_move_redraws_every_output_in_place_and_nothing_else(server, tab):
@@ -61,7 +59,7 @@ def test_a_temperature_move_redraws_every_output_in_place_and_nothing_else(serve
     for key in CHARTS:
         wait_for_chart(page, key)
     assert all("T = 1" in chart_title(page, key) for key in CHARTS)
-    counts = element_counts(page)
+    counts = element_counts(page, KINDS)
     assert counts["charts"] == 4 and counts["metrics"] == 5, counts
     # The entropy metrics share one row, the constant maximum last.
     row = page.locator(METRIC).filter(has_text=re.compile("Entropy|Maximum"))
@@ -96,7 +94,7 @@ def test_a_temperature_move_redraws_every_output_in_place_and_nothing_else(serve
     expect(main).to_contain_text(f"At T = {view.format_t(t)},")  # the bars' summary
     pair = float(A.softmax(z[:2], t)[0])
     expect(main).to_contain_text(f"softmax([z₀, z₁]/T)₀ = {pair:.6g}")  # the sigmoid summary
-    assert element_counts(page) == counts  # nothing left behind, nothing drawn twice
+    assert element_counts(page, KINDS) == counts  # nothing left behind, nothing drawn twice
 
     # What the move sent: every T-driven output once, none of the explanations around them.
     sent = deltas.kinds()
