@@ -1,10 +1,12 @@
 """Browser latency: a key press on a slider until the chart's line changes, in headless Chromium.
 
-For each page (and its floor, benchmarks/floor_app.py), against a real ``streamlit run`` server:
-focus the slider's handle, install a MutationObserver on the chart, press ArrowRight/ArrowLeft
-(alternating) and time, with ``performance.now()`` in the page, from the ``keydown`` event to
-the first change of a drawn path's ``d`` attribute in that chart (``path.js-line`` for line
-charts, bar paths for bars). Each move waits for the rerun to settle before the next.
+For each page (and its floors, benchmarks/floor_app.py: the page's main chart alone, and for
+softmax and depth every chart the page redraws on that move, ``floor_*_all``), against a real
+``streamlit run`` server: focus the slider's handle, install a MutationObserver on the chart,
+press ArrowRight/ArrowLeft (alternating) and time, with ``performance.now()`` in the page, from
+the ``keydown`` event to the first change of a drawn path's ``d`` attribute in that chart
+(``path.js-line`` for line charts, bar paths for bars). Each move waits for the rerun to
+settle before the next.
 
 The Plotly-slider sweeps (ui/sweep.py, served by floor_app ``?figure=sweep`` /
 ``temperature_sweep``) have no Streamlit widget: their slider is SVG and not focusable, so the
@@ -69,6 +71,9 @@ CASES = {
         Case("floor_cached", FLOOR, "/?figure=explorer&cached=1", "v", "chart"),
         Case("floor_softmax_cached", FLOOR, "/?figure=softmax&cached=1", "v", "chart"),
         Case("floor_depth_cached", FLOOR, "/?figure=depth&cached=1", "v", "chart"),
+        # like for like: every chart the page redraws on that move, the watched one first
+        Case("floor_softmax_all", FLOOR, "/?figure=softmax_all", "v", "chart"),
+        Case("floor_depth_all", FLOOR, "/?figure=depth_all", "v", "chart"),
         Case("sweep", FLOOR, "/?figure=sweep", None, "chart"),
         Case("temperature_sweep", FLOOR, "/?figure=temperature_sweep", None, "chart"),
     )
@@ -190,6 +195,19 @@ def run_case(browser, case: Case, moves: int) -> list[float]:
         stop_server(proc)
 
 
+def ratios(case: Case, results: dict[str, list[float]]) -> str:
+    """The case's median (and p95) over each of its floors measured so far, as text."""
+    if case.floor is None:
+        return ""
+    lat = results[case.name]
+    return ", ".join(
+        f"{statistics.median(lat) / statistics.median(results[floor]):.2f}× "
+        f"({percentile(lat, 0.95) / percentile(results[floor], 0.95):.2f}×) {floor}"
+        for floor in (case.floor, f"{case.floor}_cached", f"{case.floor}_all")
+        if floor in results
+    )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--moves", type=int, default=24, help="slider moves per case (default 24)")
@@ -200,7 +218,7 @@ def main() -> None:
         f"key/click → chart path change, ms; {args.moves} moves; load average "
         f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
     )
-    print(f"{'case':18} {'median':>7} {'p95':>7} {'min':>6} {'max':>7}   vs floors' medians")
+    print(f"{'case':18} {'median':>7} {'p95':>7} {'min':>6} {'max':>7}   vs floors: medians (p95s)")
     results: dict[str, list[float]] = {}
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
@@ -213,20 +231,19 @@ def main() -> None:
                     print(f"{name:18} failed: {type(exc).__name__}: {str(exc)[:150]}")
                     continue
                 results[name] = lat
-                med = statistics.median(lat)
-                ratios = [
-                    f"{med / statistics.median(results[floor]):.2f}× {floor}"
-                    for floor in (case.floor, f"{case.floor}_cached")
-                    if floor in results
-                ]
-                ratio = ", ".join(ratios)
                 print(
-                    f"{name:18} {med:7.1f} {percentile(lat, 0.95):7.1f} {min(lat):6.1f} "
-                    f"{max(lat):7.1f}   {ratio}",
+                    f"{name:18} {statistics.median(lat):7.1f} {percentile(lat, 0.95):7.1f} "
+                    f"{min(lat):6.1f} {max(lat):7.1f}   {ratios(case, results)}",
                     flush=True,
                 )
         finally:
             browser.close()
+    # Again once every case has run, for the pages measured before their floors.
+    pages = [CASES[n] for n in results if CASES[n].floor]
+    if any(ratios(case, results) for case in pages):
+        print("page ÷ floor, medians (p95s):")
+        for case in pages:
+            print(f"{case.name:18} {ratios(case, results)}")
 
 
 if __name__ == "__main__":

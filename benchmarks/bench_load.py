@@ -92,6 +92,9 @@ def targets() -> dict[str, Target]:
         "floor_depth_cached": Target(
             floor, "", "v", "double", depths, d_start, "figure=depth&cached=1"
         ),
+        # like for like: every chart the page redraws on that move (floor_app.py)
+        "floor_softmax_all": Target(floor, "", "v", "string", temps, t_start, "figure=softmax_all"),
+        "floor_depth_all": Target(floor, "", "v", "double", depths, d_start, "figure=depth_all"),
     }
 
 

@@ -27,8 +27,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_load as bl
 
 PAGES = (
-    "explorer,floor,floor_cached,softmax,floor_softmax,floor_softmax_cached,"
-    "depth,floor_depth,floor_depth_cached"
+    "explorer,floor,floor_cached,softmax,floor_softmax,floor_softmax_cached,floor_softmax_all,"
+    "depth,floor_depth,floor_depth_cached,floor_depth_all"
 )
 
 

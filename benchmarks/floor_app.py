@@ -9,6 +9,13 @@ Streamlit + Plotly cost for that figure alone. Pick the figure with ``?figure=``
   over the page's log grid (a select_slider, like the page's);
 * ``depth``: the grad-norm and activation-spread charts (``depth_view.grad_norm_figure`` and
   ``std_figure``, the simulator cached as the page caches it), the slider moves the depth;
+* ``softmax_all`` / ``depth_all``: the like-for-like floors. A move of the softmax page's T
+  redraws three charts (with no true class picked, as the page opens): the probability bars,
+  the Jacobian heatmap and the sigmoid-vs-softmax bars; a move of the depth page's depth slider
+  redraws four: the grad-norm and activation-spread lines and the two heatmaps. These draw
+  exactly those figures, in the page's order (the chart the latency benchmark watches first),
+  the same objects from the page's own cached view functions with the page's default settings,
+  and nothing else;
 * ``sweep`` / ``temperature_sweep``: ui/sweep.py's figures (ELU's α family, softmax over T),
   whose Plotly slider swaps frames in the browser (no Streamlit widget, no rerun).
 
@@ -34,7 +41,7 @@ from activations import ACTIVATIONS, softmax
 from ui import depth_view, explorer_view, softmax_view, sweep
 from ui.plotting import PLOTLY_CONFIG
 
-FIGURES = ("explorer", "softmax", "depth", "sweep", "temperature_sweep")
+FIGURES = ("explorer", "softmax", "depth", "softmax_all", "depth_all", "sweep", "temperature_sweep")
 LOGITS = (1.8, 0.9, 0.68)
 
 figure = st.query_params.get("figure", "explorer")
@@ -60,6 +67,37 @@ elif figure == "softmax":
     else:
         fig = softmax_view.probability_figure(p, labels, title=f"softmax(z/T), T = {t:g}")
     st.plotly_chart(fig, config=PLOTLY_CONFIG, key="chart")
+elif figure == "softmax_all":  # every chart a T move redraws on pages/softmax.py, in its order
+    temps = softmax_view.TEMPERATURES
+    t = st.select_slider("T", temps, value=1.0, format_func=softmax_view.format_t, key="v")
+    z = np.array(LOGITS)  # the page's default logits, and its default labels for them
+    labels, _ = softmax_view.parse_labels("", len(z))
+    out = softmax_view.temperature_view(
+        z=z, labels=tuple(labels), t=float(t), target=None, present=False, muted=False
+    )
+    st.plotly_chart(out.probability_chart, config=PLOTLY_CONFIG, key="chart")
+    st.plotly_chart(out.jacobian_chart, config=PLOTLY_CONFIG, key="chart2")
+    st.plotly_chart(out.sigmoid_chart, config=PLOTLY_CONFIG, key="chart3")
+elif figure == "depth_all":  # every chart a depth move redraws on pages/depth.py, in its order
+    d = depth_view.DEFAULTS
+    depth = int(st.slider("depth", *depth_view.DEPTH_RANGE, value=d["depth"], step=1, key="v"))
+    slug, init, width = "relu", d["init"], d["width"]  # the page's defaults
+    params = ACTIVATIONS[slug].param_defaults()
+    args = (slug, depth_view.params_key(params), depth, width, d["batch"], init, d["seed"])
+    args += (False, None)  # no residual connections, no custom σ_w
+    result = depth_view.run(*args)
+    settings = depth_view.settings_text(slug, params, init, result.sigma_w, depth, width)
+    name = depth_view.pair_label(slug, init)
+    drawn = depth_view.figures(
+        ((name, args),),
+        [(name, result)],
+        f"{settings}, batch {d['batch']}, seed {d['seed']}",
+        False,
+    )
+    st.plotly_chart(drawn.grad_norm, config=PLOTLY_CONFIG, key="chart")
+    st.plotly_chart(drawn.spread, config=PLOTLY_CONFIG, key="chart2")
+    st.plotly_chart(drawn.act_hist, config=PLOTLY_CONFIG, key="chart3")
+    st.plotly_chart(drawn.grad_hist, config=PLOTLY_CONFIG, key="chart4")
 elif figure == "sweep":  # ui/sweep.py: the α family of ELU, swapped in the browser
     x = np.linspace(*explorer_view.X_DEFAULT, 600)
     fig = sweep.sweep_figure(ACTIVATIONS["elu"], "alpha", {"alpha": 1.0}, x)
