@@ -1,11 +1,13 @@
 """Gradient through depth: a deep MLP's gradients and activations, layer by layer.
 
-What a slider move costs. The sliders (the activation's parameters, σ_w, depth, width, batch,
-seed) and everything they drive run in the fragment :func:`explore`, so a move reruns only that
-and re-sends only what it can change: the sliders themselves, the verdict, the charts and their
-captions. The rest runs with the whole page, which only happens when one of its controls changes:
-the title and the explanations, and the choices of *what* is simulated (activation,
-initialisation, residual connections, comparison, quiz mode). The two columns, and the heading
+What a slider move costs. The sliders a class moves all the time (the activation's parameters,
+σ_w, depth, width) and everything they drive run in the fragment :func:`explore`, so a move
+reruns only that and re-sends only what it can change: those sliders, the verdict, the charts and
+their captions. Every widget and element re-sent is a message to every student's browser and
+costs the server time, so the rest runs with the whole page, which only happens when one of its
+controls changes: the title and the explanations, the choices of *what* is simulated
+(activation, initialisation, residual connections, comparison, quiz mode), and the controls a
+lesson sets once (batch, seed, the critical-init button). The two columns, and the heading
 between the line charts and the heatmaps, are drawn by the page; the fragment writes into them
 (``sliders`` and ``charts``), and Streamlit keeps its place in each, so on a move neither the
 columns nor the heading are sent again. The quiz has its own fragment: answering it reruns
@@ -57,21 +59,28 @@ problems = state.check_query_params(
 state.warn_about(problems)
 
 CRITICAL_ERROR = "_depth_critical_error"
+#: What the fragment last simulated: (activation, params, width, depth). The critical-init
+#: button is drawn by the page, so its own arguments would be those of the last full run, not of
+#: the sliders the fragment has moved since.
+SHAPE = "_depth_shape"
 
 
-def _set_critical(slug: str, params: view.Params, width: int, depth: int) -> None:
+def _set_critical() -> None:
     """on_click of "Critical init": switch to custom init with the critical σ_w.
 
     The callback drops the two widgets' state and writes the new values to the URL, which the
     ``url_*`` helpers read when they give the widgets their initial value. (Setting only
     st.session_state is not enough: σ_w's slider does not exist yet when init was not custom,
-    and a widget that appears for the first time is seeded from the URL.)
+    and a widget that appears for the first time is seeded from the URL.) The click reruns the
+    whole page, the fragment with it.
     """
+    slug, params, width, depth = st.session_state[SHAPE]
     sigma = view.critical(slug, params, width, depth)
     if sigma is None:
         st.session_state[CRITICAL_ERROR] = (
+            slug,
             f"{ACTIVATIONS[slug].label}: no weight scale makes the per-layer gain 1 "
-            "(its derivative is 0 almost everywhere, or the gain never crosses 1)."
+            "(its derivative is 0 almost everywhere, or the gain never crosses 1).",
         )
         return
     st.session_state.pop(CRITICAL_ERROR, None)
@@ -79,9 +88,6 @@ def _set_critical(slug: str, params: view.Params, width: int, depth: int) -> Non
         st.session_state.pop(key, None)
     st.query_params["init"] = "custom"
     st.query_params["weight_std"] = f"{min(sigma, view.WEIGHT_STD_RANGE[1]):.4f}"
-    # The button is in the fragment but the init selectbox is not: rerun the whole page (a
-    # click would otherwise rerun only the fragment and leave the selectbox showing the old init).
-    st.rerun()
 
 
 # --- the interactive part -------------------------------------------------------------------------
@@ -93,15 +99,18 @@ def explore(
     init: str,
     residual: bool,
     pairs: list[str],
+    batch: int,
+    seed: int,
     sliders: DeltaGenerator,
     charts: DeltaGenerator,
 ) -> None:
     """The sliders, the simulation and everything it draws: one fragment (module docstring).
 
-    ``act``, ``init``, ``residual`` and ``pairs`` come from the page's own controls, which
-    rerun the whole page (and so this) when they change. The sliders go into ``sliders`` (the
-    left column), the verdict and the line charts into ``charts`` (the right one); the heatmaps
-    and the export row are drawn where this is called, under the page's heading.
+    ``act``, ``init``, ``residual``, ``pairs``, ``batch`` and ``seed`` come from the page's own
+    controls, which rerun the whole page (and so this) when they change. The sliders go into
+    ``sliders`` (the left column), the verdict and the line charts into ``charts`` (the right
+    one); the heatmaps and the export row are drawn where this is called, under the page's
+    heading.
     """
     with sliders:
         params = state.param_sliders(act, hides=cls.hides)
@@ -138,37 +147,7 @@ def explore(
             help="Wide layers follow the mean-field prediction closely. Above ~512 each run takes "
             "seconds (the weight matrices alone are depth × width² numbers).",
         )
-        batch = state.url_slider(
-            "Batch (examples)",
-            *view.BATCH_RANGE,
-            key="batch",
-            default=view.DEFAULTS["batch"],
-            step=1,
-            integer=True,
-            hidden=cls.hides("batch"),
-        )
-        seed = state.url_slider(
-            "Random seed",
-            *view.SEED_RANGE,
-            key="seed",
-            default=view.DEFAULTS["seed"],
-            step=1,
-            integer=True,
-            hidden=cls.hides("seed"),
-        )
-        if not cls.hides("critical"):
-            st.button(
-                "Critical init: set σ_w so the gain is 1",
-                key="critical",
-                on_click=_set_critical,
-                args=(act.name, pkey, width, depth),
-                icon=":material/balance:",
-                help="Solves σ_w²·width·E[f′(z)²] = 1 (mean field, averaged over the layers) "
-                "and switches the initialisation to custom.",
-                width="stretch",
-            )
-        if CRITICAL_ERROR in st.session_state:
-            st.error(st.session_state[CRITICAL_ERROR])
+        st.session_state[SHAPE] = (act.name, pkey, width, depth)
         weights = depth * width * width
         if weights > view.SLOW_WEIGHTS:
             st.caption(
@@ -352,7 +331,41 @@ with controls:
         help="How the weights are drawn: normal with mean 0 and this standard deviation σ_w. "
         "Xavier's σ² = 2/(fan_in + fan_out) is 1/width here (every layer is width × width).",
     )
-    sliders = st.container()  # filled by explore(): how big, and which random draw
+    sliders = st.container()  # filled by explore(): the activation's parameters and the shape
+    # Set once for a lesson rather than dragged: out of the fragment, so a move of the sliders
+    # above does not re-send them (a change reruns the whole page).
+    batch = state.url_slider(
+        "Batch (examples)",
+        *view.BATCH_RANGE,
+        key="batch",
+        default=view.DEFAULTS["batch"],
+        step=1,
+        integer=True,
+        hidden=cls.hides("batch"),
+    )
+    seed = state.url_slider(
+        "Random seed",
+        *view.SEED_RANGE,
+        key="seed",
+        default=view.DEFAULTS["seed"],
+        step=1,
+        integer=True,
+        hidden=cls.hides("seed"),
+    )
+    if not cls.hides("critical"):
+        st.button(
+            "Critical init: set σ_w so the gain is 1",
+            key="critical",
+            on_click=_set_critical,
+            icon=":material/balance:",
+            help="Solves σ_w²·width·E[f′(z)²] = 1 (mean field, averaged over the layers) "
+            "and switches the initialisation to custom.",
+            width="stretch",
+        )
+    # Shown while the activation it is about stays chosen.
+    error_slug, error = st.session_state.get(CRITICAL_ERROR, (None, ""))
+    if error_slug == act.name:
+        st.error(error)
     residual = state.url_toggle(
         "Residual connections",
         key="residual",
@@ -381,7 +394,7 @@ with controls:
     )
 
 st.subheader("Distributions per layer")
-explore(act, init, residual, pairs, sliders, charts)
+explore(act, init, residual, pairs, batch, seed, sliders, charts)
 if quiz_on:
     with quiz_area:
         quiz()

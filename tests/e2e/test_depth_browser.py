@@ -1,7 +1,7 @@
 """The depth page in a real browser: a slider move redraws, in place, every output that depends on
 it (nothing left stale, nothing drawn twice) and re-sends only the fragment: the page's own
-controls (activation, initialisation, residual, comparison, quiz mode), the heading and the
-explanations stay as they are. Those controls, the critical-init button and the quiz still work
+controls (activation, initialisation, batch, seed, critical init, residual, comparison, quiz
+mode), the heading and the explanations stay as they are. Those controls and the quiz still work
 with the fragment between them."""
 
 from __future__ import annotations
@@ -82,8 +82,8 @@ def test_a_depth_move_redraws_every_output_in_place_and_nothing_else(server, tab
     # What the move sent: the sliders and what they drive, not the page's own controls, its
     # heading or its explanations.
     sent = deltas.kinds()
-    assert sent.count("slider") == 4 and sent.count("plotly_chart") >= 2, sent
-    for kind in ("selectbox", "multiselect", "checkbox", "heading", "block expandable"):
+    assert sent.count("slider") == 2 and sent.count("plotly_chart") >= 2, sent  # depth, width
+    for kind in ("selectbox", "multiselect", "checkbox", "button", "heading", "block expandable"):
         assert kind not in sent, (kind, sent)
     assert not [k for k in sent if k.startswith("markdown: A stack of fully connected")], sent
 
@@ -113,21 +113,40 @@ def test_the_page_controls_outside_the_fragment_still_drive_it(server, tab):
     wait_for_trace_change(page, "depth_grad_chart", "tanh·he", before)
     expect(page.locator(f"{MAIN} {ALERT}")).to_contain_text(f"{tanh}, He init, 12 layers")
     assert "activation=tanh" in page.url and "depth=12" in page.url
+
+    # The seed is a page control (out of the fragment): typing one reruns the page, and the
+    # fragment simulates the new draw at the depth it had set.
+    before = trace_d(page, "depth_grad_chart", "tanh·he")
+    seed_field = keyed(page, "seed_exact").locator("input")
+    seed_field.fill("7")
+    seed_field.press("Enter")
+    wait_for_trace_change(page, "depth_grad_chart", "tanh·he", before)
+    expect(page.locator(f"{MAIN} {ALERT}")).to_contain_text(
+        "12 layers × 64 units, batch 64, seed 7"
+    )
+    href = page.evaluate("location.href")
+    assert "seed=7" in href and "depth=12" in href
     assert_no_exception(page)
 
 
-def test_critical_init_in_the_fragment_switches_the_init_outside_it(server, tab):
+def test_critical_init_solves_for_the_depth_the_fragment_just_set(server, tab):
+    # The button is drawn by the page, the depth slider by the fragment: a depth move does not
+    # redraw the button, and the click must still use the new depth, not the one of its last draw.
     page = tab.page
     goto(page, server.url, "/depth?activation=tanh&init=small&width=128&depth=30")
     wait_for_chart(page, "depth_grad_chart")
     expect(page.locator(f"{MAIN} {ALERT}")).to_contain_text("Gradients vanish")
     expect(keyed(page, "weight_std")).to_have_count(0)
+    press_on_slider(page, "depth", "ArrowLeft", 25)
+    expect(page.locator(f"{MAIN} {ALERT}")).to_contain_text("init, 5 layers")
+    settle(page)
 
     page.get_by_role("button", name="Critical init: set σ_w so the gain is 1").click()
     expect(keyed(page, "weight_std")).to_have_count(1)  # custom init shows the σ_w slider
     settle(page)
     assert selectbox_text(page, "init") == "Custom σ_w"
-    expected = critical_weight_std("tanh", {}, width=128, depth=30)
+    expected = critical_weight_std("tanh", {}, width=128, depth=5)
+    assert expected != pytest.approx(critical_weight_std("tanh", {}, width=128, depth=30), abs=1e-4)
     assert slider_value(page, "weight_std") == pytest.approx(expected, abs=1e-4)
     expect(page.locator(f"{MAIN} {ALERT}")).to_contain_text("Gradients survive (healthy)")
     assert "init=custom" in page.url
