@@ -218,8 +218,9 @@ def main() -> None:
         f"key/click → chart path change, ms; {args.moves} moves; load average "
         f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
     )
-    print(f"{'case':18} {'median':>7} {'p95':>7} {'min':>6} {'max':>7}   vs floors: medians (p95s)")
+    print(f"{'case':20} {'median':>7} {'p95':>7} {'min':>6} {'max':>7}   vs floors: medians (p95s)")
     results: dict[str, list[float]] = {}
+    printed: dict[str, str] = {}  # each case's ratios as printed on its line
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         try:
@@ -228,22 +229,24 @@ def main() -> None:
                 try:
                     lat = run_case(browser, case, args.moves)
                 except Exception as exc:
-                    print(f"{name:18} failed: {type(exc).__name__}: {str(exc)[:150]}")
+                    print(f"{name:20} failed: {type(exc).__name__}: {str(exc)[:150]}")
                     continue
                 results[name] = lat
+                printed[name] = ratios(case, results)
                 print(
-                    f"{name:18} {statistics.median(lat):7.1f} {percentile(lat, 0.95):7.1f} "
-                    f"{min(lat):6.1f} {max(lat):7.1f}   {ratios(case, results)}",
+                    f"{name:20} {statistics.median(lat):7.1f} {percentile(lat, 0.95):7.1f} "
+                    f"{min(lat):6.1f} {max(lat):7.1f}   {printed[name]}",
                     flush=True,
                 )
         finally:
             browser.close()
-    # Again once every case has run, for the pages measured before their floors.
-    pages = [CASES[n] for n in results if CASES[n].floor]
-    if any(ratios(case, results) for case in pages):
+    # Again once every case has run, for the pages measured before some of their floors.
+    late = {n: ratios(CASES[n], results) for n in results if CASES[n].floor}
+    late = {n: text for n, text in late.items() if text and text != printed[n]}
+    if late:
         print("page ÷ floor, medians (p95s):")
-        for case in pages:
-            print(f"{case.name:18} {ratios(case, results)}")
+        for name, text in late.items():
+            print(f"{name:20} {text}")
 
 
 if __name__ == "__main__":
