@@ -44,6 +44,9 @@ right after.
 from __future__ import annotations
 
 import math
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Literal
 
@@ -79,6 +82,11 @@ VERDICT_RATIO = 100.0
 #: the narrow peak of σ′ and tanh′), and sparse in the tails, where the Gaussian is smooth.
 #: Gauss–Hermite alone misses those features once √q ≫ 1 (its nodes scale with √q).
 QUADRATURE_POINTS = 2000
+
+#: When the forward pass has caught up with the weights' draws (see :func:`_drawn_in_order`), it
+#: sleeps until this many more matrices are drawn rather than one: each wake-up of a thread costs
+#: CPU time (tens of µs on the 2-core VMs the app runs on).
+_DRAWS_PER_WAKE = 3
 
 
 def init_weight_std(init: str, width: int, weight_std: float | None = None) -> float:
@@ -197,19 +205,28 @@ class DepthResult:
 
 
 def _histogram(
-    x: Array, lo: float, hi: float, nbins: int, work: Array | None = None
+    x: Array,
+    lo: float,
+    hi: float,
+    nbins: int,
+    work: Array | None = None,
+    bins: NDArray[np.intp] | None = None,
 ) -> NDArray[np.int64]:
     """Counts of ``x`` on ``nbins`` equal bins of [lo, hi], out-of-range values in the end bins.
 
     One affine map, a clip, a cast and a ``bincount``: about 7× faster than ``np.histogram``.
-    ``work`` (float64, ``x.size`` entries) holds the bin positions if given: the simulator
-    reuses one buffer for every layer instead of allocating a new one. The positions are cast
-    to int32 (exact: they are 0..nbins−1), measured twice as fast as a cast to int64.
+    ``work`` (float64) and ``bins`` (intp), ``x.size`` entries each, hold the bin positions if
+    given: the simulator reuses one pair of buffers for every layer instead of allocating new
+    ones. The cast truncates, which is exact here (the positions are ≥ 0); it is to intp because
+    ``bincount`` counts intp positions: it would make an intp copy of anything else.
     """
     idx = np.subtract(x.ravel(), lo, out=work)
     idx *= nbins / (hi - lo)
     np.clip(idx, 0.0, nbins - 1.0, out=idx)
-    return np.bincount(idx.astype(np.int32), minlength=nbins)
+    if bins is None:
+        bins = np.empty(idx.size, dtype=np.intp)
+    np.copyto(bins, idx, casting="unsafe")
+    return np.bincount(bins, minlength=nbins)
 
 
 def _all_finite(x: Array, total: float) -> bool:
@@ -260,6 +277,112 @@ def _fro(x: Array) -> float:
     return s
 
 
+def _draws_in_background(depth: int, width: int, batch: int) -> bool:
+    """Whether :func:`simulate` draws the weights on a helper thread (:func:`_drawn_in_order`).
+
+    From measurements on the 2-core server (one BLAS thread, both ways timed in one process,
+    interleaved): the helper took 19–29 % off the wall time of the networks measured where it is
+    used, but costs 40–60 µs of CPU time per weight matrix (the threads' hand-overs, and page
+    faults on both cores at once, each slower). So it is used where that is about 1 % of the
+    run: wide layers (width ≥ 256) and big batches (≥ 128), e.g. 50 × 256 × 256 (204 → 160 ms,
+    CPU time unchanged) and 100 × 512 × 256 (1240 → 890 ms). At the page's default, 50 × 256 × 64,
+    it saved 20 ms of 90 for 3 ms (3 %) more CPU time: a server under a class's load pays for
+    CPU time, and 90 ms already feels live. Also left out: matrices of 4 MiB or more
+    (width ≥ 725), for which numpy asks the kernel for huge pages (faulting those in on one core
+    while the other computes took 6–15 % more CPU time), and networks too small for the
+    draws to matter.
+    """
+    matrix_bytes = width * width * 8
+    return (
+        depth >= 10
+        and width >= 256
+        and batch >= 128
+        and matrix_bytes < 4 << 20
+        and depth * width * width >= 1 << 21
+    )
+
+
+@contextmanager
+def _drawn_in_order(
+    rng: np.random.Generator,
+    weights: list[Array],
+    sigma_w: float,
+    upstream: Array,
+    background: bool,
+) -> Iterator[Callable[[int], None]]:
+    """Fill ``weights`` (σ_w × standard normal) and then ``upstream`` from ``rng``, in that order,
+    and yield ``wait(k)``, which returns once the first k of them are drawn (the upstream is
+    number depth + 1) and raises whatever the drawing raised.
+
+    With ``background``, a helper thread draws them while the caller computes: numpy's Generator
+    releases the GIL while it fills an array (``double_fill`` in numpy/random/_common.pyx), so on
+    two cores the forward pass runs layer k while W_{k+1} is drawn, and the draws, a fifth of a
+    run at 50 × 256 × 256, mostly disappear behind it. The numbers do not change: one generator,
+    one order, used by one thread at a time (the caller draws nothing while the block runs). The
+    helper is gone when the block exits, also on an exception (it stops after the array it is
+    filling). Without ``background``, or if no thread can be started, everything is drawn here,
+    on entry.
+    """
+    arrays = [*weights, upstream]
+    scales = [sigma_w] * len(weights) + [None]
+    changed = threading.Condition()  # guards count, wanted and error
+    count = 0  # arrays drawn
+    wanted = 0  # the count the caller sleeps until
+    error: BaseException | None = None
+    stop = False
+
+    def draw_all() -> None:
+        nonlocal count, error
+        try:
+            for out, scale in zip(arrays, scales, strict=True):
+                if stop:
+                    return
+                rng.standard_normal(out=out)  # the numbers of rng.standard_normal(out.shape)
+                if scale is not None:
+                    out *= scale
+                with changed:
+                    count += 1
+                    if count >= wanted:
+                        changed.notify()
+        except BaseException as exc:  # raised in the caller, by wait()
+            with changed:
+                error = exc
+                changed.notify()
+
+    helper = threading.Thread(target=draw_all, name="depth-weights", daemon=True)
+    if background:
+        try:
+            helper.start()
+        except RuntimeError:  # no thread to be had (a process at its limit): draw them here
+            background = False
+    if not background:
+        draw_all()
+    ready = 0  # arrays the caller knows to be drawn
+
+    def wait(k: int) -> None:
+        nonlocal ready, wanted
+        if ready >= k:
+            return
+        with changed:
+            if count < k and error is None:
+                # Caught up: sleep until a few are ready (_DRAWS_PER_WAKE), except before W_1,
+                # where waiting for more would only delay the start.
+                more = _DRAWS_PER_WAKE - 1 if k > 1 else 0
+                wanted = min(k + more, len(arrays))
+                while count < wanted and error is None:
+                    changed.wait()
+            if error is not None:
+                raise error
+            ready = count
+
+    try:
+        yield wait
+    finally:
+        stop = True
+        if background:
+            helper.join()
+
+
 def simulate(
     activation: str | Activation,
     depth: int,
@@ -293,15 +416,16 @@ def simulate(
         raise ValueError(f"unknown init {init!r}: choose one of {', '.join(INITS)}")
     sigma_w = init_weight_std(init, width, weight_std)
     fn, grad, fused = act.fn, act.grad, act.fused
+    # Before anything large is allocated, so that its temporaries do not add to the peak memory.
+    pred = mean_field(act, p, depth, width, sigma_w, residual=residual, batch=batch)
 
     rng = np.random.default_rng(seed)
     inputs = rng.standard_normal((batch, width))
-    weights = []
-    for _ in range(depth):
-        w = rng.standard_normal((width, width))
-        w *= sigma_w
-        weights.append(w)
-    upstream = rng.standard_normal((batch, width))
+    # Allocated here and filled by _drawn_in_order (on a helper thread for larger networks):
+    # allocated on the helper, they would come from its own malloc arena, which a server keeps.
+    weights = [np.empty((width, width)) for _ in range(depth)]
+    upstream = np.empty((batch, width))
+    background = _draws_in_background(depth, width, batch)
 
     nan1 = np.full(depth + 1, np.nan)
     act_std, act_mean, spread, grad_std = nan1.copy(), nan1.copy(), nan1.copy(), nan1.copy()
@@ -311,7 +435,8 @@ def simulate(
     grad_hist = np.zeros((depth + 1, nbins), dtype=np.int64)
     lo, hi = -float(hist_limit), float(hist_limit)
     # Buffers reused by every layer for what is not kept (z_l, the weight gradient, ∂L/∂h in two
-    # buffers taking turns, and the statistics' centred entries and bin positions in ``work``):
+    # buffers taking turns, and for the statistics: centred entries, bin positions and |f′| in
+    # ``work``, the positions cast for bincount in ``bins``, |f′| < threshold in ``small_buffer``):
     # a fresh array per layer and use is fresh memory, whose first touch costs a page fault per
     # 4 kB (at 50 layers × 256 × 256: 43 000 faults per run without these buffers, 20 000 with).
     # None is larger than one weight matrix or one layer's h. One block for all the layers'
@@ -322,12 +447,15 @@ def simulate(
     gw_buffer = np.empty((width, width))
     dh_buffers = (np.empty((batch, width)), np.empty((batch, width)))
     work = np.empty(batch * width)
+    work_2d = work.reshape(batch, width)
+    bins = np.empty(batch * width, dtype=np.intp)
+    small_buffer = np.empty((batch, width), dtype=bool)
 
     def record_h(i: int, h: Array, total: float) -> None:
         with np.errstate(over="ignore", invalid="ignore"):  # huge but finite values: see _std
             act_mean[i], act_std[i] = _mean_std(h, total, work)
             spread[i] = float(np.max(h.max(axis=1) - h.min(axis=1)))
-            act_hist[i] = _histogram(h, lo, hi, nbins, work)
+            act_hist[i] = _histogram(h, lo, hi, nbins, work, bins)
 
     # Forward: keep h_{l-1} and f'(z_l) for the backward pass.
     hs: list[Array] = [inputs]
@@ -335,45 +463,49 @@ def simulate(
     overflow_layer: int | None = None
     record_h(0, inputs, _total(inputs))
     h = inputs
-    for k in range(1, depth + 1):
-        # Silenced: an overflow here is detected by the finiteness checks just below.
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            z = np.matmul(h, weights[k - 1], out=z_buffer)
-            z_total = _total(z)
-            finite = _all_finite(z, z_total)
-            if finite:
-                # f(z) and f′(z) together, sharing intermediates where the entry can.
-                fz, d = fused(z, **p) if fused is not None else (fn(z, **p), grad(z, **p))
-                # Both are kept, and the next layer writes its z into z's buffer: an f or f′
-                # that handed back z itself (or a view of it) must not change with it.
-                if np.may_share_memory(fz, z_buffer):
-                    fz = fz.copy()
-                if np.may_share_memory(d, z_buffer):
-                    d = d.copy()
-                h_new = h + fz if residual else fz
-                h_total = _total(h_new)
-                finite = _all_finite(h_new, h_total) and _all_finite(d, _total(d))
-        if not finite:
-            overflow_layer = k
-            break
-        with np.errstate(over="ignore", invalid="ignore"):
-            pre_std[k - 1] = _std(z, z_total, work)
-        small = np.abs(d) < SATURATION_THRESHOLD
-        # Shares of True by counting: the same numbers as .mean() (the sums are exact integers).
-        sat[k - 1] = np.count_nonzero(small) / small.size
-        dead[k - 1] = np.count_nonzero(small.all(axis=0)) / width
-        record_h(k, h_new, h_total)
-        ds.append(d)
-        h = h_new
-        if k < depth:
-            hs.append(h)
+    with _drawn_in_order(rng, weights, sigma_w, upstream, background) as wait:
+        for k in range(1, depth + 1):
+            wait(k)  # W_k drawn
+            # Silenced: an overflow here is detected by the finiteness checks just below.
+            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+                z = np.matmul(h, weights[k - 1], out=z_buffer)
+                z_total = _total(z)
+                finite = _all_finite(z, z_total)
+                if finite:
+                    # f(z) and f′(z) together, sharing intermediates where the entry can.
+                    fz, d = fused(z, **p) if fused is not None else (fn(z, **p), grad(z, **p))
+                    # Both are kept, and the next layer writes its z into z's buffer: an f or f′
+                    # that handed back z itself (or a view of it) must not change with it.
+                    if np.may_share_memory(fz, z_buffer):
+                        fz = fz.copy()
+                    if np.may_share_memory(d, z_buffer):
+                        d = d.copy()
+                    h_new = h + fz if residual else fz
+                    h_total = _total(h_new)
+                    finite = _all_finite(h_new, h_total) and _all_finite(d, _total(d))
+            if not finite:
+                overflow_layer = k
+                break
+            with np.errstate(over="ignore", invalid="ignore"):
+                pre_std[k - 1] = _std(z, z_total, work)
+            small = np.less(np.abs(d, out=work_2d), SATURATION_THRESHOLD, out=small_buffer)
+            # Shares of True by counting: the same numbers as .mean() (the sums are exact integers).
+            sat[k - 1] = np.count_nonzero(small) / small.size
+            dead[k - 1] = np.count_nonzero(small.all(axis=0)) / width
+            record_h(k, h_new, h_total)
+            ds.append(d)
+            h = h_new
+            if k < depth:
+                hs.append(h)
+        # Every weight is kept in the result, also past an overflow; the upstream comes last.
+        wait(depth + 1)
 
     # Backward (only when the forward pass stayed finite: otherwise L itself is not finite).
     grad_overflow_layer: int | None = None
     if overflow_layer is None:
         dh = upstream
         grad_std[depth] = _std(dh, None, work)
-        grad_hist[depth] = _histogram(dh, lo, hi, nbins, work)
+        grad_hist[depth] = _histogram(dh, lo, hi, nbins, work, bins)
         for k in range(depth, 0, -1):
             with np.errstate(over="ignore", invalid="ignore"):
                 dz = ds[k - 1]
@@ -392,10 +524,9 @@ def simulate(
             grad_norm[k - 1] = norm
             with np.errstate(over="ignore", invalid="ignore"):
                 grad_std[k - 1] = _std(dh_prev, dh_total, work)
-                grad_hist[k - 1] = _histogram(dh_prev, lo, hi, nbins, work)
+                grad_hist[k - 1] = _histogram(dh_prev, lo, hi, nbins, work, bins)
             dh = dh_prev
 
-    pred = mean_field(act, p, depth, width, sigma_w, residual=residual, batch=batch)
     return DepthResult(
         activation=act.name,
         params=p,

@@ -2,10 +2,14 @@
 
 Run:  python benchmarks/bench_depth.py [--repeats N]
 
-Prints the median of several runs. Both sides generate their weights inside the timed region
-(like with like). PyTorch is timed with its default thread count and with one thread; on a
-machine loaded by other work, a multi-threaded OpenBLAS can be many times slower than one
-thread (its threads spin waiting for each other): run with OPENBLAS_NUM_THREADS=1 there.
+Prints the median of several runs: wall-clock time, and for ours also the process's CPU time
+(every thread's: simulate draws the weights on a helper thread for larger networks, and a server
+pays for CPU time, not wall time). Both sides generate their weights inside the timed region
+(like with like). The load average is printed with the figures: on a shared machine, compare
+only figures taken under the same load. PyTorch is timed with its default thread count and
+with one thread; on a machine loaded by other work, a multi-threaded OpenBLAS can be many times
+slower than one thread (its threads spin waiting for each other): run with
+OPENBLAS_NUM_THREADS=1 there (the app sets it).
 PyTorch is not a project requirement: it is imported lazily
 and skipped with a notice when absent. The BLAS environment is printed because
 OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE, when set, change which matmul kernel numpy uses.
@@ -27,7 +31,7 @@ import numpy as np
 
 from activations import parse_logits, simulate
 
-SHAPES = [(50, 256, 256), (100, 512, 256)]  # (depth, width, batch)
+SHAPES = [(50, 256, 256), (100, 512, 256), (50, 256, 64)]  # (depth, width, batch); last: the app's
 
 
 def median_ms(fn, repeats: int) -> float:
@@ -38,6 +42,18 @@ def median_ms(fn, repeats: int) -> float:
         fn()
         times.append(time.perf_counter() - t0)
     return statistics.median(times) * 1e3
+
+
+def median_wall_cpu_ms(fn, repeats: int) -> tuple[float, float]:
+    """Medians of wall-clock and CPU time (``time.process_time``: all of this process's threads)."""
+    fn()  # warm-up
+    walls, cpus = [], []
+    for _ in range(repeats):
+        t0, c0 = time.perf_counter(), time.process_time()
+        fn()
+        walls.append(time.perf_counter() - t0)
+        cpus.append(time.process_time() - c0)
+    return statistics.median(walls) * 1e3, statistics.median(cpus) * 1e3
 
 
 def blas_info() -> None:
@@ -94,12 +110,15 @@ def main() -> None:
         print(f"PyTorch {torch.__version__}, {torch.get_num_threads()} threads")
 
     print("\nsimulate('relu', init='he'), float64, median of", args.repeats, "runs")
+    print(f"load average (1, 5, 15 min): {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(
-        f"{'depth, width, batch':>22} {'ours (ms)':>10} {'torch (ms)':>11} {'ratio':>6} "
-        f"{'torch1 (ms)':>11} {'ratio1':>6}"
+        f"{'depth, width, batch':>22} {'ours (ms)':>10} {'ours CPU':>9} {'torch (ms)':>11} "
+        f"{'ratio':>6} {'torch1 (ms)':>11} {'ratio1':>6}"
     )
     for depth, width, batch in SHAPES:
-        ours = median_ms(lambda d=depth, w=width, b=batch: simulate("relu", d, w, b), args.repeats)
+        ours, ours_cpu = median_wall_cpu_ms(
+            lambda d=depth, w=width, b=batch: simulate("relu", d, w, b), args.repeats
+        )
         if torch is not None:
             threads = torch.get_num_threads()
             theirs = median_ms(torch_step(torch, depth, width, batch), args.repeats)
@@ -107,12 +126,13 @@ def main() -> None:
             theirs1 = median_ms(torch_step(torch, depth, width, batch), args.repeats)
             torch.set_num_threads(threads)
             row = (
-                f"{ours:>10.1f} {theirs:>11.1f} {ours / theirs:>6.2f} "
+                f"{ours:>10.1f} {ours_cpu:>9.1f} {theirs:>11.1f} {ours / theirs:>6.2f} "
                 f"{theirs1:>11.1f} {ours / theirs1:>6.2f}"
             )
             print(f"{depth:>8}, {width:>5}, {batch:>5} {row}")
         else:
-            print(f"{depth:>8}, {width:>5}, {batch:>5} {ours:>10.1f} {'-':>11}")
+            print(f"{depth:>8}, {width:>5}, {batch:>5} {ours:>10.1f} {ours_cpu:>9.1f} {'-':>11}")
+    print(f"load average (1, 5, 15 min): {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
     print("\nparse_logits on a 1 MB paste (median ms; every one is rejected):")
     pastes = {

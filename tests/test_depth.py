@@ -1,11 +1,14 @@
 """The gradient-through-depth simulator: backprop, physics, mean field, overflow, validation."""
 
+import dataclasses
 import math
+import threading
 
 import numpy as np
 import pytest
 
 import activations as A
+import activations.depth as depth_module
 from activations.depth import SATURATION_THRESHOLD, critical_weight_std, simulate, verdict
 
 STRICT = {"over": "raise", "invalid": "raise", "divide": "raise"}
@@ -196,6 +199,167 @@ def test_the_output_is_not_a_view_of_a_buffer():
     # A view of a reused buffer, or of a block of every layer, would keep that memory alive.
     res = simulate("relu", 10, 32, 4, "he", seed=0)
     assert res.output.flags.owndata and res.output.shape == (4, 32)
+
+
+# --- the weights drawn on a helper thread ---------------------------------------------------------
+
+
+class RecordingGenerator:
+    """``np.random.default_rng(seed)`` that notes which thread draws each array, and can fail."""
+
+    def __init__(self, seed, fail_at=None):
+        self._rng = np.random.Generator(np.random.PCG64(seed))  # default_rng(seed)'s numbers
+        self.threads = []
+        self.fail_at = fail_at
+
+    def standard_normal(self, size=None, out=None):
+        self.threads.append(threading.current_thread().name)
+        if len(self.threads) == self.fail_at:
+            raise MemoryError("simulated: no memory for this draw")
+        return self._rng.standard_normal(size, out=out)
+
+
+@pytest.fixture
+def recorded(monkeypatch):
+    """The generators simulate() creates, each a RecordingGenerator."""
+    made = []
+
+    def default_rng(seed, fail_at=None):
+        made.append(RecordingGenerator(seed, fail_at))
+        return made[-1]
+
+    monkeypatch.setattr(np.random, "default_rng", default_rng)
+    return made
+
+
+def draws_in_background(monkeypatch, on):
+    monkeypatch.setattr(depth_module, "_draws_in_background", lambda *shape: on)
+
+
+def assert_same_result(a, b):
+    for field in dataclasses.fields(a):
+        x, y = getattr(a, field.name), getattr(b, field.name)
+        if field.name == "weights":
+            assert len(x) == len(y)
+            for u, v in zip(x, y, strict=True):
+                np.testing.assert_array_equal(u, v, err_msg=field.name)
+        elif isinstance(x, np.ndarray):
+            np.testing.assert_array_equal(x, y, err_msg=field.name)  # NaN equals NaN here
+            assert x.dtype == y.dtype, field.name
+        else:
+            assert x == y, field.name
+
+
+def reference_draws(seed, depth, width, batch, sigma_w):
+    """The docstring's order, drawn plainly: inputs, each layer's weights, upstream."""
+    rng = np.random.default_rng(seed)
+    inputs = rng.standard_normal((batch, width))
+    weights = []
+    for _ in range(depth):
+        w = rng.standard_normal((width, width))
+        w *= sigma_w
+        weights.append(w)
+    return inputs, weights, rng.standard_normal((batch, width))
+
+
+@pytest.mark.parametrize(
+    ("act", "depth", "width", "batch", "kwargs"),
+    [
+        ("relu", 12, 40, 9, {"init": "he"}),
+        ("tanh", 6, 24, 10, {"init": "xavier", "residual": True}),
+        ("sigmoid", 5, 17, 3, {"init": "large", "seed": 3}),
+        ("gelu", 4, 32, 8, {"init": "custom", "weight_std": 0.7, "residual": True}),
+        ("relu", 3, 16, 4, {"init": "zeros"}),  # σ_w = 0: every weight ±0
+        ("selu", 1, 8, 2, {"init": "lecun"}),  # depth 1: the upstream follows one matrix
+        ("identity", 200, 64, 8, {"init": "custom", "weight_std": 100.0}),  # overflows forward
+    ],
+)
+def test_weights_drawn_on_a_helper_thread_give_the_same_result(
+    monkeypatch, recorded, act, depth, width, batch, kwargs
+):
+    draws_in_background(monkeypatch, False)
+    alone = simulate(act, depth, width, batch, **kwargs)
+    assert set(recorded[-1].threads) == {threading.current_thread().name}
+    draws_in_background(monkeypatch, True)
+    before = threading.active_count()
+    helped = simulate(act, depth, width, batch, **kwargs)
+    assert threading.active_count() == before
+    # The inputs here, everything after them (weights, then upstream) on the helper thread.
+    names = recorded[-1].threads
+    assert names[0] == threading.current_thread().name
+    assert names[1:] == ["depth-weights"] * (depth + 1)
+    assert_same_result(alone, helped)
+    inputs, weights, upstream = reference_draws(
+        kwargs.get("seed", 0), depth, width, batch, helped.sigma_w
+    )
+    np.testing.assert_array_equal(helped.inputs, inputs)
+    for got, expected in zip(helped.weights, weights, strict=True):
+        np.testing.assert_array_equal(got, expected)
+        assert np.array_equal(np.signbit(got), np.signbit(expected))  # −0.0 too, for zero init
+    np.testing.assert_array_equal(helped.upstream, upstream)
+
+
+def test_an_overflow_still_draws_every_weight_and_leaves_no_thread(monkeypatch):
+    draws_in_background(monkeypatch, True)
+    before = threading.active_count()
+    res = simulate("identity", 200, 64, 8, "custom", weight_std=100.0, seed=0)
+    assert threading.active_count() == before
+    assert res.overflow_layer is not None and res.overflow_layer < 200
+    _, weights, upstream = reference_draws(0, 200, 64, 8, 100.0)
+    np.testing.assert_array_equal(res.weights[-1], weights[-1])
+    np.testing.assert_array_equal(res.upstream, upstream)
+
+
+def test_an_error_in_the_forward_pass_stops_the_helper(monkeypatch):
+    draws_in_background(monkeypatch, True)
+    calls = []
+
+    def failing_fused(x):
+        calls.append(1)
+        if len(calls) == 3:
+            raise FloatingPointError("simulated failure in layer 3")
+        return np.tanh(x), 1.0 - np.tanh(x) ** 2
+
+    act = dataclasses.replace(A.ACTIVATIONS["tanh"], fused=failing_fused)
+    before = threading.active_count()
+    with pytest.raises(FloatingPointError, match="layer 3"):
+        simulate(act, 100, 64, 8, "xavier")
+    assert threading.active_count() == before
+
+
+@pytest.mark.parametrize("fail_at", [2, 5, 22])  # W_1, W_4, the upstream (depth 20)
+def test_an_error_in_the_helper_reaches_the_caller(monkeypatch, recorded, fail_at):
+    draws_in_background(monkeypatch, True)
+    monkeypatch.setattr(
+        np.random, "default_rng", lambda seed: RecordingGenerator(seed, fail_at=fail_at)
+    )
+    before = threading.active_count()
+    with pytest.raises(MemoryError, match="simulated"):
+        simulate("relu", 20, 32, 4, "he")
+    assert threading.active_count() == before
+
+
+def test_bad_arguments_leave_no_thread(monkeypatch):
+    draws_in_background(monkeypatch, True)
+    before = threading.active_count()
+    with pytest.raises(ValueError, match="width"):
+        simulate("relu", 50, 4096, 8, "he")
+    assert threading.active_count() == before
+
+
+@pytest.mark.parametrize(
+    ("shape", "helped"),
+    [
+        ((50, 256, 256), True),  # the issue's setting
+        ((50, 256, 64), False),  # the page's default: the helper would cost 3 % more CPU time
+        ((200, 64, 256), False),  # narrow layers: many hand-overs for little gain
+        ((20, 768, 128), False),  # 4.5 MiB matrices: huge pages
+        ((5, 16, 4), False),
+    ],
+)
+def test_the_helper_draws_only_where_it_pays(recorded, shape, helped):
+    simulate("relu", *shape)
+    assert ("depth-weights" in recorded[-1].threads) == helped
 
 
 # --- the physics ---------------------------------------------------------------------------------
