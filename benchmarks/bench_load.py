@@ -21,8 +21,12 @@ Per N (10, 30, 60 by default) the run has two phases:
 The server runs with the repo's .streamlit/config.toml (``runner.postScriptGC = false``) and is
 stopped by pid at the end.
 
+``--replicas K`` starts K identical servers and keeps student i on server i mod K: what a load
+balancer with sticky sessions in front of K processes does (docs/PERFORMANCE.md, scaling out).
+
     python benchmarks/bench_load.py --page explorer --sessions 10,30,60 --seconds 60
     python benchmarks/bench_load.py --page floor --sessions 60 --seconds 20   # the bare page
+    python benchmarks/bench_load.py --page depth --replicas 2 --sessions 60,120   # two servers
 """
 
 from __future__ import annotations
@@ -305,17 +309,30 @@ def pct(values: list[float], q: float) -> float:
     return s[min(len(s) - 1, round(q * (len(s) - 1)))]
 
 
-def level(port: int, pid: int, target: Target, n: int, seconds: float, ramp: float, seed: int):
+def level(
+    ports: list[int],
+    pids: list[int],
+    target: Target,
+    n: int,
+    seconds: float,
+    ramp: float,
+    seed: int,
+):
+    """One level of N students; with several servers (replicas), student i stays on server
+    i mod K all along, as behind a load balancer with sticky sessions."""
     join_start = time.perf_counter() + 0.5
     rng = random.Random(seed)
     phase = Phase()
-    students = [Student(port, target, random.Random(rng.random())) for _ in range(n)]
+    students = [
+        Student(ports[i % len(ports)], target, random.Random(rng.random())) for i in range(n)
+    ]
     threads = [
         threading.Thread(target=s.run, args=(join_start + rng.uniform(0, ramp), phase))
         for s in students
     ]
-    sampler = Sampler(pid)
-    sampler.start()
+    samplers = [Sampler(pid) for pid in pids]
+    for sampler in samplers:
+        sampler.start()
     for th in threads:
         th.start()
     deadline = join_start + ramp + JOIN_TIMEOUT + 5
@@ -326,14 +343,17 @@ def level(port: int, pid: int, target: Target, n: int, seconds: float, ramp: flo
     phase.stop_at = go + 1.5 + seconds
     phase.go.set()
     time.sleep(1.5)
-    c0, w0, m0 = cpu_seconds(pid), time.perf_counter(), resource.getrusage(resource.RUSAGE_SELF)
+    c0 = sum(cpu_seconds(pid) for pid in pids)
+    w0, m0 = time.perf_counter(), resource.getrusage(resource.RUSAGE_SELF)
     time.sleep(max(0.0, phase.stop_at - time.perf_counter()))
-    c1, w1, m1 = cpu_seconds(pid), time.perf_counter(), resource.getrusage(resource.RUSAGE_SELF)
+    c1 = sum(cpu_seconds(pid) for pid in pids)
+    w1, m1 = time.perf_counter(), resource.getrusage(resource.RUSAGE_SELF)
     client_cores = (m1.ru_utime + m1.ru_stime - m0.ru_utime - m0.ru_stime) / (w1 - w0)
     for th in threads:
         th.join(RUN_TIMEOUT + 5)
-    sampler.stop.set()
-    sampler.join()
+    for sampler in samplers:
+        sampler.stop.set()
+        sampler.join()
     in_window = sum(w0 <= e <= w1 for s in students for e in s.ends)
     lat = [x for s in students for x in s.latencies]
     joins = [s.join_s for s in students if s.join_s is not None]
@@ -352,7 +372,7 @@ def level(port: int, pid: int, target: Target, n: int, seconds: float, ramp: flo
         "lost": sum(s.lost for s in students),
         "cores": cores,
         "cpu_ms_per_move": cores * 1e3 / moves_per_s if moves_per_s else float("nan"),
-        "rss": sampler.peak,
+        "rss": max(sampler.peak for sampler in samplers),  # the busiest replica's
         "client_cores": client_cores,
         "samples": [e for s in students for e in s.errors][:3],
     }
@@ -366,19 +386,35 @@ def main() -> None:
     ap.add_argument("--ramp", type=float, default=3.0, help="students join within this (s)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument(
+        "--replicas",
+        type=int,
+        default=1,
+        help="identical servers, students spread over them and each kept on its own (as behind "
+        "a balancer with sticky sessions); CPU is their sum, RSS the largest one's",
+    )
+    ap.add_argument(
         "--cold",
         action="store_true",
         help="no teacher's visit first: the first level joins a freshly started server",
     )
     args = ap.parse_args()
     target = targets()[args.page]
-    port = free_port()
-    proc = start_server(target.script, port)
+    ports, procs = [], []
     try:
-        wait_healthy(port, proc)
+        for _ in range(args.replicas):
+            ports.append(free_port())
+            procs.append(start_server(target.script, ports[-1]))
+        for port, proc in zip(ports, procs, strict=True):
+            wait_healthy(port, proc)
+        pids = [proc.pid for proc in procs]
+        servers = (
+            f"server pid {pids[0]}"
+            if len(pids) == 1
+            else f"{len(pids)} servers (replicas), pids {', '.join(map(str, pids))}"
+        )
         print(
-            f"page={args.page} ({target.script} /{target.page}?{target.query}), server pid "
-            f"{proc.pid}, idle RSS {rss_mb(proc.pid):.0f} MB, {os.cpu_count()} cores, "
+            f"page={args.page} ({target.script} /{target.page}?{target.query}), {servers}, "
+            f"idle RSS {max(rss_mb(pid) for pid in pids):.0f} MB, {os.cpu_count()} cores, "
             f"{args.seconds:g} s per level, 1 move/s/student, load average "
             f"{os.getloadavg()[0]:.1f}"
         )
@@ -391,7 +427,7 @@ def main() -> None:
             f"{'max ms':>7} {'err':>4} {'lost':>4} {'cores':>5} {'CPU ms/move':>11} "
             f"{'RSS MB':>6} {'students/core':>13} {'client':>6}"
         )
-        if not args.cold:
+        for port in [] if args.cold else ports:
             teacher = Student(port, target, random.Random(-1))
             t0 = time.perf_counter()
             done = Phase(stop_at=0.0)
@@ -402,7 +438,7 @@ def main() -> None:
                 f"(chart after {teacher.join_s or float('nan'):.2f} s); errors {teacher.errors}"
             )
         for n in (int(v) for v in args.sessions.split(",")):
-            r = level(port, proc.pid, target, n, args.seconds, args.ramp, args.seed + n)
+            r = level(ports, pids, target, n, args.seconds, args.ramp, args.seed + n)
             # at one move a second per student, a core carries 1000 ms / (CPU ms per move)
             per_core = 1e3 / r["cpu_ms_per_move"]
             print(
@@ -417,7 +453,8 @@ def main() -> None:
             for e in r["samples"]:
                 print(f"    error: {e}")
     finally:
-        stop_server(proc)
+        for proc in procs:
+            stop_server(proc)
 
 
 if __name__ == "__main__":
