@@ -24,6 +24,8 @@ import os
 import statistics
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -179,7 +181,9 @@ def percentile(values: list[float], q: float) -> float:
     return s[min(len(s) - 1, round(q * (len(s) - 1)))]
 
 
-def run_case(browser, case: Case, moves: int) -> list[float]:
+@contextmanager
+def case_page(browser, case: Case) -> Iterator:
+    """A fresh server for ``case`` and a 1280×1000 page opened on it; both closed on exit."""
     port = free_port()
     proc = start_server(case.script, port)
     try:
@@ -187,12 +191,17 @@ def run_case(browser, case: Case, moves: int) -> list[float]:
         page = browser.new_page(viewport={"width": 1280, "height": 1000})
         try:
             page.goto(f"http://127.0.0.1:{port}{case.path}", wait_until="domcontentloaded")
-            measure(page, case, 2)  # warm-up: the first moves fill the caches
-            return measure(page, case, moves)
+            yield page
         finally:
             page.close()
     finally:
         stop_server(proc)
+
+
+def run_case(browser, case: Case, moves: int) -> list[float]:
+    with case_page(browser, case) as page:
+        measure(page, case, 2)  # warm-up: the first moves fill the caches
+        return measure(page, case, moves)
 
 
 def ratios(case: Case, results: dict[str, list[float]]) -> str:

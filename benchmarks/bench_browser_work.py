@@ -25,8 +25,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_browser_latency import CASES, CHROMIUM, CHROMIUM_ARGS, measure
-from bench_load import free_port, start_server, stop_server, wait_healthy
+from bench_browser_latency import CASES, CHROMIUM, CHROMIUM_ARGS, case_page, measure
 
 METRICS = ("ScriptDuration", "LayoutDuration", "RecalcStyleDuration")
 #: Listed for every case, in the top list or not: the front end's renderers.
@@ -55,32 +54,22 @@ def run_case(browser, name: str, moves: int) -> tuple[dict[str, float], collecti
     case = CASES[name]
     if not case.slider_key:
         raise SystemExit(f"{name}: a sweep has no server move to profile")
-    port = free_port()
-    proc = start_server(case.script, port)
-    try:
-        wait_healthy(port, proc)
-        page = browser.new_page(viewport={"width": 1280, "height": 1000})
-        try:
-            cdp = page.context.new_cdp_session(page)
-            cdp.send("Performance.enable")
-            page.goto(f"http://127.0.0.1:{port}{case.path}", wait_until="domcontentloaded")
-            measure(page, case, 3)  # warm-up: caches filled, the front end's code compiled
+    with case_page(browser, case) as page:
+        cdp = page.context.new_cdp_session(page)
+        cdp.send("Performance.enable")
+        measure(page, case, 3)  # warm-up: caches filled, the front end's code compiled
 
-            def metrics() -> dict[str, float]:
-                got = cdp.send("Performance.getMetrics")["metrics"]
-                return {m["name"]: m["value"] for m in got}
+        def metrics() -> dict[str, float]:
+            got = cdp.send("Performance.getMetrics")["metrics"]
+            return {m["name"]: m["value"] for m in got}
 
-            cdp.send("Profiler.enable")
-            cdp.send("Profiler.setSamplingInterval", {"interval": 100})
-            before = metrics()
-            cdp.send("Profiler.start")
-            measure(page, case, moves)
-            profile = cdp.send("Profiler.stop")["profile"]
-            after = metrics()
-        finally:
-            page.close()
-    finally:
-        stop_server(proc)
+        cdp.send("Profiler.enable")
+        cdp.send("Profiler.setSamplingInterval", {"interval": 100})
+        before = metrics()
+        cdp.send("Profiler.start")
+        measure(page, case, moves)
+        profile = cdp.send("Profiler.stop")["profile"]
+        after = metrics()
     per_move = {k: (after[k] - before[k]) * 1e3 / moves for k in METRICS}  # s → ms
     return per_move, self_time_by_bundle(profile)
 
