@@ -398,6 +398,8 @@ def main() -> None:
         help="no teacher's visit first: the first level joins a freshly started server",
     )
     args = ap.parse_args()
+    if args.replicas < 1:
+        ap.error("--replicas must be at least 1")
     target = targets()[args.page]
     ports, procs = [], []
     try:
