@@ -137,7 +137,11 @@ def test_critical_init_solves_for_the_depth_the_fragment_just_set(server, tab):
     wait_for_chart(page, "depth_grad_chart")
     expect(page.locator(f"{MAIN} {ALERT}")).to_contain_text("Gradients vanish")
     expect(keyed(page, "weight_std")).to_have_count(0)
-    press_on_slider(page, "depth", "ArrowLeft", 25)
+    # Typed into depth's number field, which the fragment draws beside its slider: a fragment
+    # rerun like a slider move (25 arrow presses in a row sometimes lost a few to the redraw).
+    depth_field = keyed(page, "depth_exact").locator("input")
+    depth_field.fill("5")
+    depth_field.press("Enter")
     expect(page.locator(f"{MAIN} {ALERT}")).to_contain_text("init, 5 layers")
     settle(page)
 
