@@ -6,11 +6,12 @@ reruns only that and re-sends only what it can change: those sliders, the verdic
 their captions. Every widget and element re-sent is a message to every student's browser and
 costs the server time, so the rest runs with the whole page, which only happens when one of its
 controls changes: the title and the explanations, the choices of *what* is simulated
-(activation, initialisation, residual connections, comparison, quiz mode), and the controls a
-lesson sets once (batch, seed, the critical-init button). The two columns, and the heading
-between the line charts and the heatmaps, are drawn by the page; the fragment writes into them
-(``sliders`` and ``charts``), and Streamlit keeps its place in each, so on a move neither the
-columns nor the heading are sent again. The quiz has its own fragment: answering it reruns
+(activation, initialisation, residual connections, comparison, quiz mode), the controls a
+lesson sets once (batch, seed, the critical-init button) and the export row, whose CSV is built
+on a click from what the fragment last simulated. The two columns, and the heading between the
+line charts and the heatmaps, are drawn by the page; the fragment writes into them (``sliders``
+and ``charts``), and Streamlit keeps its place in each, so on a move neither the columns nor the
+heading are sent again. The quiz has its own fragment: answering it reruns
 only the quiz.
 """
 
@@ -63,6 +64,7 @@ CRITICAL_ERROR = "_depth_critical_error"
 #: button is drawn by the page, so its own arguments would be those of the last full run, not of
 #: the sliders the fragment has moved since.
 SHAPE = "_depth_shape"
+CSV_KEY = "depth_csv"
 
 
 def _set_critical() -> None:
@@ -109,8 +111,8 @@ def explore(
     ``act``, ``init``, ``residual``, ``pairs``, ``batch`` and ``seed`` come from the page's own
     controls, which rerun the whole page (and so this) when they change. The sliders go into
     ``sliders`` (the left column), the verdict and the line charts into ``charts`` (the right
-    one); the heatmaps and the export row are drawn where this is called, under the page's
-    heading.
+    one); the heatmaps are drawn where this is called, under the page's heading. The export
+    row under them is the page's: its CSV serves the table this writes on each run.
     """
     with sliders:
         params = state.param_sliders(act, hides=cls.hides)
@@ -230,7 +232,7 @@ def explore(
         st.plotly_chart(drawn.spread, config=PLOTLY_CONFIG, key="depth_std_chart", alt=std_text)
         classroom.summary(view.paragraphs(std_text, *view.not_drawn_notes(runs, "activation_stds")))
 
-    # --- the heatmaps (under the page's heading) and export -------------------------------------
+    # --- the heatmaps (under the page's heading) and the table the page's CSV serves ------------
 
     # One row that wraps (side by side on a laptop, stacked on a phone): one block, where
     # st.columns(2) would send three on every move.
@@ -245,26 +247,21 @@ def explore(
         )
     )
 
-    with st.container(horizontal=True, gap="small"):
-        classroom.csv_download(
-            "Per-layer statistics (CSV)",
-            view.csv_columns(result),
-            {
-                "activation": act.name,
-                **{f"param_{k}": val for k, val in params.items()},
-                "init": init,
-                "sigma_w": result.sigma_w,
-                "depth": depth,
-                "width": width,
-                "batch": batch,
-                "seed": seed,
-                "residual": residual,
-                "verdict": v.kind,
-            },
-            file_name=f"depth_{act.name}_{init}_{depth}x{width}.csv",
-            key="depth_csv",
-        )
-        classroom.copy_link()
+    classroom.latest_table(CSV_KEY).table = classroom.Table(
+        lambda: view.csv_columns(result),  # built on a click only
+        {
+            "activation": act.name,
+            **{f"param_{k}": val for k, val in params.items()},
+            "init": init,
+            "sigma_w": result.sigma_w,
+            "depth": depth,
+            "width": width,
+            "batch": batch,
+            "seed": seed,
+            "residual": residual,
+            "verdict": v.kind,
+        },
+    )
 
 
 # --- predict, then reveal -------------------------------------------------------------------------
@@ -395,6 +392,17 @@ with controls:
 
 st.subheader("Distributions per layer")
 explore(act, init, residual, pairs, batch, seed, sliders, charts)
+# Drawn by the page, not the fragment, so a move does not re-send them: the CSV serves the table
+# the fragment last wrote (its settings lines give depth and width), and the copy link reads the
+# URL, which the fragment keeps current, when it is opened.
+with st.container(horizontal=True, gap="small"):
+    classroom.csv_download(
+        "Per-layer statistics (CSV)",
+        classroom.latest_table(CSV_KEY),
+        file_name=f"depth_{act.name}_{init}.csv",
+        key=CSV_KEY,
+    )
+    classroom.copy_link()
 if quiz_on:
     with quiz_area:
         quiz()

@@ -2,9 +2,10 @@
 
 The left column (the activation, presets, x-range, probe, quiz and sweep switches) runs with the
 whole page. The parameters' sliders and everything they drive (the chart, the readout,
-properties, code, comparison, quiz, export) run in one ``st.fragment`` in the right column: a
-slider move reruns only that, so the server sends, and the browser redraws, only what can change
-(see docs/PERFORMANCE.md).
+properties, code, comparison, quiz) run in one ``st.fragment`` in the right column: a slider
+move reruns only that, so the server sends, and the browser redraws, only what can change (see
+docs/PERFORMANCE.md). The export row under it is the page's: its CSV serves the table the
+fragment last wrote.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ st.markdown(
 # --- read and validate the link -------------------------------------------------------------------
 
 COMPARE_WHAT = {"f": "f", "df": "f′"}
+CSV_KEY = "csv_download"
 PROBE_DEFAULT = 1.0
 SWEEP_PARAMS = sorted({p.name for a in ACTIVATIONS.values() for p in a.params})
 
@@ -328,8 +330,8 @@ def _quiz(cls, act, params, params_items, x_range, where_id, where_key) -> None:
     score_slot.metric("Score", f"{right} / {asked}")
 
 
-def _export(act, params, params_items, x_range, compared, what) -> None:
-    """The CSV of what the charts show and the link to this view, side by side."""
+def _publish_table(act, params, params_items, x_range, compared, what) -> None:
+    """The CSV of what the charts show, for the page's download button (built on a click)."""
     settings = {
         "activation": act.name,
         **{f"param {k}": v for k, v in params.items()},
@@ -338,18 +340,11 @@ def _export(act, params, params_items, x_range, compared, what) -> None:
         "compared curves": COMPARE_WHAT[what],
     }
     compared = tuple(compared)
-    with st.container(horizontal=True, gap="small"):
-        classroom.csv_download(
-            "Download the chart data (CSV)",
-            # built on click only (outside the script run: pure functions, no st.*)
-            lambda: view.csv_columns(act.name, params_items, x_range, compared, what),
-            settings,
-            file_name=f"activation_{act.name}.csv",
-            key="csv_download",
-            help="x, f and f′ (and the compared curves) on the chart's grid. For a PNG, use the "
-            "camera icon in the chart's toolbar: its title holds the settings.",
-        )
-        classroom.copy_link()
+    classroom.latest_table(CSV_KEY).table = classroom.Table(
+        # built on a click only, outside the script run: pure functions, no st.*
+        lambda: view.csv_columns(act.name, params_items, x_range, compared, what),
+        settings,
+    )
 
 
 @st.fragment
@@ -378,7 +373,6 @@ def _explorer(cls: classroom.Classroom, slug: str, x_range, probe, quiz, sweep_o
     with st.container(horizontal=True):
         st.metric(f"f({view.fmt(probe)})", view.fmt(f0))
         st.metric(f"f′({view.fmt(probe)})", view.fmt(d0) if show_df else "?")
-    export_row = st.container()  # filled below, once the comparison is known
     if sweep_on and not show_df:
         st.caption("The sweep shows f′ too: answer the quiz below first.")
     elif sweep_on:
@@ -397,8 +391,7 @@ def _explorer(cls: classroom.Classroom, slug: str, x_range, probe, quiz, sweep_o
     compared, what = _compare(cls, act, params_items, x_range)
     if quiz:
         _quiz(cls, act, params, params_items, x_range, where_id, where_key)
-    with export_row:
-        _export(act, params, params_items, x_range, compared, what)
+    _publish_table(act, params, params_items, x_range, compared, what)
 
 
 # The left column runs with the whole page (a change there reruns everything); the right column
@@ -411,5 +404,18 @@ with settings:
 with main:
     _formulas(chosen)
     _explorer(cls, chosen.name, *view_settings)
+    # Drawn by the page, not the fragment, so a parameter move does not re-send them: the CSV
+    # serves the table the fragment last wrote, and the copy link reads the URL, which the
+    # fragment keeps current, when it is opened.
+    with st.container(horizontal=True, gap="small"):
+        classroom.csv_download(
+            "Download the chart data (CSV)",
+            classroom.latest_table(CSV_KEY),
+            file_name=f"activation_{chosen.name}.csv",
+            key=CSV_KEY,
+            help="x, f and f′ (and the compared curves) on the chart's grid. For a PNG, use the "
+            "camera icon in the chart's toolbar: its title holds the settings.",
+        )
+        classroom.copy_link()
 if chosen.note:  # below the interactive part, so the chart stays near the top of the screen
     st.info(chosen.note, icon=":material/lightbulb:")

@@ -20,6 +20,7 @@ MAX_LABELS_CHARS = 4_000
 MAX_SWEEP = 50  # classes in the in-chart temperature sweep (41 frames of n bars each)
 _LAST_VALID = "_softmax_last_valid_logits"
 NO_TARGET = "none"
+CSV_KEY = "softmax_csv"
 
 routing.ensure_router()
 cls = classroom.setup()
@@ -212,7 +213,6 @@ class Slots:
     loss: DeltaGenerator | None  # cross-entropy and its gradient, when a true class is picked
     jacobian: DeltaGenerator | None  # None above view.MAX_JACOBIAN classes
     sigmoid: DeltaGenerator
-    export: DeltaGenerator  # a horizontal row: the CSV and the copy link
 
 
 st.subheader("Probabilities")
@@ -309,7 +309,17 @@ with st.expander("In what sense softmax generalises the sigmoid", expanded=False
 # --- export and share ---------------------------------------------------------------------------
 
 st.divider()
-export_slot = st.container(horizontal=True)
+# Drawn by the page, not the fragment, so a T move does not re-send them: the CSV serves the
+# table the fragment last computed (built on the click), and the copy link reads the URL, which
+# the fragment keeps current, when it is opened.
+with st.container(horizontal=True):
+    classroom.csv_download(
+        "Download the probabilities (CSV)",
+        classroom.latest_table(CSV_KEY),
+        "softmax.csv",
+        key=CSV_KEY,
+    )
+    classroom.copy_link()
 st.caption("Each chart's camera icon saves a PNG whose title carries the settings.")
 
 
@@ -325,8 +335,9 @@ def temperature_section(
     """The temperature slider and every output that depends on T, each into its slot.
 
     A fragment: moving the slider reruns only this function, not the inputs, the quiz and the
-    text around the slots. Everything that shows T (charts, metrics, table, summaries, the CSV
-    and the copy-link URL) is written here, so nothing on the page goes stale.
+    text around the slots. Everything that shows T (charts, metrics, table, summaries) is written
+    here, so nothing on the page goes stale; the CSV button, drawn by the page, serves the table
+    this writes to :func:`classroom.latest_table` (and the copy link reads the URL when opened).
     """
     label_key = tuple(labels)
     t = view.temperature_slider(hidden=cls.hides("temperature"))
@@ -390,11 +401,7 @@ def temperature_section(
         "temperature": view.format_t(t),
         "target": "none" if target is None else f"{target} ({labels[target]})",
     }
-    with slots.export:
-        classroom.csv_download(
-            "Download the probabilities (CSV)", columns, settings, "softmax.csv", key="softmax_csv"
-        )
-        classroom.copy_link()
+    classroom.latest_table(CSV_KEY).table = classroom.Table(columns, settings)
 
 
 slots = Slots(
@@ -404,7 +411,6 @@ slots = Slots(
     loss_slot,
     jacobian_slot,
     sigmoid_slot,
-    export_slot,
 )
 with probabilities_area:
     temperature_section(z, labels, target, bad_input is not None, cls.present, slots)

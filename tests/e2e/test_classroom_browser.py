@@ -1,12 +1,16 @@
-"""Classroom features in a real browser: presenter view, focused links, the copy-link popover."""
+"""Classroom features in a real browser: presenter view, focused links, the copy-link popover,
+the CSV export."""
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
+import numpy as np
 import pytest
 from playwright.sync_api import expect
 
+import activations as A
 from tests.e2e.helpers import (
     assert_no_exception,
     copied_link,
@@ -18,6 +22,7 @@ from tests.e2e.helpers import (
     slider_thumb,
     wait_for_lines,
 )
+from ui import classroom
 
 pytestmark = pytest.mark.e2e
 
@@ -124,3 +129,49 @@ def test_presenter_view_enlarges_numbers_and_chart_text(server, open_tab):
         if sizes["&present=true"][what] < 1.2 * sizes[""][what]
     }
     assert not too_small, f"(normal px, presenter px) not enlarged: {too_small}"
+
+
+# (path, slider key, CSV button key, the CSV's setting the move changes, its value after one
+# step, the URL parameter that shows it)
+CSV_AFTER_A_MOVE = [
+    ("/softmax?logits=2,-1,0.5", "temperature", "softmax_csv", "temperature", "1.2", "temperature"),
+    ("/depth?depth=5&width=32", "depth", "depth_csv", "depth", "6", "depth"),
+    (
+        "/explorer?activation=elu",
+        "param_alpha",
+        "csv_download",
+        "param alpha",
+        "1.05",
+        "param_alpha",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("path", "slider", "button", "setting", "moved", "param"), CSV_AFTER_A_MOVE
+)
+def test_csv_download_serves_what_the_sliders_show_after_a_move(
+    server, tab, path, slider, button, setting, moved, param
+):
+    """The CSV button is drawn by the page, outside the fragment a slider move reruns: the file
+    it serves must still be the moved view's, not the one the page was drawn with."""
+    page = tab.page
+    goto(page, server.url, path)
+    expect(keyed(page, button).locator("button").first).to_be_enabled()
+    press_on_slider(page, slider, "ArrowRight", 1)
+    expect(page).to_have_url(re.compile(rf"{param}={re.escape(moved)}(&|$)"))  # the fragment ran
+    settle(page)
+    with page.expect_download() as download:
+        keyed(page, button).locator("button").first.click()
+    settings, columns = classroom.read_csv(Path(download.value.path()).read_text())
+    assert settings[setting] == moved
+
+    if slider == "temperature":
+        z = np.array([2.0, -1.0, 0.5])
+        np.testing.assert_allclose(columns["p"], A.softmax(z, 1.2), rtol=1e-15)
+    elif slider == "depth":
+        np.testing.assert_array_equal(columns["layer"], np.arange(1, 7))
+    else:
+        elu = A.ACTIVATIONS["elu"]
+        np.testing.assert_allclose(columns["f"], elu.forward(columns["x"], alpha=1.05), rtol=1e-15)
+    assert_no_exception(page)
