@@ -171,7 +171,7 @@ def explore(
         residual,
         weight_std,
     )
-    result = view.run(*main_args)
+    result = view.run_for(main_args)
     v = verdict(result)
     settings = view.settings_text(act.name, params, init, result.sigma_w, depth, width)
     run_settings = f"{settings}, batch {batch}, seed {seed}" + (", residual" if residual else "")
@@ -197,9 +197,12 @@ def explore(
             residual,
             None,
         )
-        runs.append((view.pair_label(slug, pair_init), view.run(*args)))
+        runs.append((view.pair_label(slug, pair_init), view.run_for(args)))
         run_keys.append((runs[-1][0], args))
-    drawn = view.figures(tuple(run_keys), runs, run_settings, cls.present)
+    # Keyword arguments: Streamlit's cache looks up a positional argument's name on every call.
+    drawn = view.figures(
+        key=tuple(run_keys), _runs=runs, run_settings=run_settings, present=cls.present
+    )
 
     # --- verdict and line charts (right column) ---------------------------------------------------
 
@@ -243,7 +246,7 @@ def explore(
         view.paragraphs(
             f"{settings}: heatmaps of where the activations and the gradients ∂L/∂h of each "
             "layer fall; a band collapsing onto 0 means the signal dies out.",
-            view.cached_histogram_caption(main_args, result),
+            view.cached_histogram_caption(key=main_args, _result=result),
         )
     )
 

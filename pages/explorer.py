@@ -187,7 +187,7 @@ def _details(act, params, params_items) -> None:
     with st.container(horizontal=True, gap="large"):
         with st.expander("Properties at these parameters", expanded=True):
             try:
-                st.markdown(view.cached_properties_markdown(act.name, params_items))
+                st.markdown(view.cached_properties_markdown(slug=act.name, params=params_items))
             except Exception as exc:  # the core's estimate must never take the page down
                 st.warning(f"Could not compute the properties: {type(exc).__name__}.")
         # Filled only while open: a slider move does not send code nobody is looking at.
@@ -233,14 +233,16 @@ def _compare(cls, act, params_items, x_range):
     entries = [(act.name, params_items), *compared]
     if compared:
         st.plotly_chart(
-            view.cached_compare_figure(tuple(entries), x_range, what, cls.present),
+            view.cached_compare_figure(
+                entries=tuple(entries), x_range=x_range, what=what, present=cls.present
+            ),
             config=PLOTLY_CONFIG,
             key="compare_chart",
         )
         symbol = COMPARE_WHAT[what]
         spans = []
         for slug, p in entries:
-            c = view.cached_curves(slug, p, x_range)
+            c = view.cached_curves(slug=slug, params=p, x_range=x_range)
             y = c.df if what == "df" else c.f
             spans.append(
                 f"{ACTIVATIONS[slug].label} from {view.fmt(float(np.min(y)))} to "
@@ -361,10 +363,19 @@ def _explorer(cls: classroom.Classroom, slug: str, x_range, probe, quiz, sweep_o
     f0 = float(act.forward(probe, **params))
     d0 = float(act.derivative(probe, **params))
 
-    fig = view.cached_main_figure(act.name, params_items, x_range, probe, cls.present, show_df)
+    # Cached calls take keyword arguments: Streamlit's cache looks up the name of each positional
+    # argument with inspect.signature on every call (~16 µs apiece).
+    fig = view.cached_main_figure(
+        slug=act.name,
+        params=params_items,
+        x_range=x_range,
+        probe=probe,
+        present=cls.present,
+        show_derivative=show_df,
+    )
     st.plotly_chart(fig, config=PLOTLY_CONFIG, key="explorer_chart")
     if show_df:
-        classroom.summary(view.cached_summary(act.name, params_items, x_range))
+        classroom.summary(view.cached_summary(slug=act.name, params=params_items, x_range=x_range))
     else:
         classroom.summary(
             f"{view.describe(act, params)}: f on [{view.fmt(x_range[0])}, "
@@ -377,7 +388,13 @@ def _explorer(cls: classroom.Classroom, slug: str, x_range, probe, quiz, sweep_o
         st.caption("The sweep shows f′ too: answer the quiz below first.")
     elif sweep_on:
         st.plotly_chart(
-            view.cached_sweep_figure(act.name, sweep_name, params_items, x_range, cls.present),
+            view.cached_sweep_figure(
+                slug=act.name,
+                name=sweep_name,
+                params_items=params_items,
+                x_range=x_range,
+                present=cls.present,
+            ),
             config=PLOTLY_CONFIG,
             key="sweep_chart",
         )

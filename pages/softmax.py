@@ -353,7 +353,7 @@ def temperature_section(
     if slots.sweep is not None:
         with slots.sweep:
             st.plotly_chart(
-                view.temperature_sweep(z, label_key, t, present),
+                view.temperature_sweep(z=z, labels=label_key, t=t, present=present),
                 config=PLOTLY_CONFIG,
                 key="softmax_t_sweep",
             )
