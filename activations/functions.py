@@ -1476,6 +1476,8 @@ def _tail_limit(values: Array) -> float:
             return math.copysign(math.inf, last)
         limit = float(values[-1]) - last * last / (last - before)
         quantum = 10.0 ** (math.floor(math.log10(float(np.max(np.abs(values))))) - 8)
+        if quantum == 0.0:  # subnormal samples: their 9th digit is below float64's range
+            return limit + 0.0
         return round(limit / quantum) * quantum + 0.0
     shrinking = np.abs(steps[1:]) <= 0.5 * np.abs(steps[:-1])
     if shrinking[-1] and shrinking[-2]:

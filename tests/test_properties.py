@@ -187,3 +187,11 @@ def test_range_ends_are_closed_exactly_where_f_reaches_them(slug, attains_low, a
     props = A.properties(A.ACTIVATIONS[slug])
     assert props.attains_low is attains_low
     assert props.attains_high is attains_high
+
+
+def test_a_tail_of_subnormal_numbers_has_a_limit_not_a_crash():
+    # Hypothesis found it: squareplus with b ≈ 2.2e-313 decays to subnormal values far out on the
+    # left, where rounding to 9 digits of their scale divided by 10**-332, i.e. by 0.
+    props = A.properties(A.ACTIVATIONS["squareplus"], b=2.2250738585e-313)
+    assert props.limit_left == pytest.approx(0.0, abs=1e-300)
+    assert props.limit_right == math.inf
