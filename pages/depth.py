@@ -96,6 +96,7 @@ def _set_critical() -> None:
 
 
 @st.fragment
+@state.urls_written_last  # the charts reach the browser before the URL
 def explore(
     act: Activation,
     init: str,

@@ -350,6 +350,7 @@ def _publish_table(act, params, params_items, x_range, compared, what) -> None:
 
 
 @st.fragment
+@state.urls_written_last  # the charts reach the browser before the URL
 def _explorer(cls: classroom.Classroom, slug: str, x_range, probe, quiz, sweep_on, sweep_name):
     """The parameters and everything they drive. The other settings come from the full run
     (a change there reruns the whole page); ``slug``, not the Activation, because Streamlit

@@ -324,6 +324,7 @@ st.caption("Each chart's camera icon saves a PNG whose title carries the setting
 
 
 @st.fragment
+@state.urls_written_last  # the charts reach the browser before the URL
 def temperature_section(
     z: np.ndarray,
     labels: list[str],
