@@ -159,12 +159,20 @@ class Deltas:
 
     def __init__(self, page: Page) -> None:
         self.received: list = []
+        self.sequence: list[
+            str
+        ] = []  # every message's type, in order ("delta", "page_info_changed")
         page.on("websocket", lambda ws: ws.on("framereceived", self._on_frame))
+
+    def clear(self) -> None:
+        self.received.clear()
+        self.sequence.clear()
 
     def _on_frame(self, payload: bytes | str) -> None:
         if isinstance(payload, bytes):
             msg = ForwardMsg()
             msg.ParseFromString(payload)
+            self.sequence.append(msg.WhichOneof("type"))
             if msg.WhichOneof("type") == "delta":
                 self.received.append(msg.delta)
 

@@ -60,7 +60,7 @@ def test_a_depth_move_redraws_every_output_in_place_and_nothing_else(server, tab
     assert counts["charts"] == 4 and counts["alerts"] == 1, counts
     assert counts["selectboxes"] == 2 and counts["expanders"] == 3, counts
 
-    deltas.received.clear()
+    deltas.clear()
     press_on_slider(page, "depth", "ArrowRight", 1)
     for key in CHARTS:
         expect(keyed(page, key).locator(".gtitle").first).to_contain_text("11 layers × 64 units")
@@ -80,11 +80,15 @@ def test_a_depth_move_redraws_every_output_in_place_and_nothing_else(server, tab
     assert element_counts(page, KINDS) == counts  # nothing left behind, nothing drawn twice
 
     # What the move sent: the sliders and what they drive, not the page's own controls, its
-    # heading or its explanations.
+    # heading, its explanations or its export row (the CSV is built from the fragment's table).
     sent = deltas.kinds()
     assert sent.count("slider") == 2 and sent.count("plotly_chart") >= 2, sent  # depth, width
-    for kind in ("selectbox", "multiselect", "checkbox", "button", "heading", "block expandable"):
+    not_sent = ("selectbox", "multiselect", "checkbox", "button", "heading", "block expandable")
+    for kind in (*not_sent, "download_button", "block popover"):
         assert kind not in sent, (kind, sent)
+    # The URL last, after everything the move drew (state.urls_written_last).
+    url_at = deltas.sequence.index("page_info_changed")
+    assert "delta" not in deltas.sequence[url_at:], deltas.sequence
     assert not [k for k in sent if k.startswith("markdown: A stack of fully connected")], sent
 
     assert "depth=11" in page.url
