@@ -396,17 +396,8 @@ with controls:
 
 st.subheader("Distributions per layer")
 explore(act, init, residual, pairs, batch, seed, sliders, charts)
-# Drawn by the page, not the fragment, so a move does not re-send them: the CSV serves the table
-# the fragment last wrote (its settings lines give depth and width), and the copy link reads the
-# URL, which the fragment keeps current, when it is opened.
-with st.container(horizontal=True, gap="small"):
-    classroom.csv_download(
-        "Per-layer statistics (CSV)",
-        classroom.latest_table(CSV_KEY),
-        file_name=f"depth_{act.name}_{init}.csv",
-        key=CSV_KEY,
-    )
-    classroom.copy_link()
+# The file's settings lines give depth and width: the name is fixed when the page draws it.
+classroom.export_row("Per-layer statistics (CSV)", f"depth_{act.name}_{init}.csv", CSV_KEY)
 if quiz_on:
     with quiz_area:
         quiz()

@@ -422,18 +422,12 @@ with settings:
 with main:
     _formulas(chosen)
     _explorer(cls, chosen.name, *view_settings)
-    # Drawn by the page, not the fragment, so a parameter move does not re-send them: the CSV
-    # serves the table the fragment last wrote, and the copy link reads the URL, which the
-    # fragment keeps current, when it is opened.
-    with st.container(horizontal=True, gap="small"):
-        classroom.csv_download(
-            "Download the chart data (CSV)",
-            classroom.latest_table(CSV_KEY),
-            file_name=f"activation_{chosen.name}.csv",
-            key=CSV_KEY,
-            help="x, f and f′ (and the compared curves) on the chart's grid. For a PNG, use the "
-            "camera icon in the chart's toolbar: its title holds the settings.",
-        )
-        classroom.copy_link()
+    classroom.export_row(
+        "Download the chart data (CSV)",
+        f"activation_{chosen.name}.csv",
+        CSV_KEY,
+        help="x, f and f′ (and the compared curves) on the chart's grid. For a PNG, use the "
+        "camera icon in the chart's toolbar: its title holds the settings.",
+    )
 if chosen.note:  # below the interactive part, so the chart stays near the top of the screen
     st.info(chosen.note, icon=":material/lightbulb:")

@@ -309,17 +309,7 @@ with st.expander("In what sense softmax generalises the sigmoid", expanded=False
 # --- export and share ---------------------------------------------------------------------------
 
 st.divider()
-# Drawn by the page, not the fragment, so a T move does not re-send them: the CSV serves the
-# table the fragment last computed (built on the click), and the copy link reads the URL, which
-# the fragment keeps current, when it is opened.
-with st.container(horizontal=True):
-    classroom.csv_download(
-        "Download the probabilities (CSV)",
-        classroom.latest_table(CSV_KEY),
-        "softmax.csv",
-        key=CSV_KEY,
-    )
-    classroom.copy_link()
+classroom.export_row("Download the probabilities (CSV)", "softmax.csv", CSV_KEY)
 st.caption("Each chart's camera icon saves a PNG whose title carries the settings.")
 
 

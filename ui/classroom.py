@@ -220,6 +220,19 @@ def csv_download(
     )
 
 
+def export_row(label: str, file_name: str, key: str, help: str | None = None) -> None:
+    """The page's export row: the CSV of the table a fragment keeps in :func:`latest_table`
+    (``key``), and the copy link.
+
+    Drawn by the page, not by the fragment, so a slider move does not re-send it: the CSV is
+    built on the click from the table the fragment last wrote, and the copy link reads the URL,
+    which the fragment keeps current, when it is opened.
+    """
+    with st.container(horizontal=True, gap="small"):
+        csv_download(label, latest_table(key), file_name, key=key, help=help)
+        copy_link()
+
+
 def summary(text: str) -> None:
     """The one-sentence text summary under a chart (screen readers; washed-out projectors)."""
     st.caption(text)
