@@ -1485,9 +1485,14 @@ def _tail_limit(values: Array) -> float:
     return math.nan
 
 
-def _refine(score: Callable[[Array], Array], x0: float) -> float:
-    """argmin of ``score`` near the grid point x0 (within a grid step): two 2001-point zooms."""
-    width = float(_DENSE[1] - _DENSE[0])
+def _step(xs: Array, i: int) -> float:
+    """The larger gap between the grid point ``xs[i]`` (not an end) and its neighbours."""
+    return float(max(xs[i] - xs[i - 1], xs[i + 1] - xs[i]))
+
+
+def _refine(score: Callable[[Array], Array], x0: float, width: float) -> float:
+    """argmin of ``score`` within ``width`` of the grid point x0 (its step, :func:`_step`): two
+    2001-point zooms."""
     best = x0
     for _ in range(2):
         xs = np.linspace(best - width, best + width, 2001)
@@ -1541,8 +1546,12 @@ def properties(act: Activation, **params: float) -> Properties:
     finite_limits = [v for v in d_limits if math.isfinite(v)]
     max_abs_derivative = max([float(np.max(np.where(abs_df < _HUGE, abs_df, 0.0))), *finite_limits])
     i_steep = int(np.argmax(np.where(abs_df < _HUGE, abs_df, 0.0)))
-    if abs(xs[i_steep]) < 50.0:  # a peak of |f′| inside: refine it (the Gaussian's at ±1/√2)
-        x_steep = _refine(lambda z: -np.abs(act.grad(z, **resolved)), float(xs[i_steep]))
+    if 0 < i_steep < len(xs) - 1:  # a peak of |f′| inside: refine it (the Gaussian's at ±1/√2)
+        # Between its grid neighbours: out in the sparse tail too, where swish with a small β
+        # peaks (at x ≈ 2.4/β: 51 for β = 0.047, between the grid's 50 and 100).
+        x_steep = _refine(
+            lambda z: -np.abs(act.grad(z, **resolved)), float(xs[i_steep]), _step(xs, i_steep)
+        )
         steepest = float(np.abs(act.grad(np.asarray(x_steep), **resolved)))
         max_abs_derivative = max(max_abs_derivative, steepest)
     if any(math.isinf(v) for v in d_limits) or np.any(abs_df >= _HUGE):
@@ -1557,10 +1566,12 @@ def properties(act: Activation, **params: float) -> Properties:
 
     extrema: dict[str, float] = {}
     if not monotonic:
-        inner = slice(n_far, len(xs) - n_far)
         tails = [v for v in (limit_left, limit_right) if not math.isnan(v)]
+        finite = np.abs(f) < _HUGE  # an overflow cap is never an extremum
         for key, sign in (("min", 1.0), ("max", -1.0)):
-            values = sign * f[inner]
+            # The whole grid, tails included: swish with a small β has its minimum at
+            # x ≈ −1.28/β, beyond the dense grid's −50 once β < 0.026.
+            values = np.where(finite, sign * f, math.inf)
             best = float(values.min())
             # Grid-local minima (the true one is within a step of them) that are (nearly) the
             # lowest; of equal ones (a sine's), the one nearest 0.
@@ -1569,10 +1580,12 @@ def properties(act: Activation, **params: float) -> Properties:
             near = np.flatnonzero(local & (values <= best + 1e-4 * (1.0 + abs(best))))
             if near.size == 0:
                 continue
-            i = int(near[np.argmin(np.abs(xs[inner][near]))]) + n_far
-            # Attained inside, and not just the value approached in a tail (the Gaussian's 0).
-            if abs(xs[i]) < 50.0 and all(sign * v > best + 1e-9 for v in tails):
-                x_best = _refine(lambda z, s=sign: s * act.fn(z, **resolved), float(xs[i]))
+            i = int(near[np.argmin(np.abs(xs[near]))])
+            # Attained, and not just the value approached in a tail (the Gaussian's 0).
+            if all(sign * v > best + 1e-9 for v in tails):
+                x_best = _refine(
+                    lambda z, s=sign: s * act.fn(z, **resolved), float(xs[i]), _step(xs, i)
+                )
                 extrema[key] = float(act.fn(np.asarray(x_best), **resolved))
                 extrema["arg" + key] = x_best
     lo = min(lo, extrema.get("min", lo))

@@ -195,3 +195,28 @@ def test_a_tail_of_subnormal_numbers_has_a_limit_not_a_crash():
     props = A.properties(A.ACTIVATIONS["squareplus"], b=2.2250738585e-313)
     assert props.limit_left == pytest.approx(0.0, abs=1e-300)
     assert props.limit_right == math.inf
+
+
+@pytest.mark.parametrize("beta", [0.046875, 0.01, 1e-3])
+def test_swish_max_slope_is_found_beyond_the_dense_grid(beta):
+    # Hypothesis found it: for β < 2.4/50, swish's f′ peaks (≈ 1.0998) at x ≈ 2.3994/β, outside
+    # the dense grid on [−50, 50]; the peak was read off the sparse tail and came out too low.
+    swish = A.ACTIVATIONS["swish"]
+    x = np.linspace(1.0 / beta, 4.0 / beta, 200_001)
+    true_max = float(np.max(np.abs(swish.derivative(x, beta=beta))))
+    assert true_max == pytest.approx(1.0998, abs=1e-4)
+    found = A.properties(swish, beta=beta).max_abs_derivative
+    assert found == pytest.approx(true_max, rel=1e-9)  # within what the consistency test allows
+
+
+@pytest.mark.parametrize("beta", [0.0234375, 0.01, 1e-3])
+def test_swish_minimum_is_found_beyond_the_dense_grid(beta):
+    # Hypothesis found it: for β < 1.28/50 swish's minimum, −0.2785/β at x ≈ −1.2785/β, lies
+    # outside the dense grid on [−50, 50]; the range's lower end came out too high.
+    swish = A.ACTIVATIONS["swish"]
+    x = np.linspace(-4.0 / beta, -0.5 / beta, 400_001)
+    f = swish.forward(x, beta=beta)
+    props = A.properties(swish, beta=beta)
+    assert props.minimum == pytest.approx(float(f.min()), rel=1e-9)
+    assert props.argmin == pytest.approx(-1.2785 / beta, rel=1e-3)
+    assert props.output_range[0] == props.minimum
