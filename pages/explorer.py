@@ -4,8 +4,8 @@ The left column (the activation, presets, x-range, probe, quiz and sweep switche
 whole page. The parameters' sliders and everything they drive (the chart, the readout,
 properties, code, comparison, quiz) run in one ``st.fragment`` in the right column: a slider
 move reruns only that, so the server sends, and the browser redraws, only what can change (see
-docs/PERFORMANCE.md). The export row under it is the page's: its CSV serves the table the
-fragment last wrote.
+docs/PERFORMANCE.md). The export row, under the settings, is the page's: its CSV serves the
+table the fragment last wrote.
 """
 
 from __future__ import annotations
@@ -419,9 +419,8 @@ settings, main = st.columns([1, 2], gap="large")
 with settings:
     chosen = state.pick_activation(hides=cls.hides)
     view_settings = _controls(cls, chosen)
-with main:
-    _formulas(chosen)
-    _explorer(cls, chosen.name, *view_settings)
+    # Under the settings it shares, not in the fragment (a move does not re-send it): its CSV is
+    # built on a click from the table the fragment last wrote.
     classroom.export_row(
         "Download the chart data (CSV)",
         f"activation_{chosen.name}.csv",
@@ -429,5 +428,8 @@ with main:
         help="x, f and f′ (and the compared curves) on the chart's grid. For a PNG, use the "
         "camera icon in the chart's toolbar: its title holds the settings.",
     )
+with main:
+    _formulas(chosen)
+    _explorer(cls, chosen.name, *view_settings)
 if chosen.note:  # below the interactive part, so the chart stays near the top of the screen
     st.info(chosen.note, icon=":material/lightbulb:")
