@@ -153,14 +153,16 @@ def read_csv(text: str) -> tuple[dict[str, str], dict[str, np.ndarray]]:
 
 @dataclass(frozen=True)
 class Table:
-    """What a CSV download holds: named columns, or a function returning them (so they are
-    computed only on a click), and the settings written as ``# key: value`` lines above them."""
+    """What a CSV download holds: named columns, and the settings written as ``# key: value``
+    lines above them. Either may be a function returning it, so that it is computed only on a
+    click, not on every move."""
 
     columns: Mapping[str, Iterable[float]] | Callable[[], Mapping[str, Iterable[float]]]
-    settings: Mapping[str, object]
+    settings: Mapping[str, object] | Callable[[], Mapping[str, object]]
 
     def csv(self) -> str:
-        return to_csv(self.columns() if callable(self.columns) else self.columns, self.settings)
+        columns = self.columns() if callable(self.columns) else self.columns
+        return to_csv(columns, self.settings() if callable(self.settings) else self.settings)
 
 
 class LatestTable:

@@ -171,7 +171,7 @@ def urls_written_last(fn: Callable[_P, _R]) -> Callable[_P, _R]:
     A URL write is a message the browser acts on as soon as it arrives (address bar, the app's
     navigation state), ahead of the charts sent after it. Written last, it lets the charts go
     first: on the softmax page the chart's new line shows ~4 ms sooner after a key press
-    (49–55 ms against 54–58 ms, five runs each, benchmarks/bench_browser_latency.py). An exception
+    (49–55 ms against 54–61 ms, five runs each, benchmarks/bench_browser_latency.py). An exception
     (a rerun requested mid-run, say) drops the held writes with the run.
     """
 
