@@ -579,7 +579,13 @@ def _maxout_grad(x: Array, w1: float, b1: float, w2: float, b2: float) -> Array:
 
 
 def _maxout_kinks(w1: float, b1: float, w2: float, b2: float) -> tuple[float, ...]:
-    return () if w1 == w2 else ((b2 - b1) / (w1 - w2),)
+    # Where the two lines cross: nowhere if they are parallel, or if they cross beyond float64's
+    # range (a subnormal w₁ − w₂ puts the crossing at ±inf, which is no point of the real line).
+    if w1 == w2:
+        return ()
+    with np.errstate(over="ignore", invalid="ignore"):
+        crossing = np.float64(b2 - b1) / np.float64(w1 - w2)
+    return (float(crossing),) if np.isfinite(crossing) else ()
 
 
 # --- parameters shared by several entries --------------------------------------------------------

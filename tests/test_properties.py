@@ -197,6 +197,20 @@ def test_a_tail_of_subnormal_numbers_has_a_limit_not_a_crash():
     assert props.limit_right == math.inf
 
 
+def test_maxout_pieces_crossing_beyond_float64_make_no_kink():
+    # Hypothesis found it: w₁ − w₂ = 2.2e-311 puts the crossing at 1/2.2e-311 = inf, and the
+    # points either side of that "kink" were inf − inf. On the real line f is max(w₁x, 1) = 1.
+    params = {"w1": 2.225073858507e-311, "b1": 0.0, "w2": 0.0, "b2": 1.0}
+    maxout = A.ACTIVATIONS["maxout"]
+    assert maxout.kink_points(**params) == ()
+    with np.errstate(**RAISE):
+        props = A.properties(maxout, **params)
+    assert props.output_range == (1.0, 1.0)
+    assert props.continuous and props.smooth_c1
+    # A crossing far out but inside float64's range is still a kink.
+    assert maxout.kink_points(w1=1e-300, b1=0.0, w2=0.0, b2=1.0) == pytest.approx((1e300,))
+
+
 @pytest.mark.parametrize("beta", [0.046875, 0.01, 1e-3])
 def test_swish_max_slope_is_found_beyond_the_dense_grid(beta):
     # Hypothesis found it: for β < 2.4/50, swish's f′ peaks (≈ 1.0998) at x ≈ 2.3994/β, outside
