@@ -38,12 +38,13 @@ import numpy as np
 import streamlit as st
 
 from activations import ACTIVATIONS, softmax
-from ui import depth_view, explorer_view, softmax_view, sweep
+from ui import blas, depth_view, explorer_view, softmax_view, sweep
 from ui.plotting import PLOTLY_CONFIG
 
 FIGURES = ("explorer", "softmax", "depth", "softmax_all", "depth_all", "sweep", "temperature_sweep")
 LOGITS = (1.8, 0.9, 0.68)
 
+blas.limit_to_one_thread()  # as app.py does: the floors run on the same BLAS settings
 figure = st.query_params.get("figure", "explorer")
 if figure not in FIGURES:
     figure = "explorer"
