@@ -46,7 +46,7 @@ from __future__ import annotations
 import math
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from typing import Literal
 
@@ -383,6 +383,54 @@ def _drawn_in_order(
             helper.join()
 
 
+class _RedrawnWeights:
+    """The weights without keeping them: :func:`simulate` with ``keep_weights=False``.
+
+    The forward pass draws W_1, W_2, … one at a time into one buffer, in the stream's order (so
+    the same numbers as :func:`_drawn_in_order`), after saving the generator's state; the
+    backward pass redraws W_l from its saved state into the same buffer. Memory: one matrix
+    instead of ``depth``; time: every matrix drawn twice.
+    """
+
+    def __init__(self, rng: np.random.Generator, width: int, sigma_w: float) -> None:
+        self._rng = rng
+        self._sigma_w = sigma_w
+        self._buffer = np.empty((width, width))
+        self._states: list[dict[str, object]] = []
+
+    def _fill(self, rng: np.random.Generator) -> Array:
+        rng.standard_normal(out=self._buffer)  # then scaled, exactly as _drawn_in_order does
+        self._buffer *= self._sigma_w
+        return self._buffer
+
+    def next(self) -> Array:
+        """W_l for the next layer l (valid until the next call)."""
+        self._states.append(self._rng.bit_generator.state)
+        return self._fill(self._rng)
+
+    def again(self, layer: int) -> Array:
+        """W_layer once more, from the state saved when it was first drawn."""
+        bit_generator = type(self._rng.bit_generator)()
+        bit_generator.state = self._states[layer - 1]
+        return self._fill(np.random.Generator(bit_generator))
+
+
+def simulation_bytes(depth: int, width: int, batch: int, keep_weights: bool = True) -> int:
+    """An upper estimate of the memory :func:`simulate` holds at its peak, in bytes.
+
+    The weights (all of them, or one matrix with ``keep_weights=False``), h_l and f′(z_l) of
+    every layer kept for the backward pass, and the per-layer buffers and temporaries (checked
+    against tracemalloc's peak in the tests, for several activations). Lets a caller refuse a
+    network too large for its machine before allocating anything.
+    """
+    matrix = width * width
+    weights = depth * matrix if keep_weights else matrix
+    layer = batch * width
+    # The last MiB: what does not grow with the network (the mean-field quadrature's grids, the
+    # statistics, a transcendental activation's temporaries on a small layer).
+    return 8 * (weights + matrix + layer * (2 * depth + 14)) + (1 << 20)
+
+
 def simulate(
     activation: str | Activation,
     depth: int,
@@ -395,6 +443,7 @@ def simulate(
     weight_std: float | None = None,
     nbins: int = 41,
     hist_limit: float = 3.0,
+    keep_weights: bool = True,
 ) -> DepthResult:
     r"""Run the deep MLP forward and backward once; see the module docstring for the model.
 
@@ -404,6 +453,11 @@ def simulate(
     rescales the same weights. Histograms use ``nbins`` equal bins on [−hist_limit, hist_limit].
     Raises ``ValueError`` for out-of-range arguments. Never warns: overflow is detected and
     reported in the result (``overflowed``).
+
+    ``keep_weights=False`` leaves ``weights`` empty and holds one weight matrix at a time instead
+    of ``depth`` (200 × 1024: 8 MB instead of 1.7 GB), drawing each twice (the backward pass
+    redraws it); every other field is the same, bit for bit. :func:`simulation_bytes` estimates
+    the peak memory either way.
     """
     act, p = _resolve_activation(activation, params)
     depth = _check_int("depth", depth, MAX_DEPTH)
@@ -423,9 +477,10 @@ def simulate(
     inputs = rng.standard_normal((batch, width))
     # Allocated here and filled by _drawn_in_order (on a helper thread for larger networks):
     # allocated on the helper, they would come from its own malloc arena, which a server keeps.
-    weights = [np.empty((width, width)) for _ in range(depth)]
+    weights = [np.empty((width, width)) for _ in range(depth)] if keep_weights else []
     upstream = np.empty((batch, width))
-    background = _draws_in_background(depth, width, batch)
+    background = keep_weights and _draws_in_background(depth, width, batch)
+    redrawn = None if keep_weights else _RedrawnWeights(rng, width, sigma_w)
 
     nan1 = np.full(depth + 1, np.nan)
     act_std, act_mean, spread, grad_std = nan1.copy(), nan1.copy(), nan1.copy(), nan1.copy()
@@ -463,12 +518,21 @@ def simulate(
     overflow_layer: int | None = None
     record_h(0, inputs, _total(inputs))
     h = inputs
-    with _drawn_in_order(rng, weights, sigma_w, upstream, background) as wait:
+    drawing = (
+        _drawn_in_order(rng, weights, sigma_w, upstream, background)
+        if redrawn is None
+        else nullcontext(None)  # the loop draws each weight, and the upstream after them
+    )
+    with drawing as wait:
         for k in range(1, depth + 1):
-            wait(k)  # W_k drawn
+            if redrawn is None:
+                wait(k)  # W_k drawn
+                w_k = weights[k - 1]
+            else:
+                w_k = redrawn.next()
             # Silenced: an overflow here is detected by the finiteness checks just below.
             with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-                z = np.matmul(h, weights[k - 1], out=z_buffer)
+                z = np.matmul(h, w_k, out=z_buffer)
                 z_total = _total(z)
                 finite = _all_finite(z, z_total)
                 if finite:
@@ -497,8 +561,14 @@ def simulate(
             h = h_new
             if k < depth:
                 hs.append(h)
-        # Every weight is kept in the result, also past an overflow; the upstream comes last.
-        wait(depth + 1)
+        # Every weight is drawn (and kept in the result), also past an overflow; the upstream
+        # comes last.
+        if redrawn is None:
+            wait(depth + 1)
+        else:
+            for _ in range(k if overflow_layer is not None else depth, depth):
+                redrawn.next()
+            rng.standard_normal(out=upstream)
 
     # Backward (only when the forward pass stayed finite: otherwise L itself is not finite).
     grad_overflow_layer: int | None = None
@@ -513,7 +583,8 @@ def simulate(
                 gw = np.matmul(hs[k - 1].T, dz, out=gw_buffer)
                 norm = _fro(gw)
                 # Into the buffer dh did not use (dh is the upstream, or the other buffer).
-                dh_prev = np.matmul(dz, weights[k - 1].T, out=dh_buffers[k % 2])
+                w_k = weights[k - 1] if redrawn is None else redrawn.again(k)
+                dh_prev = np.matmul(dz, w_k.T, out=dh_buffers[k % 2])
                 if residual:
                     dh_prev += dh
                 dh_total = _total(dh_prev)

@@ -155,9 +155,18 @@ def explore(
         if weights > view.SLOW_WEIGHTS:
             st.caption(
                 f":material/hourglass: {depth} layers × {width}² weights = "
-                f"{weights / 1e6:.0f} million numbers ({weights * 8 / 1e9:.1f} GB while it runs): "
-                "each change takes seconds. Width 256 shows the same effects almost instantly."
+                f"{weights / 1e6:.0f} million numbers: each change takes seconds. "
+                "Width 256 shows the same effects almost instantly."
             )
+
+    too_big = view.too_big(depth, width, batch)
+    if too_big is not None:  # refused before anything is allocated (view.RUN_MEMORY_BUDGET)
+        with charts:
+            st.error(too_big, icon=":material/memory:")
+        classroom.latest_table(CSV_KEY).table = classroom.Table(
+            {}, {"depth": depth, "width": width, "batch": batch, "not simulated": too_big}
+        )
+        return
 
     # --- simulate ---------------------------------------------------------------------------------
 

@@ -3,13 +3,20 @@
 import dataclasses
 import math
 import threading
+import tracemalloc
 
 import numpy as np
 import pytest
 
 import activations as A
 import activations.depth as depth_module
-from activations.depth import SATURATION_THRESHOLD, critical_weight_std, simulate, verdict
+from activations.depth import (
+    SATURATION_THRESHOLD,
+    critical_weight_std,
+    simulate,
+    simulation_bytes,
+    verdict,
+)
 
 STRICT = {"over": "raise", "invalid": "raise", "divide": "raise"}
 
@@ -308,6 +315,57 @@ def test_an_overflow_still_draws_every_weight_and_leaves_no_thread(monkeypatch):
     _, weights, upstream = reference_draws(0, 200, 64, 8, 100.0)
     np.testing.assert_array_equal(res.weights[-1], weights[-1])
     np.testing.assert_array_equal(res.upstream, upstream)
+
+
+@pytest.mark.parametrize(
+    ("act", "depth", "width", "batch", "kwargs"),
+    [
+        ("relu", 12, 40, 9, {"init": "he"}),
+        ("tanh", 6, 24, 10, {"init": "xavier", "residual": True}),
+        ("gelu", 4, 32, 8, {"init": "custom", "weight_std": 0.7, "residual": True}),
+        ("relu", 3, 16, 4, {"init": "zeros"}),  # σ_w = 0: every weight ±0
+        ("selu", 1, 8, 2, {"init": "lecun"}),
+        ("identity", 200, 64, 8, {"init": "custom", "weight_std": 100.0}),  # overflows forward
+        ("sinc", 200, 16, 4, {"init": "custom", "weight_std": 1e3}),  # overflows backward
+        ("relu", 50, 256, 256, {"init": "he", "seed": 7}),  # the size that draws on a helper
+    ],
+)
+def test_without_keeping_the_weights_the_result_is_the_same(act, depth, width, batch, kwargs):
+    kept = simulate(act, depth, width, batch, **kwargs)
+    lean = simulate(act, depth, width, batch, keep_weights=False, **kwargs)
+    assert len(kept.weights) == depth and lean.weights == ()
+    assert_same_result(dataclasses.replace(kept, weights=()), lean)
+
+
+def test_the_overflow_cases_above_overflow_where_they_say():
+    with np.errstate(**STRICT):
+        forward = simulate("identity", 200, 64, 8, "custom", weight_std=100.0)
+        backward = simulate("sinc", 200, 16, 4, "custom", weight_std=1e3)
+    assert forward.overflow_layer is not None
+    assert backward.overflow_layer is None and backward.grad_overflow_layer is not None
+
+
+@pytest.mark.parametrize("keep_weights", [True, False])
+@pytest.mark.parametrize("act", ["relu", "gelu", "selu", "swish", "tanh"])
+def test_simulation_bytes_bounds_the_peak_memory(act, keep_weights):
+    shape = (40, 96, 48)  # depth, width, batch
+    simulate(act, *shape, keep_weights=keep_weights)  # anything imported or cached once, first
+    tracemalloc.start()
+    try:
+        simulate(act, *shape, keep_weights=keep_weights)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    estimate = simulation_bytes(*shape, keep_weights=keep_weights)
+    assert peak <= estimate <= 1.5 * peak
+
+
+def test_not_keeping_the_weights_saves_what_they_weigh():
+    depth, width, batch = 100, 512, 8
+    saved = simulation_bytes(depth, width, batch) - simulation_bytes(
+        depth, width, batch, keep_weights=False
+    )
+    assert saved == 8 * (depth - 1) * width * width  # 99 matrices of 512² float64: 208 MB
 
 
 def test_an_error_in_the_forward_pass_stops_the_helper(monkeypatch):

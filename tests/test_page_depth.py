@@ -413,6 +413,67 @@ def test_an_error_in_a_heavy_run_releases_the_slot():
     assert not held()
 
 
+# --- memory: a network too large for the server is refused, not run -----------------------------
+
+
+def test_the_largest_settings_are_refused_with_what_fits(monkeypatch):
+    ran: list[tuple[int, int, int]] = []
+    real_simulate = view.simulate
+
+    def recording_simulate(slug, depth, width, batch, **kwargs):
+        ran.append((depth, width, batch))
+        return real_simulate(slug, depth, width, batch, **kwargs)
+
+    monkeypatch.setattr(view, "simulate", recording_simulate)
+    at = open_depth({"depth": "200", "width": "1024", "batch": "512", "seed": "4321"})
+    assert ran == []  # nothing allocated: the estimate alone refused it
+    message = " ".join(e.value for e in at.error)
+    fits = view.largest_batch(200, 1024)
+    assert "Not simulated" in message and f"Batch (examples) to {fits} or less" in message
+    assert "320 MB" in message and "1,673 MB" in message
+    assert figures(at) == []
+    # The settings stay as the student set them, in the widgets and in the link.
+    assert at.slider(key="depth").value == 200 and at.slider(key="width").value == 1024
+    assert at.slider(key="batch").value == 512 and at.query_params["batch"] == "512"
+    # The largest batch that fits does run, and without keeping its 1.7 GB of weights.
+    at.slider(key="batch").set_value(fits).run()
+    assert not at.exception and not at.error
+    assert ran == [(200, 1024, fits)] and len(figures(at)) == 4
+
+
+def test_run_keeps_the_weights_only_while_they_are_small(monkeypatch):
+    kept: list[bool] = []
+
+    def fake_simulate(slug, depth, width, batch, **kwargs):
+        kept.append(kwargs["keep_weights"])
+        return simulate(slug, 3, 4, 2, **{k: v for k, v in kwargs.items() if k != "keep_weights"})
+
+    monkeypatch.setattr(view, "simulate", fake_simulate)
+    view.run.clear()
+    params = view.params_key({})
+    view.run("relu", params, DEFAULT["depth"], DEFAULT["width"], 64, "he", 99, False, None)
+    view.run("relu", params, 200, 1024, 8, "he", 99, False, None)
+    view.run.clear()
+    assert kept == [True, False]
+    assert view.keeps_weights(DEFAULT["depth"], DEFAULT["width"])
+
+
+def test_every_allowed_run_fits_the_budget_and_the_largest_batch_is_the_edge():
+    for depth in (1, 50, 120, 200):
+        for width in (2, 256, 700, 1024):
+            fits = view.largest_batch(depth, width)
+            assert fits >= 1  # some batch always runs: lowering the batch is always advice enough
+            assert view.run_bytes(depth, width, fits) <= view.RUN_MEMORY_BUDGET
+            assert view.too_big(depth, width, fits) is None
+            if fits < view.BATCH_RANGE[1]:
+                assert view.too_big(depth, width, fits + 1) is not None
+
+
+def test_heavy_also_means_a_large_peak():
+    assert not view.is_heavy(DEFAULT["depth"], DEFAULT["width"], DEFAULT["batch"])
+    assert view.is_heavy(DEFAULT["depth"], DEFAULT["width"], view.BATCH_RANGE[1])  # 140 MB
+
+
 # --- a slider move: every output follows, from caches a class shares ---------------------------
 
 

@@ -44,6 +44,7 @@ from activations.depth import (
     Verdict,
     critical_weight_std,
     simulate,
+    simulation_bytes,
 )
 from ui.plotting import PALETTE, base_layout, freeze, line_width, series_style
 
@@ -106,10 +107,65 @@ def _slim(result: DepthResult) -> DepthResult:
     return slim
 
 
-#: At most one heavy simulation (depth × width² > :data:`SLOW_WEIGHTS`) runs at a time in this
-#: server process: each holds depth weight matrices of width² float64 numbers while it runs
-#: (1.7 GB at 200 × 1024), and a class moving the sliders together must not multiply that.
-#: Light runs never wait for it.
+# --- memory: what one run may hold ----------------------------------------------------------------
+
+#: The most memory one simulation may hold at its peak (``simulation_bytes``). Streamlit
+#: Community Cloud gives an app as little as 690 MB, of which a class's sessions and caches take
+#: about 200 MB; the largest settings, kept whole, hold 3.4 GB (200 layers × 1024 wide, batch
+#: 512: the weights 1.7 GB, each layer's h and f′ as much again), and a process over its
+#: allotment is killed, with every student's session in it. So the page refuses a network over
+#: this, says why, and names the largest batch that fits.
+RUN_MEMORY_BUDGET = 320 << 20
+#: Above this many bytes of weights a run does not keep them: it draws each matrix twice (the
+#: backward pass redraws it) and holds one at a time. 200 × 1024 then holds 8 MB of weights, not
+#: 1.7 GB. Below it, keeping them is faster, and the page's default (26 MB) is far below.
+KEPT_WEIGHTS_BYTES = 64 << 20
+#: A run whose peak is above this is heavy (:func:`is_heavy`), as is a slow one.
+HEAVY_BYTES = 64 << 20
+
+
+def keeps_weights(depth: int, width: int) -> bool:
+    """Whether :func:`run` keeps the weight matrices while it runs (:data:`KEPT_WEIGHTS_BYTES`)."""
+    return 8 * depth * width * width <= KEPT_WEIGHTS_BYTES
+
+
+def run_bytes(depth: int, width: int, batch: int) -> int:
+    """The peak memory of :func:`run` at this shape, as the core estimates it."""
+    return simulation_bytes(depth, width, batch, keep_weights=keeps_weights(depth, width))
+
+
+def largest_batch(depth: int, width: int) -> int:
+    """The largest batch whose run fits :data:`RUN_MEMORY_BUDGET` at this depth and width (0 if
+    none does). ``run_bytes`` grows linearly with the batch."""
+    fixed, per_example = (
+        run_bytes(depth, width, 0),
+        run_bytes(depth, width, 1) - run_bytes(depth, width, 0),
+    )
+    return max(0, min(BATCH_RANGE[1], (RUN_MEMORY_BUDGET - fixed) // per_example))
+
+
+def too_big(depth: int, width: int, batch: int) -> str | None:
+    """What to tell a student whose network does not fit :data:`RUN_MEMORY_BUDGET`, or None."""
+    need = run_bytes(depth, width, batch)
+    if need <= RUN_MEMORY_BUDGET:
+        return None
+    fits = largest_batch(depth, width)
+    fix = (
+        f"Lower Batch (examples) to {fits} or less, or the width or the depth."
+        if fits >= 1
+        else "Lower the width or the depth."
+    )
+    return (
+        f"Not simulated: {depth} layers × width {width} with a batch of {batch} would hold "
+        f"about {need / 2**20:,.0f} MB while it runs, and this server allows "
+        f"{RUN_MEMORY_BUDGET / 2**20:,.0f} MB per run, so that a whole class can share it. "
+        f"{fix} Your other settings are kept."
+    )
+
+
+#: At most one heavy simulation (:func:`is_heavy`) runs at a time in this server process: each
+#: holds tens to hundreds of MB while it runs (up to :data:`RUN_MEMORY_BUDGET`), and a class
+#: moving the sliders together must not multiply that. Light runs never wait for it.
 HEAVY_SIMULATIONS = threading.Semaphore(1)
 WAITING_MESSAGE = (
     "Another heavy simulation is running on this server (large depth × width²); "
@@ -117,18 +173,19 @@ WAITING_MESSAGE = (
 )
 
 
-def is_heavy(depth: int, width: int) -> bool:
-    """True when a run has more than :data:`SLOW_WEIGHTS` weights (it takes seconds and GBs)."""
-    return depth * width * width > SLOW_WEIGHTS
+def is_heavy(depth: int, width: int, batch: int = 1) -> bool:
+    """True when a run has more than :data:`SLOW_WEIGHTS` weights (it takes seconds) or holds
+    more than :data:`HEAVY_BYTES` at its peak."""
+    return depth * width * width > SLOW_WEIGHTS or run_bytes(depth, width, batch) > HEAVY_BYTES
 
 
 @contextlib.contextmanager
-def heavy_slot(depth: int, width: int) -> Iterator[None]:
+def heavy_slot(depth: int, width: int, batch: int = 1) -> Iterator[None]:
     """Hold :data:`HEAVY_SIMULATIONS` around a heavy run; a light run passes straight through.
 
     When another session holds the slot, a spinner says what the wait is for.
     """
-    if not is_heavy(depth, width):
+    if not is_heavy(depth, width, batch):
         yield
         return
     if not HEAVY_SIMULATIONS.acquire(blocking=False):
@@ -165,7 +222,7 @@ def run(
     Heavy settings wait for :data:`HEAVY_SIMULATIONS` (one at a time per server); the full
     result, weights included, is dropped before the slot is released.
     """
-    with heavy_slot(depth, width):
+    with heavy_slot(depth, width, batch):
         return _slim(
             simulate(
                 slug,
@@ -177,6 +234,7 @@ def run(
                 residual=residual,
                 params=dict(params),
                 weight_std=weight_std if init == "custom" else None,
+                keep_weights=keeps_weights(depth, width),
             )
         )
 
