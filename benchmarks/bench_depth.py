@@ -1,6 +1,7 @@
 """Timings of the depth simulator (vs PyTorch autograd, if installed) and of parse_logits.
 
 Run:  python benchmarks/bench_depth.py [--repeats N]
+      python benchmarks/bench_depth.py --memory   # peak memory of the depth page's large runs
 
 Prints the median of several runs: wall-clock time, and for ours also the process's CPU time
 (every thread's: simulate draws the weights on a helper thread for larger networks, and a server
@@ -9,7 +10,10 @@ pays for CPU time, not wall time). Both sides generate their weights inside the 
 only figures taken under the same load. PyTorch is timed with its default thread count and
 with one thread; on a machine loaded by other work, a multi-threaded OpenBLAS can be many times
 slower than one thread (its threads spin waiting for each other): run with
-OPENBLAS_NUM_THREADS=1 there (the app sets it).
+OPENBLAS_NUM_THREADS=1 there (the app sets one thread itself, ui/blas.py).
+``--memory`` runs each of :data:`MEMORY_SHAPES` once in a fresh process, keeping the weights and
+not, and prints the process's peak RSS against ``simulation_bytes`` (the estimate the page
+refuses networks by) and what a bare interpreter with the core imported peaks at.
 PyTorch is not a project requirement: it is imported lazily
 and skipped with a notice when absent. The BLAS environment is printed because
 OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE, when set, change which matmul kernel numpy uses.
@@ -20,7 +24,9 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import resource
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -30,8 +36,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import numpy as np
 
 from activations import parse_logits, simulate
+from activations.depth import simulation_bytes
 
 SHAPES = [(50, 256, 256), (100, 512, 256), (50, 256, 64)]  # (depth, width, batch); last: the app's
+#: The page's largest settings, the largest batch it allows there, and its default.
+MEMORY_SHAPES = [(200, 1024, 512), (200, 1024, 93), (200, 1024, 64), (50, 256, 64)]
 
 
 def median_ms(fn, repeats: int) -> float:
@@ -94,10 +103,48 @@ def torch_step(torch, depth: int, width: int, batch: int, seed: int = 0):
     return run
 
 
+def peak_rss_mb(code: str) -> tuple[float, float]:
+    """Peak RSS (MB) of a fresh interpreter running ``code``, and its wall time (s)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    root = str(Path(__file__).resolve().parents[1])
+    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1"}
+    t0 = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code], cwd=root, env=env, check=True)
+    seconds = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    # RUSAGE_CHILDREN's maximum is over every child so far: run the smallest first.
+    return max(after, before) / 1024, seconds
+
+
+def memory() -> None:
+    print("peak RSS of one simulate('relu') in a fresh process (OPENBLAS_NUM_THREADS=1)")
+    base, _ = peak_rss_mb("import activations")
+    print(f"  the interpreter with the core imported: {base:7.0f} MB")
+    print(f"{'depth, width, batch':>22} {'keep':>6} {'peak MB':>8} {'estimate MB':>12} {'s':>6}")
+    runs = [(shape, keep) for shape in MEMORY_SHAPES for keep in (False, True)]
+    runs.sort(key=lambda run: simulation_bytes(*run[0], keep_weights=run[1]))
+    for (depth, width, batch), keep in runs:
+        code = (
+            "from activations import simulate; "
+            f"simulate('relu', {depth}, {width}, {batch}, keep_weights={keep})"
+        )
+        peak, seconds = peak_rss_mb(code)
+        estimate = simulation_bytes(depth, width, batch, keep_weights=keep) / 2**20
+        print(
+            f"{depth:>8}, {width:>5}, {batch:>5} {keep!s:>6} {peak:>8.0f} "
+            f"{estimate + base:>12.0f} {seconds:>6.1f}"
+        )
+    print("(estimate: simulation_bytes plus the interpreter's own peak)")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--repeats", type=int, default=7)
+    ap.add_argument("--memory", action="store_true", help="peak memory of large runs instead")
     args = ap.parse_args()
+    if args.memory:
+        memory()
+        return
 
     print("BLAS environment:")
     blas_info()

@@ -1,9 +1,11 @@
 """The depth page's view: cached simulator calls, figures, and the words around them.
 
-The simulator (``activations.depth``) returns a frozen result that also holds every weight
-matrix: at depth 200 × width 1024 that is 1.7 GB. :func:`run` caches a *slim* copy (weights,
-inputs, upstream and output dropped): everything the page draws, about 0.75 kB per layer
-(40 kB at depth 50, 152 kB at depth 200), whatever the width and batch.
+The simulator (``activations.depth``) returns a frozen result that can hold every weight
+matrix: at depth 200 × width 1024 that is 1.7 GB. :func:`run` keeps them only while they are
+small (:data:`KEPT_WEIGHTS_BYTES`), refuses networks over :data:`RUN_MEMORY_BUDGET` before
+running them (:func:`too_big`), and caches a *slim* copy (weights, inputs, upstream and output
+dropped): everything the page draws, about 0.75 kB per layer (40 kB at depth 50, 152 kB at
+depth 200), whatever the width and batch.
 
 The cache sizes are set for a class. Students walking the depth slider one step at a time
 spread out like random walks: 60 of them starting at depth 50 cover about 22 depths in 20
@@ -73,7 +75,8 @@ assert set(INIT_LABELS) == set(INITS), "every init of the core needs a label"
 DEPTH_RANGE = (1, MAX_DEPTH)
 WIDTH_RANGE = (2, MAX_WIDTH)
 # A rerun at depth 200 × width 1024 costs seconds whatever the batch (drawing the 200 weight
-# matrices dominates); the batch adds little below a few hundred, so 512 is the cap.
+# matrices dominates); the batch adds little below a few hundred, so 512 is the cap. Memory
+# caps it further for deep, wide networks (too_big: at 200 × 1024, a batch of up to 93).
 BATCH_RANGE = (1, 512)
 SEED_RANGE = (0, 9999)
 WEIGHT_STD_RANGE = (0.0, 2.0)
