@@ -171,8 +171,8 @@ def too_big(depth: int, width: int, batch: int) -> str | None:
 #: moving the sliders together must not multiply that. Light runs never wait for it.
 HEAVY_SIMULATIONS = threading.Semaphore(1)
 WAITING_MESSAGE = (
-    "Another heavy simulation is running on this server (large depth × width²); "
-    "yours starts as soon as it finishes…"
+    "Another large simulation is running on this server (many layers, wide layers or a big "
+    "batch); yours starts as soon as it finishes…"
 )
 
 
