@@ -3,8 +3,9 @@
 Why: a classroom server runs many sessions' reruns at once on one or two cores, and each matrix
 product of the depth simulator is small (256 × 256). With OpenBLAS's default of one thread per
 core, the threads of concurrent products spin waiting for each other: two depth servers on two
-cores, 5 students each on a cold cache, spent 100–190 ms of CPU per move and some moves took
-5–9 s, against 35 ms and at most 0.4 s for one server (docs/PERFORMANCE.md, "BLAS threads").
+cores, 5 students each on a cold cache, spent 100–340 ms of CPU per move and some moves took
+5–10 s, against 26–38 ms and at most 0.5 s with one thread each (docs/PERFORMANCE.md, "One BLAS
+thread, really").
 
 Why not the environment variable: OpenBLAS reads ``OPENBLAS_NUM_THREADS`` once, when NumPy is
 first imported, and ``streamlit run`` (1.67) imports NumPy before it runs ``app.py``, so setting
