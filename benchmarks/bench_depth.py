@@ -105,15 +105,13 @@ def torch_step(torch, depth: int, width: int, batch: int, seed: int = 0):
 
 def peak_rss_mb(code: str) -> tuple[float, float]:
     """Peak RSS (MB) of a fresh interpreter running ``code``, and its wall time (s)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     root = str(Path(__file__).resolve().parents[1])
     env = {**os.environ, "OPENBLAS_NUM_THREADS": "1"}
     t0 = time.perf_counter()
     subprocess.run([sys.executable, "-c", code], cwd=root, env=env, check=True)
     seconds = time.perf_counter() - t0
-    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    # RUSAGE_CHILDREN's maximum is over every child so far: run the smallest first.
-    return max(after, before) / 1024, seconds
+    # RUSAGE_CHILDREN's maximum is over every child so far: callers run the smallest first.
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, seconds
 
 
 def memory() -> None:

@@ -348,11 +348,11 @@ def held() -> bool:
 
 
 def test_heavy_means_more_weights_than_the_slow_threshold():
-    assert view.is_heavy(200, 1024)
-    assert not view.is_heavy(DEFAULT["depth"], DEFAULT["width"])
+    assert view.is_heavy(200, 1024, 1)
+    assert not view.is_heavy(DEFAULT["depth"], DEFAULT["width"], 1)
     d, w = 30, 1000  # exactly SLOW_WEIGHTS: not above it
-    assert d * w * w == view.SLOW_WEIGHTS and not view.is_heavy(d, w)
-    assert view.is_heavy(d + 1, w)
+    assert d * w * w == view.SLOW_WEIGHTS and not view.is_heavy(d, w, 1)
+    assert view.is_heavy(d + 1, w, 1)
 
 
 def test_run_holds_the_slot_only_for_heavy_settings(monkeypatch):
@@ -377,7 +377,7 @@ def test_a_second_heavy_run_waits_for_the_first():
     order: list[str] = []
 
     def first():
-        with view.heavy_slot(200, 1024):
+        with view.heavy_slot(200, 1024, 1):
             order.append("first in")
             first_in.set()
             first_may_leave.wait(10)
@@ -385,12 +385,12 @@ def test_a_second_heavy_run_waits_for_the_first():
 
     def second():
         first_in.wait(10)
-        with view.heavy_slot(200, 1024):
+        with view.heavy_slot(200, 1024, 1):
             order.append("second in")
 
     def light():
         first_in.wait(10)
-        with view.heavy_slot(20, 64):
+        with view.heavy_slot(20, 64, 1):
             order.append("light in")
 
     threads = [threading.Thread(target=f) for f in (first, second, light)]
@@ -408,7 +408,7 @@ def test_a_second_heavy_run_waits_for_the_first():
 
 
 def test_an_error_in_a_heavy_run_releases_the_slot():
-    with pytest.raises(MemoryError), view.heavy_slot(200, 1024):
+    with pytest.raises(MemoryError), view.heavy_slot(200, 1024, 1):
         raise MemoryError
     assert not held()
 
