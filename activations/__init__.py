@@ -4,7 +4,15 @@ Pure NumPy (and ``scipy.special``); no Streamlit or Plotly import anywhere in th
 """
 
 from activations.depth import DepthResult, Verdict, critical_weight_std, simulate, verdict
-from activations.functions import ACTIVATIONS, Activation, Param, Properties, properties
+from activations.functions import (
+    ACTIVATIONS,
+    Activation,
+    Kink,
+    OneSided,
+    Param,
+    Properties,
+    properties,
+)
 from activations.softmax import (
     cross_entropy,
     cross_entropy_grad,
@@ -20,6 +28,8 @@ __all__ = [
     "ACTIVATIONS",
     "Activation",
     "DepthResult",
+    "Kink",
+    "OneSided",
     "Param",
     "Properties",
     "Verdict",

@@ -64,6 +64,60 @@ def _no_kinks(**_: float) -> tuple[float, ...]:
     return ()
 
 
+#: One-sided limits at a kink are read this far from it, relative to max(1, |x|): close enough
+#: that f′ has not moved (exact on linear pieces, within ~1e-7 relative on exponential ones), far
+#: enough for x ± it to be distinct floats.
+_SIDE = 1e-7
+
+
+def _beside(points: Array) -> tuple[Array, Array]:
+    """Just left and just right of each point (see :data:`_SIDE`), and never as far as halfway
+    to the next point: soft shrink with λ = 1e-8 has kinks 2e-8 apart."""
+    delta = _SIDE * np.maximum(1.0, np.abs(points))
+    if points.size > 1:
+        gaps = np.abs(points[:, None] - points[None, :])
+        gaps[gaps == 0.0] = np.inf  # a point and itself (or a repeat)
+        delta = np.minimum(delta, 0.5 * gaps.min(axis=1))
+    return points - delta, points + delta
+
+
+@dataclass(frozen=True)
+class OneSided:
+    """A function near a point: its limit from the left, its value there, its limit from the right.
+
+    Two of these numbers count as equal within 1e-5 · (1 + |a| + |b|): far more than a
+    continuous function moves between the two reading points, far less than the smallest jump a
+    slider step makes (ELU's f′ with α one step from 1 jumps by 0.05).
+    """
+
+    left: float
+    at: float
+    right: float
+
+    @staticmethod
+    def same(a: float, b: float) -> bool:
+        return abs(a - b) <= 1e-5 * (1.0 + abs(a) + abs(b))
+
+    @property
+    def jumps(self) -> bool:
+        """The limits differ: a plot must not join the two sides with a line."""
+        return not self.same(self.left, self.right)
+
+    @property
+    def continuous(self) -> bool:
+        """No jump, and the value there is the limit (no lone point off the curve)."""
+        return not self.jumps and self.same(self.at, self.left)
+
+
+@dataclass(frozen=True)
+class Kink:
+    """f and f′ around one of :meth:`Activation.kink_points`."""
+
+    x: float
+    f: OneSided
+    df: OneSided
+
+
 _FRAMEWORKS = ("pytorch", "keras")
 # What the custom-function fallback calls its array namespace in each framework.
 _NAMESPACE = {"pytorch": "torch", "keras": "keras.ops"}
@@ -136,6 +190,25 @@ class Activation:
         (soft shrink with λ = 0 at x = 0): everywhere else f′ is the continuous derivative.
         """
         return tuple(float(k) for k in self.kinks(**self.resolve(params)))
+
+    def kink_limits(self, **params: float) -> tuple[Kink, ...]:
+        """f and f′ from the left, at and from the right of each of :meth:`kink_points`.
+
+        What a plot needs to draw a jump as a jump: ReLU's f′ at 0 is 0 from the left, 0 at 0
+        (the convention) and 1 from the right; the binary step's f is 0, 1, 1.
+        """
+        p = self.resolve(params)
+        at = np.asarray(self.kinks(**p), dtype=np.float64)
+        if at.size == 0:
+            return ()
+        left, right = _beside(at)
+        xs = np.stack([left, at, right])  # rows: left, at, right; a column per kink
+        f = np.asarray(self.fn(xs, **p), dtype=np.float64)
+        df = np.asarray(self.grad(xs, **p), dtype=np.float64)
+        return tuple(
+            Kink(float(at[i]), OneSided(*map(float, f[:, i])), OneSided(*map(float, df[:, i])))
+            for i in range(at.size)
+        )
 
     def snippet(self, framework: str, **params: float) -> str:
         """Code that builds this activation in ``framework`` ("pytorch" or "keras").
@@ -1515,10 +1588,7 @@ def properties(act: Activation, **params: float) -> Properties:
     """
     resolved = act.resolve(params)
     kinks = np.asarray(act.kinks(**resolved), dtype=np.float64)
-    # Both sides of every kink, close enough that f′ has not moved, far enough to be distinct.
-    delta = 1e-7 * np.maximum(1.0, np.abs(kinks))
-    left, right = kinks - delta, kinks + delta
-    xs = np.sort(np.concatenate([_GRID, kinks, left, right]))
+    xs = np.sort(np.concatenate([_GRID, kinks, *_beside(kinks)]))
     f = act.fn(xs, **resolved)
     df = act.grad(xs, **resolved)
 
@@ -1535,13 +1605,9 @@ def properties(act: Activation, **params: float) -> Properties:
     non_increasing = bool(np.all(steps <= tol))
     monotonic = non_decreasing or non_increasing
 
-    f_kinks_l, f_kinks_r = act.fn(left, **resolved), act.fn(right, **resolved)
-    d_kinks_l, d_kinks_r = act.grad(left, **resolved), act.grad(right, **resolved)
-    # Over 2δ a continuous f moves by about 2δ·|f′|; a jump is far bigger than that.
-    f_scale = 1e-5 * (1.0 + np.abs(f_kinks_l) + np.abs(f_kinks_r))
-    continuous = bool(np.all(np.abs(f_kinks_r - f_kinks_l) <= f_scale))
-    d_scale = 1e-5 * (1.0 + np.abs(d_kinks_l) + np.abs(d_kinks_r))
-    smooth_c1 = continuous and bool(np.all(np.abs(d_kinks_r - d_kinks_l) <= d_scale))
+    limits = act.kink_limits(**resolved)
+    continuous = not any(k.f.jumps for k in limits)
+    smooth_c1 = continuous and not any(k.df.jumps for k in limits)
 
     abs_df = np.abs(df)
     d_limits = (

@@ -44,3 +44,25 @@ def trace(figure: dict[str, Any], name: str) -> dict[str, Any]:
 def as_array(values: Any) -> np.ndarray:
     """Trace coordinates as float64, whether they were encoded or plain lists."""
     return np.asarray(values, dtype=np.float64)
+
+
+def sampled_mask(x: Any) -> np.ndarray:
+    """True at a line trace's grid samples, False at the points drawn for its jumps.
+
+    ``ui.plotting.drawn_with_jumps`` draws each jump as three points at the jump's x (one
+    limit, the gap, the other limit); a grid never repeats an x, so those are the repeated ones.
+    """
+    x = as_array(x)
+    values, counts = np.unique(x, return_counts=True)
+    return np.isin(x, values[counts == 1])
+
+
+def sampled(line: dict[str, Any]) -> tuple[np.ndarray, np.ndarray]:
+    """A line trace's (x, y) at its grid samples (see :func:`sampled_mask`)."""
+    keep = sampled_mask(line["x"])
+    return as_array(line["x"])[keep], as_array(line["y"])[keep]
+
+
+def lines(figure: dict[str, Any]) -> list[dict[str, Any]]:
+    """The figure's line traces (not the dots drawn at jumps), in order."""
+    return [t for t in figure["data"] if t.get("mode") == "lines"]

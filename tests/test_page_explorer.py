@@ -18,7 +18,7 @@ from streamlit.testing.v1 import AppTest
 
 from activations import ACTIVATIONS
 from activations import functions as core
-from tests.plotly_helpers import as_array, figures, trace
+from tests.plotly_helpers import as_array, figures, lines, sampled, sampled_mask, trace
 from ui import classroom, sweep
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -45,15 +45,18 @@ def compare_figure(at: AppTest) -> dict:
 
 
 def assert_draws(at: AppTest, slug: str, params: dict[str, float]) -> None:
-    """Traces "f" and "f′" are exactly the core's f and f′ at the drawn x."""
+    """Traces "f" and "f′" are exactly the core's f and f′ at the drawn x (the points drawn at
+    jumps are checked in tests/test_jumps.py), on the same grid."""
     act = ACTIVATIONS[slug]
     fig = main_figure(at)
-    f, df = trace(fig, "f"), trace(fig, "f′")
-    x = as_array(f["x"])
+    x, fy = sampled(trace(fig, "f"))
+    dx, dy = sampled(trace(fig, "f′"))
     assert len(x) >= 200
-    np.testing.assert_allclose(as_array(f["y"]), act.forward(x, **params), rtol=1e-12, atol=0)
-    np.testing.assert_allclose(as_array(df["x"]), x)
-    np.testing.assert_allclose(as_array(df["y"]), act.derivative(x, **params), rtol=1e-12)
+    np.testing.assert_allclose(fy, act.forward(x, **params), rtol=1e-12, atol=0)
+    np.testing.assert_allclose(dy, act.derivative(dx, **params), rtol=1e-12)
+    # One grid for both: a kink's grid point is missing only from the curve that jumps there.
+    grid = np.union1d(x, dx)
+    assert len(grid) - max(len(x), len(dx)) <= len(act.kink_points(**params))
 
 
 def non_default(p) -> float:
@@ -102,9 +105,9 @@ def test_every_slider_changes_the_curve_to_the_core(slug: str) -> None:
         assert_draws(at, slug, params)
         assert at.query_params[f"param_{p.name}"] == str(value)
     # Together the sliders moved the drawn curve.
-    before = np.concatenate([as_array(trace(default_fig, n)["y"]) for n in ("f", "f′")])
-    after = np.concatenate([as_array(trace(main_figure(at), n)["y"]) for n in ("f", "f′")])
-    assert not np.allclose(before, after)
+    before = np.concatenate([sampled(trace(default_fig, n))[1] for n in ("f", "f′")])
+    after = np.concatenate([sampled(trace(main_figure(at), n))[1] for n in ("f", "f′")])
+    assert before.shape != after.shape or not np.allclose(before, after)
 
 
 def test_switching_activation_resets_then_remembers_params() -> None:
@@ -118,6 +121,15 @@ def test_switching_activation_resets_then_remembers_params() -> None:
     assert not at.exception
     assert at.slider(key="param_alpha").value == pytest.approx(1.5)
     assert_draws(at, "elu", {"alpha": 1.5})
+
+
+def test_sigmoid_shades_both_tails_and_labels_only_the_first() -> None:
+    """Each run of |f′| < 0.01 is shaded and only the first is labelled: an unlabelled shading
+    once carried an annotation without text, which Plotly.js draws as "new text"."""
+    fig = main_figure(explorer(activation="sigmoid"))
+    shaded = sorted((s["x0"], s["x1"]) for s in fig["layout"]["shapes"])
+    assert len(shaded) == 2 and shaded[0][0] < -6 < 6 < shaded[1][1]  # both tails
+    assert [a["text"] for a in fig["layout"]["annotations"]] == ["|f′| < 0.01"]
 
 
 def test_x_range_sets_the_drawn_interval() -> None:
@@ -156,19 +168,19 @@ def test_compare_overlays_one_trace_per_activation() -> None:
     at.multiselect(key="compare").set_value(["sigmoid", "tanh", "gelu"]).run()
     assert not at.exception
     fig = compare_figure(at)
-    names = [t["name"] for t in fig["data"]]
+    names = [t["name"] for t in lines(fig)]
     expected = ["relu", "sigmoid", "tanh", "gelu"]  # the current one first, then the chosen
     assert len(names) == len(expected) == len(set(names))
-    for t, slug in zip(fig["data"], expected, strict=True):
+    for t, slug in zip(lines(fig), expected, strict=True):
         assert ACTIVATIONS[slug].label in t["name"]
-        x = as_array(t["x"])
-        np.testing.assert_allclose(as_array(t["y"]), ACTIVATIONS[slug].forward(x), rtol=1e-12)
+        x, y = sampled(t)
+        np.testing.assert_allclose(y, ACTIVATIONS[slug].forward(x), rtol=1e-12)
     assert at.query_params["compare"] == "sigmoid,tanh,gelu"
 
     at.radio(key="compare_what").set_value("df").run()
-    for t, slug in zip(compare_figure(at)["data"], expected, strict=True):
-        x = as_array(t["x"])
-        np.testing.assert_allclose(as_array(t["y"]), ACTIVATIONS[slug].derivative(x), rtol=1e-12)
+    for t, slug in zip(lines(compare_figure(at)), expected, strict=True):
+        x, y = sampled(t)
+        np.testing.assert_allclose(y, ACTIVATIONS[slug].derivative(x), rtol=1e-12)
 
 
 def test_compared_activation_keeps_its_own_params() -> None:
@@ -177,9 +189,9 @@ def test_compared_activation_keeps_its_own_params() -> None:
     at.selectbox(key="activation").set_value("relu").run()
     at.multiselect(key="compare").set_value(["elu"]).run()
     assert not at.exception
-    elu_trace = compare_figure(at)["data"][1]
-    x = as_array(elu_trace["x"])
-    np.testing.assert_allclose(as_array(elu_trace["y"]), ACTIVATIONS["elu"].forward(x, alpha=2.0))
+    elu_trace = lines(compare_figure(at))[1]
+    x, y = sampled(elu_trace)
+    np.testing.assert_allclose(y, ACTIVATIONS["elu"].forward(x, alpha=2.0))
 
 
 # --- tampered links -------------------------------------------------------------------------------
@@ -300,8 +312,8 @@ def test_quiz_relu_is_a_tie() -> None:
 def test_quiz_which_derivative(seed: str) -> None:
     at = explorer(quiz="true", quiz_seed=seed)
     (mystery,) = [f for f in figures(at) if f["layout"]["title"]["text"].startswith("Quiz")]
-    (t,) = mystery["data"]
-    x, y = as_array(t["x"]), as_array(t["y"])
+    (t,) = lines(mystery)
+    x, y = sampled(t)
     (radio,) = [r for r in at.radio if r.key == f"quiz_which_{seed}"]
     options = list(radio.options)
     assert len(options) == 4
@@ -316,7 +328,8 @@ def test_quiz_which_derivative(seed: str) -> None:
     new_seed = at.query_params["quiz_seed"]
     (radio,) = [r for r in at.radio if r.key == f"quiz_which_{new_seed}"]
     (mystery,) = [f for f in figures(at) if f["layout"]["title"]["text"].startswith("Quiz")]
-    y = as_array(mystery["data"][0]["y"])
+    (t,) = lines(mystery)
+    x, y = sampled(t)
     right = next(
         s
         for s in ACTIVATIONS
@@ -413,7 +426,8 @@ def assert_sweeps(fig: dict, slug: str, name: str, fixed: dict[str, float]) -> N
     step per frame, over the parameter's whole grid."""
     act = ACTIVATIONS[slug]
     (param,) = [p for p in act.params if p.name == name]
-    x = as_array(fig["data"][0]["x"])
+    keep = sampled_mask(fig["data"][0]["x"])
+    x = as_array(fig["data"][0]["x"])[keep]
     assert len(x) >= 200
     frames = {frame["name"]: frame for frame in fig["frames"]}
     steps = fig["layout"]["sliders"][0]["steps"]
@@ -424,10 +438,12 @@ def assert_sweeps(fig: dict, slug: str, name: str, fixed: dict[str, float]) -> N
         swept, _, value = frame_name.partition("=")
         assert swept == name
         values.append(float(value))
-        f, df = frames[frame_name]["data"]
+        f, df = frames[frame_name]["data"][:2]  # then the dots at the jumps
         at_value = {**fixed, name: float(value)}
-        np.testing.assert_allclose(as_array(f["y"]), act.forward(x, **at_value), rtol=1e-12)
-        np.testing.assert_allclose(as_array(df["y"]), act.derivative(x, **at_value), rtol=1e-12)
+        np.testing.assert_allclose(as_array(f["y"])[keep], act.forward(x, **at_value), rtol=1e-12)
+        np.testing.assert_allclose(
+            as_array(df["y"])[keep], act.derivative(x, **at_value), rtol=1e-12
+        )
     assert values[0] == pytest.approx(param.low) and values[-1] == pytest.approx(param.high)
     assert values == pytest.approx(list(sweep.param_values(param)))
 

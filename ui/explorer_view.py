@@ -26,7 +26,10 @@ from ui.plotting import (
     PALETTE,
     SATURATION_FILL,
     base_layout,
+    drawn_with_jumps,
     freeze,
+    jump_dots,
+    jump_markers,
     line_width,
 )
 from ui.plotting import series_style as _series_style
@@ -168,14 +171,36 @@ def summary_text(act: Activation, params: Mapping[str, float], c: Curves) -> str
 def _shade_near_zero(fig: go.Figure, c: Curves) -> None:
     for i, (a, b) in enumerate(near_zero_runs(c.x, c.df)):
         half = 0.5 * (c.x[1] - c.x[0])
+        # Only the first run is labelled. No annotation at all for the others: a position
+        # without a text makes an annotation whose text Plotly.js shows as "new text".
+        label = (
+            {"annotation_text": f"|f′| < {NEAR_ZERO:g}", "annotation_position": "top left"}
+            if i == 0
+            else {}
+        )
         fig.add_vrect(
             x0=a - half,
             x1=b + half,
             fillcolor=SATURATION_FILL,
             line_width=0,
             layer="below",
-            annotation_text=f"|f′| < {NEAR_ZERO:g}" if i == 0 else None,
-            annotation_position="top left",
+            **label,
+        )
+
+
+def _add_jump_markers(
+    fig: go.Figure,
+    near: Sequence[tuple[float, core.OneSided]],
+    x_range: tuple[float, float],
+    colour: str,
+    symbol: str,
+    present: bool,
+) -> None:
+    """The dots at the jumps of the curve ``symbol`` (trace "<symbol> at its jumps"), if any."""
+    dots = jump_dots(near, x_range, symbol)
+    if dots["x"]:
+        fig.add_trace(
+            jump_markers(dots, colour=colour, name=f"{symbol} at its jumps", present=present)
         )
 
 
@@ -191,29 +216,36 @@ def main_figure(
     act = ACTIVATIONS[slug]
     kwargs = dict(params)
     c = curves(slug, params, x_range)
+    kinks = act.kink_limits(**kwargs)
+    f_near = [(k.x, k.f) for k in kinks]
+    df_near = [(k.x, k.df) for k in kinks]
     width = line_width(present)
     fig = go.Figure()
+    fx, fy = drawn_with_jumps(c.x, c.f, f_near)
     fig.add_trace(
         go.Scatter(
-            x=c.x,
-            y=c.f,
+            x=fx,
+            y=fy,
             name="f",
             mode="lines",
             line={**F_LINE, "width": width},
             hovertemplate="f(x) = %{y:.4g}<extra></extra>",
         )
     )
+    _add_jump_markers(fig, f_near, x_range, F_LINE["color"], "f", present)
     if show_derivative:
+        dfx, dfy = drawn_with_jumps(c.x, c.df, df_near)
         fig.add_trace(
             go.Scatter(
-                x=c.x,
-                y=c.df,
+                x=dfx,
+                y=dfy,
                 name="f′",
                 mode="lines",
                 line={**DF_LINE, "width": width},
                 hovertemplate="f′(x) = %{y:.4g}<extra></extra>",
             )
         )
+        _add_jump_markers(fig, df_near, x_range, DF_LINE["color"], "f′", present)
         _shade_near_zero(fig, c)
     if probe is not None:
         f0 = float(act.forward(probe, **kwargs))
@@ -271,19 +303,16 @@ def compare_figure(
     """One trace per activation (named by its label and parameters): f, or f′ if what == "df"."""
     fig = go.Figure()
     width = line_width(present)
+    symbol = "f′" if what == "df" else "f"
     for i, (slug, params) in enumerate(entries):
         act = ACTIVATIONS[slug]
         c = curves(slug, params, x_range)
-        fig.add_trace(
-            go.Scatter(
-                x=c.x,
-                y=c.df if what == "df" else c.f,
-                name=describe(act, dict(params)),
-                mode="lines",
-                line={**_series_style(i), "width": width},
-            )
-        )
-    symbol = "f′" if what == "df" else "f"
+        near = [(k.x, k.df if what == "df" else k.f) for k in act.kink_limits(**dict(params))]
+        style = _series_style(i)
+        x, y = drawn_with_jumps(c.x, c.df if what == "df" else c.f, near)
+        name = describe(act, dict(params))
+        fig.add_trace(go.Scatter(x=x, y=y, name=name, mode="lines", line={**style, "width": width}))
+        _add_jump_markers(fig, near, x_range, style["color"], f"{symbol} of {name}", present)
     return base_layout(
         fig,
         title=f"Compare {symbol}: "
@@ -472,15 +501,20 @@ def which_question(seed: int) -> tuple[str, list[str]]:
 
 def mystery_figure(slug: str, present: bool) -> go.Figure:
     """The derivative of a hidden activation on [−6, 6] (no name in the title)."""
+    # The jumps are drawn as on the main chart: a steep segment there would be a false clue.
+    near = [(k.x, k.df) for k in ACTIVATIONS[slug].kink_limits()]
+    x, y = drawn_with_jumps(QUIZ_GRID, _derivative_on_grid(slug), near)
     fig = go.Figure(
         go.Scatter(
-            x=QUIZ_GRID,
-            y=_derivative_on_grid(slug),
+            x=x,
+            y=y,
             name="f′ of the mystery activation",
             mode="lines",
             line={**DF_LINE, "width": line_width(present)},
         )
     )
+    x_range = (float(QUIZ_GRID[0]), float(QUIZ_GRID[-1]))
+    _add_jump_markers(fig, near, x_range, DF_LINE["color"], "f′", present)
     return base_layout(
         fig,
         title="Quiz: whose derivative is this? (default parameters, x ∈ [−6, 6])",

@@ -7,9 +7,14 @@ themes.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 import plotly.graph_objects as go
+
+from activations import OneSided
 
 # Okabe–Ito, without black/white so every colour shows on both themes.
 PALETTE: tuple[str, ...] = (
@@ -67,6 +72,107 @@ def base_layout(
         fig.update_xaxes(tickfont_size=size, title_font_size=size + 2)
         fig.update_yaxes(tickfont_size=size, title_font_size=size + 2)
     return fig
+
+
+# --- jumps: where a curve must not be drawn as one line ------------------------------------------
+#
+# A curve sampled on a grid and drawn with mode="lines" joins the last point before a jump to the
+# first after it: ReLU's f′ would rise from 0 to 1 along a steep segment, as if it took every value
+# in between. Instead the line ends at the left limit, a gap follows, and it starts again at the
+# right limit; a filled dot marks the value the function takes there (for f′, the frameworks'
+# convention: relu′(0) = 0) and an open circle each limit it only approaches.
+
+#: (x, the function's one-sided limits and value there), e.g. ``(0.0, kink.df)``.
+Near = tuple[float, OneSided]
+
+
+def drawn_with_jumps(
+    x: np.ndarray, y: np.ndarray, near: Sequence[Near], *, every_point: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
+    """``x`` (increasing) and ``y`` with each point of ``near`` strictly inside drawn as it is.
+
+    A grid point exactly at such a point is dropped, and the three points (x, left limit),
+    (x, NaN if the limits differ, else the left limit), (x, right limit) take its place, so the
+    line stops at one limit and restarts at the other (Plotly leaves a gap at NaN). Continuous
+    points are left alone unless ``every_point`` (the sweeps' frames, which must all have the
+    same length, pass every point of every frame).
+    """
+    x = np.asarray(x, dtype=np.float64)
+    y = np.asarray(y, dtype=np.float64)
+    inside = [(at, s) for at, s in near if x[0] < at < x[-1] and (every_point or not s.continuous)]
+    if not inside:
+        return x, y
+    keep = ~np.isin(x, [at for at, _ in inside])
+    added_x = np.repeat([at for at, _ in inside], 3)
+    added_y = np.array(
+        [[s.left, np.nan if s.jumps else s.left, s.right] for _, s in inside], dtype=np.float64
+    ).ravel()
+    xs = np.concatenate([x[keep], added_x])
+    ys = np.concatenate([y[keep], added_y])
+    order = np.argsort(xs, kind="stable")  # stable: each triple stays left, gap, right
+    return xs[order], ys[order]
+
+
+def jump_dots(
+    near: Sequence[Near], x_range: tuple[float, float], symbol: str, slots: int = 0
+) -> dict[str, list]:
+    """The dots of a curve's jumps inside ``x_range``, as the trace properties that place them
+    (``x``, ``y``, ``marker.symbol``, ``customdata``: the hover text): filled at the value
+    taken, open at each limit only approached.
+
+    ``slots`` pads them with hidden (NaN) dots up to that many, for animation frames: a frame
+    with fewer dots, or none, must still remove the previous frame's, and Plotly.animate
+    (without a redraw) leaves the old dots standing when a frame's arrays are empty.
+    """
+    xs: list[float] = []
+    ys: list[float] = []
+    symbols: list[str] = []
+    texts: list[str] = []
+    for at, s in near:
+        if s.continuous or not x_range[0] < at < x_range[1]:
+            continue
+        text = (
+            f"{symbol}({at:.4g}) = {s.at:.4g}; {symbol} → {s.left:.4g} from the left, "
+            f"→ {s.right:.4g} from the right"
+        )
+        dots = [(s.at, "circle")] + [
+            (limit, "circle-open")
+            for limit in ((s.left, s.right) if s.jumps else (s.left,))
+            if not OneSided.same(limit, s.at)
+        ]
+        for value, shape in dots:
+            xs.append(at)
+            ys.append(value)
+            symbols.append(shape)
+            texts.append(text)
+    if len(xs) > slots > 0:
+        raise ValueError(f"{len(xs)} dots do not fit in {slots} slots")
+    hidden = max(0, slots - len(xs))
+    return {
+        "x": xs + [math.nan] * hidden,
+        "y": ys + [math.nan] * hidden,
+        "marker": {"symbol": symbols + ["circle"] * hidden},
+        "customdata": texts + [""] * hidden,
+    }
+
+
+def jump_markers(dots: dict[str, list], *, colour: str, name: str, present: bool) -> go.Scatter:
+    """A trace drawing :func:`jump_dots` in the curve's colour (empty if there are none)."""
+    return go.Scatter(
+        x=dots["x"],
+        y=dots["y"],
+        name=name,
+        mode="markers",
+        showlegend=False,
+        marker={
+            "color": colour,
+            "size": 13 if present else 9,
+            "symbol": dots["marker"]["symbol"],
+            "line": {"color": colour, "width": 2},
+        },
+        customdata=dots["customdata"],
+        hovertemplate="%{customdata}<extra></extra>",
+    )
 
 
 class FrozenFigure(go.Figure):

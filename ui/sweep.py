@@ -21,8 +21,17 @@ import numpy as np
 import plotly.graph_objects as go
 from numpy.typing import ArrayLike
 
-from activations import Activation, Param, softmax
-from ui.plotting import DF_LINE, F_LINE, PALETTE, base_layout, line_width
+from activations import Activation, OneSided, Param, softmax
+from ui.plotting import (
+    DF_LINE,
+    F_LINE,
+    PALETTE,
+    base_layout,
+    drawn_with_jumps,
+    jump_dots,
+    jump_markers,
+    line_width,
+)
 
 #: At most this many frames per sweep (one per slider step).
 MAX_FRAMES = 41
@@ -100,6 +109,48 @@ def _make_room_for_slider(fig: go.Figure) -> None:
     )
 
 
+def _frames_with_jumps(
+    activation: Activation,
+    xs: np.ndarray,
+    settings: Sequence[dict[str, float]],
+    curves: Sequence[tuple[np.ndarray, np.ndarray]],
+) -> list[tuple[np.ndarray, tuple[np.ndarray, np.ndarray, dict, dict]]]:
+    """Per frame: the drawn x and (f, f′, f's jump dots, f′'s jump dots), drawn as the main
+    chart draws them (:func:`ui.plotting.drawn_with_jumps`, :func:`ui.plotting.jump_dots`).
+
+    A frame only swaps y, so every frame has the same x: each kink of any frame is inserted
+    into all of them, a jump where the frame has one and its plain value where it has none.
+    """
+    lo, hi = float(xs[0]), float(xs[-1])
+    kinks = [{k.x: k for k in activation.kink_limits(**p)} for p in settings]
+    points = sorted({at for per_frame in kinks for at in per_frame if lo < at < hi})
+    at = np.asarray(points, dtype=np.float64)
+    nears = []  # per frame: (f, f′) near every point
+    for p, per_frame in zip(settings, kinks, strict=True):
+        f_at, df_at = activation.forward(at, **p), activation.derivative(at, **p)
+        near_f, near_df = [], []
+        for i, u in enumerate(points):
+            k = per_frame.get(u)
+            near_f.append((u, k.f if k else OneSided(f_at[i], f_at[i], f_at[i])))
+            near_df.append((u, k.df if k else OneSided(df_at[i], df_at[i], df_at[i])))
+        nears.append((near_f, near_df))
+
+    # Every frame gets as many dot slots as the frame with the most (see jump_dots).
+    window = (lo, hi)
+    slots = [
+        max(len(jump_dots(pair[c], window, symbol)["x"]) for pair in nears)
+        for c, symbol in enumerate(("f", "f′"))
+    ]
+    out = []
+    for (near_f, near_df), (f, df) in zip(nears, curves, strict=True):
+        drawn_x, drawn_f = drawn_with_jumps(xs, f, near_f, every_point=True)
+        _, drawn_df = drawn_with_jumps(xs, df, near_df, every_point=True)
+        f_dots = jump_dots(near_f, window, "f", slots[0])
+        df_dots = jump_dots(near_df, window, "f′", slots[1])
+        out.append((drawn_x, (drawn_f, drawn_df, f_dots, df_dots)))
+    return out
+
+
 def sweep_figure(
     activation: Activation,
     param_name: str,
@@ -128,26 +179,33 @@ def sweep_figure(
     xs = np.asarray(x, dtype=np.float64)
     fixed = activation.resolve(dict(params))
     current = fixed[param_name]
-    curves = [
-        (
-            activation.forward(xs, **{**fixed, param_name: v}),
-            activation.derivative(xs, **{**fixed, param_name: v}),
-        )
-        for v in grid
-    ]
+    settings = [{**fixed, param_name: v} for v in grid]
+    curves = [(activation.forward(xs, **p), activation.derivative(xs, **p)) for p in settings]
+    frames = _frames_with_jumps(activation, xs, settings, curves)
     labels = [_label(v) for v in grid]
     names = [f"{param_name}={v!r}" for v in grid]
     active = _nearest(grid, current)
     width = line_width(present)
-    f0, df0 = curves[active]
+    drawn_x, (f0, df0, f_dots, df_dots) = frames[0][0], frames[active][1]
+    dot_traces = [
+        jump_markers(dots, colour=style["color"], name=f"{symbol} at its jumps", present=present)
+        for dots, style, symbol in ((f_dots, F_LINE, "f"), (df_dots, DF_LINE, "f′"))
+    ]
     fig = go.Figure(
         data=[
-            go.Scatter(x=xs, y=f0, name="f(x)", mode="lines", line={**F_LINE, "width": width}),
-            go.Scatter(x=xs, y=df0, name="f′(x)", mode="lines", line={**DF_LINE, "width": width}),
+            go.Scatter(x=drawn_x, y=f0, name="f(x)", mode="lines", line={**F_LINE, "width": width}),
+            go.Scatter(
+                x=drawn_x, y=df0, name="f′(x)", mode="lines", line={**DF_LINE, "width": width}
+            ),
+            *dot_traces,
         ],
         frames=[
-            go.Frame(name=name, data=[go.Scatter(y=f), go.Scatter(y=df)], traces=[0, 1])
-            for name, (f, df) in zip(names, curves, strict=True)
+            go.Frame(
+                name=name,
+                data=[go.Scatter(y=f), go.Scatter(y=df), go.Scatter(fd), go.Scatter(dfd)],
+                traces=[0, 1, 2, 3],
+            )
+            for name, (_, (f, df, fd, dfd)) in zip(names, frames, strict=True)
         ],
     )
     others = ", ".join(

@@ -64,6 +64,49 @@ def test_explorer_slider_by_keyboard_redraws_f(server, tab):
     assert_no_exception(page)
 
 
+# What each scatter trace of a chart has drawn, by trace name: [line pieces, dots].
+_DRAWN_JS = """(selector) => {
+  const out = {};
+  for (const g of document.querySelectorAll(selector + ' .js-plotly-plot .scatterlayer .trace')) {
+    const cd = g.__data__;
+    const name = cd && cd[0] && cd[0].trace && cd[0].trace.name;
+    if (name) {
+      out[name] = [g.querySelectorAll('path.js-line').length,
+                   g.querySelectorAll('.points path').length];
+    }
+  }
+  return out;
+}"""
+
+
+def test_explorer_draws_a_jump_as_a_gap_with_its_dots(server, tab):
+    """ReLU's f′ is two lines (no segment from 0 up to 1) with a dot at (0, 0) and a circle at
+    (0, 1); in the leaky ReLU sweep the dots follow the frames and are gone at slope 1."""
+    page = tab.page
+    goto(page, server.url, "/explorer?activation=relu")
+    wait_for_lines(page, "explorer_chart")
+    settle(page)
+    drawn = page.evaluate(_DRAWN_JS, ".st-key-explorer_chart")
+    assert drawn["f′"][0] == 2  # two pieces: split at the jump
+    assert drawn["f"][0] == 1  # f is continuous
+    assert drawn["f′ at its jumps"][1] == 2
+
+    goto(page, server.url, "/explorer?activation=leaky_relu&sweep=true")
+    sweep_plot = keyed(page, "sweep_chart").locator(".js-plotly-plot")
+    ticks = sweep_plot.locator(".slider-container .slider-tick-rect")
+    expect(ticks.first).to_be_attached()
+    settle(page)
+    keyed(page, "sweep_chart").scroll_into_view_if_needed()
+    for tick, dots in ((-1, 0), (5, 2)):  # slope 1 (the identity, no jump), then 0.15
+        box = ticks.nth(tick if tick >= 0 else ticks.count() - 1).bounding_box()
+        page.mouse.click(box["x"] + box["width"] / 2, box["y"] - 16)
+        page.wait_for_function(
+            f"(s) => ({_DRAWN_JS})(s)['f′ at its jumps'][1] === {dots}", arg=".st-key-sweep_chart"
+        )
+    assert_no_exception(page)
+    assert not tab.problems, tab.problems.report()
+
+
 def test_explorer_parameter_move_updates_everything_it_drives(server, tab):
     """A parameter move reruns only the explorer's fragment, not the header above it: every
     output that depends on α follows, and the header (activation, presets, formulas) still
