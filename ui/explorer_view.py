@@ -25,6 +25,7 @@ from ui.plotting import (
     F_LINE,
     PALETTE,
     SATURATION_FILL,
+    Near,
     base_layout,
     drawn_with_jumps,
     freeze,
@@ -190,18 +191,19 @@ def _shade_near_zero(fig: go.Figure, c: Curves) -> None:
 
 def _add_jump_markers(
     fig: go.Figure,
-    near: Sequence[tuple[float, core.OneSided]],
+    near: Sequence[Near],
     x_range: tuple[float, float],
     colour: str,
     symbol: str,
     present: bool,
+    curve: str = "",
 ) -> None:
-    """The dots at the jumps of the curve ``symbol`` (trace "<symbol> at its jumps"), if any."""
+    """The dots at the jumps of the curve ``symbol`` (hover: "f′(0) = 0; …"), if any, as the
+    trace "<symbol> at its jumps" ("<symbol> of <curve> at its jumps" for a named curve)."""
     dots = jump_dots(near, x_range, symbol)
     if dots["x"]:
-        fig.add_trace(
-            jump_markers(dots, colour=colour, name=f"{symbol} at its jumps", present=present)
-        )
+        name = f"{symbol} of {curve} at its jumps" if curve else f"{symbol} at its jumps"
+        fig.add_trace(jump_markers(dots, colour=colour, name=name, present=present))
 
 
 def main_figure(
@@ -312,7 +314,7 @@ def compare_figure(
         x, y = drawn_with_jumps(c.x, c.df if what == "df" else c.f, near)
         name = describe(act, dict(params))
         fig.add_trace(go.Scatter(x=x, y=y, name=name, mode="lines", line={**style, "width": width}))
-        _add_jump_markers(fig, near, x_range, style["color"], f"{symbol} of {name}", present)
+        _add_jump_markers(fig, near, x_range, style["color"], symbol, present, curve=name)
     return base_layout(
         fig,
         title=f"Compare {symbol}: "

@@ -114,8 +114,8 @@ def _frames_with_jumps(
     xs: np.ndarray,
     settings: Sequence[dict[str, float]],
     curves: Sequence[tuple[np.ndarray, np.ndarray]],
-) -> list[tuple[np.ndarray, tuple[np.ndarray, np.ndarray, dict, dict]]]:
-    """Per frame: the drawn x and (f, f′, f's jump dots, f′'s jump dots), drawn as the main
+) -> tuple[np.ndarray, list[tuple[np.ndarray, np.ndarray, dict, dict]]]:
+    """The drawn x, and per frame (f, f′, f's jump dots, f′'s jump dots), drawn as the main
     chart draws them (:func:`ui.plotting.drawn_with_jumps`, :func:`ui.plotting.jump_dots`).
 
     A frame only swaps y, so every frame has the same x: each kink of any frame is inserted
@@ -141,14 +141,15 @@ def _frames_with_jumps(
         max(len(jump_dots(pair[c], window, symbol)["x"]) for pair in nears)
         for c, symbol in enumerate(("f", "f′"))
     ]
-    out = []
+    drawn_x = xs
+    frames = []
     for (near_f, near_df), (f, df) in zip(nears, curves, strict=True):
-        drawn_x, drawn_f = drawn_with_jumps(xs, f, near_f, every_point=True)
+        drawn_x, drawn_f = drawn_with_jumps(xs, f, near_f, every_point=True)  # the same x each
         _, drawn_df = drawn_with_jumps(xs, df, near_df, every_point=True)
         f_dots = jump_dots(near_f, window, "f", slots[0])
         df_dots = jump_dots(near_df, window, "f′", slots[1])
-        out.append((drawn_x, (drawn_f, drawn_df, f_dots, df_dots)))
-    return out
+        frames.append((drawn_f, drawn_df, f_dots, df_dots))
+    return drawn_x, frames
 
 
 def sweep_figure(
@@ -181,12 +182,12 @@ def sweep_figure(
     current = fixed[param_name]
     settings = [{**fixed, param_name: v} for v in grid]
     curves = [(activation.forward(xs, **p), activation.derivative(xs, **p)) for p in settings]
-    frames = _frames_with_jumps(activation, xs, settings, curves)
+    drawn_x, frames = _frames_with_jumps(activation, xs, settings, curves)
     labels = [_label(v) for v in grid]
     names = [f"{param_name}={v!r}" for v in grid]
     active = _nearest(grid, current)
     width = line_width(present)
-    drawn_x, (f0, df0, f_dots, df_dots) = frames[0][0], frames[active][1]
+    f0, df0, f_dots, df_dots = frames[active]
     dot_traces = [
         jump_markers(dots, colour=style["color"], name=f"{symbol} at its jumps", present=present)
         for dots, style, symbol in ((f_dots, F_LINE, "f"), (df_dots, DF_LINE, "f′"))
@@ -205,7 +206,7 @@ def sweep_figure(
                 data=[go.Scatter(y=f), go.Scatter(y=df), go.Scatter(fd), go.Scatter(dfd)],
                 traces=[0, 1, 2, 3],
             )
-            for name, (_, (f, df, fd, dfd)) in zip(names, frames, strict=True)
+            for name, (f, df, fd, dfd) in zip(names, frames, strict=True)
         ],
     )
     others = ", ".join(
