@@ -16,12 +16,18 @@ from activations.functions import (
 from activations.softmax import (
     cross_entropy,
     cross_entropy_grad,
+    entmax15,
+    entmax15_jacobian,
     entropy,
     log_softmax,
+    optimal_logit_gap,
     parse_logits,
+    smoothed_target,
     softmax,
     softmax_jacobian,
     softmax_steps,
+    sparsemax,
+    sparsemax_jacobian,
 )
 
 __all__ = [
@@ -36,13 +42,19 @@ __all__ = [
     "critical_weight_std",
     "cross_entropy",
     "cross_entropy_grad",
+    "entmax15",
+    "entmax15_jacobian",
     "entropy",
     "log_softmax",
+    "optimal_logit_gap",
     "parse_logits",
     "properties",
     "simulate",
+    "smoothed_target",
     "softmax",
     "softmax_jacobian",
     "softmax_steps",
+    "sparsemax",
+    "sparsemax_jacobian",
     "verdict",
 ]
