@@ -390,10 +390,9 @@ st.markdown(
     "so classes far enough below the top get **exactly 0**, and no gradient. Both are "
     "computed on the same z/T as the bars above."
 )
-st.latex(
-    r"\operatorname{sparsemax}(z)_i = [z_i - \tau]_+ \qquad "
-    r"\operatorname{entmax}_{1.5}(z)_i = [z_i/2 - \tau]_+^2 \qquad \textstyle\sum_i p_i = 1"
-)
+# Two short formulas, not one long line: each fits a phone's width.
+st.latex(r"\operatorname{sparsemax}(z)_i = [z_i - \tau]_+, \quad \textstyle\sum_i p_i = 1")
+st.latex(r"\operatorname{entmax}_{1.5}(z)_i = [z_i/2 - \tau]_+^2, \quad \textstyle\sum_i p_i = 1")
 sparse_slot = st.container()
 sparse_jacobian_slot = None
 if n <= view.MAX_JACOBIAN:

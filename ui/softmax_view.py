@@ -679,17 +679,27 @@ def sparse_jacobian_figure(
             "colorscale": "RdBu",
             "cmin": -bound,
             "cmax": bound,
-            "colorbar": {"title": {"text": "∂pᵢ/∂zⱼ"}},
+            # Below the panels, not beside them: the three panels keep a phone's whole width.
+            "colorbar": {
+                "title": {"text": "∂pᵢ/∂zⱼ", "side": "right"},
+                "orientation": "h",
+                "y": -0.42,
+                "yanchor": "top",
+                "thickness": 12,
+                "len": 0.6,
+            },
         },
-        height=(420 if present else 340),
-        margin={"t": 110 if present else 90},
+        height=(500 if present else 420),
+        margin={"t": 110 if present else 90, "b": 110},
     )
     ticks = {"tickmode": "array", "tickvals": list(range(n)), "ticktext": names}
     if n > 12:
         ticks = {}
     for col in range(1, 4):
-        fig.update_xaxes(title_text="j (logit moved)", row=1, col=col, **ticks)
-        fig.update_yaxes(autorange="reversed", row=1, col=col, **ticks)
+        fig.update_xaxes(row=1, col=col, **ticks)
+        # Row names once, on the left: three narrow panels still fit a phone's width.
+        fig.update_yaxes(autorange="reversed", showticklabels=col == 1, row=1, col=col, **ticks)
+    fig.update_xaxes(title_text="j (logit moved)", row=1, col=2)
     fig.update_yaxes(title_text="i (probability)", row=1, col=1)
     return fig
 
