@@ -20,7 +20,6 @@ from dataclasses import dataclass
 import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
-from plotly.subplots import make_subplots
 
 from activations import (
     ACTIVATIONS,
@@ -651,13 +650,20 @@ def sparse_figure(
 def sparse_jacobian_figure(
     jacs: dict[str, np.ndarray], labels: Sequence[str], *, title: str, present: bool = False
 ) -> go.Figure:
-    """Three heatmaps side by side on one colour scale centred on 0 (traces ``<map> Jacobian``)."""
+    """Three heatmaps side by side on one colour scale centred on 0 (traces ``<map> Jacobian``).
+
+    Three x/y axis pairs laid out by hand (``make_subplots`` costs more than the rest of the
+    figure together), the panel titles as annotations.
+    """
     n = len(labels)
     names = [plotly_text(s) for s in labels]
-    fig = make_subplots(rows=1, cols=3, subplot_titles=SPARSE_MAPS, horizontal_spacing=0.06)
     bound = max(float(np.max(np.abs(j))) for j in jacs.values()) or 1.0
     custom = [[(names[i], names[j]) for j in range(n)] for i in range(n)]
-    for col, name in enumerate(SPARSE_MAPS, start=1):
+    fig = go.Figure()
+    ticks = {"tickmode": "array", "tickvals": list(range(n)), "ticktext": names} if n <= 12 else {}
+    layout: dict[str, object] = {}
+    for col, name in enumerate(SPARSE_MAPS):
+        suffix = "" if col == 0 else str(col + 1)
         fig.add_trace(
             go.Heatmap(
                 z=jacs[name],
@@ -668,12 +674,39 @@ def sparse_jacobian_figure(
                 customdata=custom,
                 hovertemplate=f"{name}: ∂p(%{{customdata[0]}})/∂z(%{{customdata[1]}}) = "
                 "%{z:.4g}<extra></extra>",
-            ),
-            row=1,
-            col=col,
+                xaxis=f"x{suffix}",
+                yaxis=f"y{suffix}",
+            )
+        )
+        left = col * 0.345
+        layout[f"xaxis{suffix}"] = {
+            "domain": [left, left + 0.31],
+            "anchor": f"y{suffix}",
+            **ticks,
+            **({"title": {"text": "j (logit moved)"}} if col == 1 else {}),
+        }
+        # Row names once, on the left: three narrow panels still fit a phone's width.
+        layout[f"yaxis{suffix}"] = {
+            "anchor": f"x{suffix}",
+            "autorange": "reversed",
+            "showticklabels": col == 0,
+            **ticks,
+            **({"title": {"text": "i (probability)"}} if col == 0 else {}),
+        }
+        fig.add_annotation(
+            text=name,
+            x=left + 0.155,
+            y=1.0,
+            xref="paper",
+            yref="paper",
+            xanchor="center",
+            yanchor="bottom",
+            showarrow=False,
+            font={"size": 18 if present else 14},
         )
     base_layout(fig, title=title, x_title="", y_title="", present=present)
     fig.update_layout(
+        **layout,
         hovermode="closest",
         coloraxis={
             "colorscale": "RdBu",
@@ -692,15 +725,6 @@ def sparse_jacobian_figure(
         height=(500 if present else 420),
         margin={"t": 110 if present else 90, "b": 110},
     )
-    ticks = {"tickmode": "array", "tickvals": list(range(n)), "ticktext": names}
-    if n > 12:
-        ticks = {}
-    for col in range(1, 4):
-        fig.update_xaxes(row=1, col=col, **ticks)
-        # Row names once, on the left: three narrow panels still fit a phone's width.
-        fig.update_yaxes(autorange="reversed", showticklabels=col == 1, row=1, col=col, **ticks)
-    fig.update_xaxes(title_text="j (logit moved)", row=1, col=2)
-    fig.update_yaxes(title_text="i (probability)", row=1, col=1)
     return fig
 
 
@@ -713,12 +737,18 @@ def simplex_xy(p: np.ndarray) -> np.ndarray:
     return np.asarray(p) @ _CORNERS
 
 
+@st.cache_resource(max_entries=64, show_spinner=False)
 def simplex_paths(z: np.ndarray) -> dict[str, np.ndarray]:
-    """Each map of z/T for every T of :data:`TEMPERATURES`, shape (len(TEMPERATURES), 3)."""
-    return {
+    """Each map of z/T for every T of :data:`TEMPERATURES`, shape (len(TEMPERATURES), 3).
+
+    Cached by z alone (a T move reuses it); the arrays are shared, so read-only."""
+    paths = {
         name: np.stack([f(z, t) for t in TEMPERATURES])
         for name, f in (("softmax", softmax), ("sparsemax", sparsemax), ("1.5-entmax", entmax15))
     }
+    for a in paths.values():
+        a.flags.writeable = False
+    return paths
 
 
 def simplex_figure(
