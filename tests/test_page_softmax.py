@@ -760,3 +760,16 @@ def test_quiz_asks_how_many_classes_sparsemax_keeps():
     assert any(s.value.startswith("Right.") for s in fresh.success)
     tau = view.sparsemax_threshold(z, t)
     np.testing.assert_allclose(np.maximum(z / t - tau, 0.0), A.sparsemax(z, t), atol=1e-12)
+
+
+def test_one_logit_in_the_sparse_section_and_the_loss():
+    at = open_page({"logits": "3.7", "target": "0", "label_smoothing": "0.5"})
+    fig = figure_with(at, "sparsemax")
+    for name in view.SPARSE_MAPS:
+        np.testing.assert_array_equal(as_array(trace(fig, name)["y"]), [1.0])
+    assert caption_with(at, "At T = 1, one class") == (
+        "At T = 1, one class: all three maps give it probability 1."
+    )
+    assert any("nothing to smooth" in m.value for m in at.markdown)
+    # One class: the smoothed target is still 1, so the loss is 0.
+    assert metric(at, "Label-smoothed loss (nats)") == "0"

@@ -841,6 +841,8 @@ def _names(idx: Sequence[int], labels: Sequence[str], limit: int = 3) -> str:
 def sparse_sentence(probs: dict[str, np.ndarray], labels: Sequence[str], t: float) -> str:
     """How many classes each map keeps at this T, which get exactly 0 (Markdown-safe)."""
     n = len(labels)
+    if n == 1:
+        return f"At T = {format_t(t)}, one class: all three maps give it probability 1."
     p_soft = probs["softmax"]
     parts = []
     smallest = float(p_soft.min())
