@@ -217,7 +217,7 @@ if quiz_on:  # above the charts: on a phone the question comes first, as on the 
             view.probability_figure(
                 p_sparse,
                 q_labels,
-                title=f"Quiz: sparsemax(z/T) at {view.format_t(qt)}"
+                title=f"Quiz: sparsemax(z/T), T={view.format_t(qt)}"
                 f"<br><sup>z = {view.logits_summary(qz)}</sup>",
                 present=present,
             ),
