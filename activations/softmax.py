@@ -1,4 +1,5 @@
-r"""Softmax, its Jacobian, entropy and cross-entropy, and the logits parser.
+r"""Softmax, its Jacobian, entropy and cross-entropy (with label smoothing), the sparse
+alternatives sparsemax and 1.5-entmax with their Jacobians, and the logits parser.
 
 .. math::
 

@@ -978,7 +978,10 @@ class TemperatureView:
     Shared across sessions by :func:`temperature_view`: its arrays are read-only and its
     figures frozen. The loss fields are None without a true class, the Jacobian's above
     :data:`MAX_JACOBIAN` classes; ``pipeline`` is a Markdown table up to
-    :data:`MAX_MARKDOWN_ROWS` classes and :func:`pipeline_columns` beyond.
+    :data:`MAX_MARKDOWN_ROWS` classes and :func:`pipeline_columns` beyond. With label smoothing
+    ε > 0 the gradient is (p − y_smooth)/T and ``smoothed_loss`` is set (``loss`` stays −log p_y).
+    The sparse fields compare softmax, sparsemax and 1.5-entmax of the same z/T; the simplex
+    only for exactly 3 classes.
     """
 
     probs: np.ndarray
