@@ -202,7 +202,7 @@ def test_large_relu_at_depth_200_explodes_without_overflow():
 def test_tampered_link_falls_back_with_a_warning(query, bad_key):
     at = open_depth({**query, "batch": "16"})
     warning = at.warning[0].value
-    assert f"{bad_key}=" in warning and "reset to their defaults" in warning
+    assert f"{bad_key}=" in warning and "reset to its default" in warning
     assert "<script>" not in warning or "`" in warning  # only ever code-quoted
     assert at.slider(key="batch").value == 16  # the other settings are kept
     assert at.slider(key="depth").value == DEFAULT["depth"]

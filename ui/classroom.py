@@ -249,7 +249,8 @@ def quiz_seed(key: str = "quiz_seed") -> int:
     Draws a "New question" button that picks another seed.
     """
     raw = st.query_params.get(key, "")
-    seed = int(raw) if raw.isdigit() and len(raw) <= 9 else None
+    # ASCII digits only: "²" passes str.isdigit and int() refuses it; "٣" int() reads as 3.
+    seed = int(raw) if re.fullmatch(r"[0-9]{1,9}", raw, re.ASCII) else None
     if st.button("New question", key=f"{key}_new", icon=":material/casino:"):
         seed = None
     if seed is None:
