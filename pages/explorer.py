@@ -433,3 +433,4 @@ with main:
     _explorer(cls, chosen.name, *view_settings)
 if chosen.note:  # below the interactive part, so the chart stays near the top of the screen
     st.info(chosen.note, icon=":material/lightbulb:")
+cls.check_only()  # last: names the keys of ?only= that are no control of this page

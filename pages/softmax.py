@@ -413,3 +413,4 @@ with probabilities_area:
 entropy_slot.metric(
     "Maximum, log n (nats)", f"{np.log(n):.3f}", help="The entropy of the uniform 1/n."
 )
+cls.check_only()  # last: names the keys of ?only= that are no control of this page
