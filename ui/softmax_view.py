@@ -99,6 +99,17 @@ def md_escape(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", state.visible(text))
 
 
+_QUOTED = re.compile(r"“([^”]*)”")
+
+
+def parser_message(text: str) -> str:
+    """The logits parser's message as literal Markdown: the tokens it quotes (“…”, what the
+    user typed) as code spans, everything else escaped (``state.literal_outside_code``).
+    Escaping alone is not enough: Streamlit still turns an escaped ``https://…`` into a link."""
+    quoted = _QUOTED.sub(lambda m: state.shown(m.group(1), 60), text.replace("`", "'"))
+    return state.literal_outside_code(quoted)
+
+
 MAX_LABEL_CHARS = 30
 
 

@@ -331,6 +331,92 @@ def _copy_state(source: str, target: str) -> None:
     st.session_state[target] = st.session_state[source]
 
 
+def _valid_key(key: str) -> str:
+    return f"_last_valid_{key}"
+
+
+def _problem_key(key: str) -> str:
+    return f"_typed_problem_{key}"
+
+
+def _typed_reason(typed: object, low: float, high: float, integer: bool) -> str | None:
+    if not isinstance(typed, (int, float)) or not math.isfinite(typed):
+        return "the field was left empty, or what was typed is not a number this field reads"
+    if not low <= typed <= high:
+        return f"{typed:g} is outside the range"
+    if integer and not float(typed).is_integer():
+        return f"{typed:g} is not a whole number"
+    return None
+
+
+def _take_typed(
+    field: str, target: str, label: str, low: float, high: float, integer: bool
+) -> None:
+    """on_change of a number field: use what was typed when it is in range, else keep the value
+    in use (``target``'s, or the field's last valid one) and leave a message for the next run.
+
+    The field has no bounds of its own, so that a browser sends every entry here: with bounds,
+    an empty field or 1e400 became the minimum without a word, and an out-of-range number stayed
+    on screen while the chart used the previous value.
+    """
+    typed = st.session_state.get(field)
+    reason = _typed_reason(typed, low, high, integer)
+    if field == target:  # a field of its own: the last valid value is kept aside
+        kept = st.session_state.get(_valid_key(target), low)
+    else:  # the field of a slider: the slider holds the value in use
+        kept = st.session_state[target]
+    if reason is None:
+        value = int(typed) if integer else float(typed)
+        st.session_state[target] = value
+        if field == target:
+            st.session_state[_valid_key(target)] = value
+        st.session_state.pop(_problem_key(target), None)
+        return
+    kind = "a whole number" if integer else "a number"
+    st.session_state[_problem_key(target)] = (
+        f"{label}: {reason}, so it was not used. Type {kind} from {low:g} to {high:g}; "
+        f"it stays {kept:g}."
+    )
+    if field == target:
+        st.session_state[field] = kept
+
+
+def typed_problem(key: str) -> None:
+    """Show (once) why the number last typed for ``key`` was not used, if it was not."""
+    problem = st.session_state.pop(_problem_key(key), None)
+    if problem:
+        st.warning(md_literal(problem), icon=":material/keyboard:")
+
+
+def number_field(
+    label: str,
+    low: float,
+    high: float,
+    *,
+    key: str,
+    integer: bool = False,
+    **kwargs,
+) -> float:
+    """A number input for values from ``low`` to ``high`` that never jumps silently.
+
+    Seed it with :func:`seed_widget` first. An empty field, a number out of range or not a
+    number keeps the value in use and says so (:func:`typed_problem`); see :func:`_take_typed`.
+    """
+    value = st.session_state.get(key)
+    if isinstance(value, (int, float)) and math.isfinite(value) and low <= value <= high:
+        st.session_state[_valid_key(key)] = value
+    st.number_input(
+        label,
+        value=None,
+        key=key,
+        on_change=_take_typed,
+        args=(key, key, label, low, high, integer),
+        **kwargs,
+    )
+    typed_problem(key)
+    return st.session_state[_valid_key(key)]
+
+
 def url_slider(
     label: str,
     low: float,
@@ -362,7 +448,9 @@ def url_slider(
         return initial
     seed_widget(key, initial)
     number_key = exact_key(key)
-    st.session_state[number_key] = st.session_state[key]
+    # The number field is unbounded and float-typed, integer or not: it then hands every entry
+    # (empty, 1e400, 1e3 in a whole-number field, 2.5) to _take_typed, which explains a refusal.
+    st.session_state[number_key] = float(st.session_state[key])
     bounds = {"min_value": kind(low), "max_value": kind(high), "step": kind(step)}
     # One horizontal container, not st.columns: one block sent on each rerun instead of three
     # (a slider drag reruns this; every block is a message). It wraps on a narrow phone screen.
@@ -379,15 +467,17 @@ def url_slider(
         )
         st.number_input(
             f"{label}: exact value",
-            **bounds,
+            value=None,
+            step=float(step),
             key=number_key,
-            format=format,
+            format=format or ("%g" if integer else None),
             label_visibility="collapsed",
-            on_change=_copy_state,
-            args=(number_key, key),
+            on_change=_take_typed,
+            args=(number_key, key, label, low, high, integer),
             disabled=kwargs.get("disabled", False),
             width=NUMBER_FIELD_WIDTH,
         )
+    typed_problem(key)
     sync_url(key, value, kind(default))
     return value
 
