@@ -172,7 +172,7 @@ def copy_link() -> None:
 
 #: What a spreadsheet reads as the start of a formula (OWASP, "CSV Injection"): =, +, -, @, a tab
 #: or a carriage return first in a cell.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 _PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?", re.ASCII)
 
 
@@ -189,7 +189,9 @@ def csv_cell(value: object) -> object:
         return repr(float(value))
     if isinstance(value, (bool, int, np.integer, np.bool_)) or value is None:
         return value
-    text = str(value)
+    # A lone CR would end the row in a spreadsheet but not make the writer quote the cell (it
+    # quotes for "\n"): it becomes "\n", inside the quoted cell.
+    text = str(value).replace("\r\n", "\n").replace("\r", "\n")
     if _PLAIN_NUMBER.fullmatch(text.strip()):
         return text
     if text.lstrip(' "').startswith(FORMULA_START):
@@ -235,7 +237,7 @@ def read_csv(text: str) -> tuple[dict[str, str], dict[str, np.ndarray]]:
             break
         key, _, value = line[2:].partition(": ")
         settings[key] = value
-    rows = list(csv.reader(lines[body_start:]))
+    rows = list(csv.reader(io.StringIO("\n".join(lines[body_start:]))))  # quoted line breaks
     header, data = rows[0], rows[1:]
     columns: dict[str, np.ndarray] = {}
     for j, name in enumerate(header):

@@ -711,6 +711,18 @@ def run_for(args: RunArgs) -> DepthResult:
     return _run_with_progress(kwargs, f"{pair_label(slug, init)}: {depth} layers × {width} units")
 
 
+def _step_text(progress: Progress) -> str:
+    depth, done = progress.total // 2, progress.done
+    if not depth:
+        return "starting…"
+    where = (
+        f"forward pass, layer {done} of {depth}"
+        if done <= depth
+        else f"backward pass, layer {2 * depth - done + 1} (from {depth} down to 1)"
+    )
+    return f"{where}. You can change any setting or open another page meanwhile."
+
+
 def _run_with_progress(kwargs: dict[str, object], what: str) -> DepthResult:
     progress = Progress()
     outcome: dict[str, object] = {}
@@ -730,10 +742,7 @@ def _run_with_progress(kwargs: dict[str, object], what: str) -> DepthResult:
         while worker.is_alive():
             # Each update is a message to the browser: Streamlit stops this script run here
             # when the student has changed something since (the finally below then cancels).
-            text = progress.waiting_for or (
-                f"Simulating {what}: layer step {progress.done} of {progress.total or '…'} "
-                "(forward, then backward). You can change any setting meanwhile."
-            )
+            text = progress.waiting_for or f"Simulating {what}: {_step_text(progress)}"
             fraction = progress.done / progress.total if progress.total else 0.0
             if bar is None:
                 bar = st.progress(fraction, text=text)
