@@ -556,3 +556,50 @@ def test_the_legend_explains_both_kinds_of_bar():
         shapes[other],
     )
     assert fig["layout"]["barmode"] == "overlay"  # the empty swatches take no bar slot
+
+
+# --- issue #20: nothing dropped without a word, messages that say what happened -------------------
+
+
+def test_an_over_long_link_text_is_reported_not_dropped_silently():
+    long_logits = ", ".join(["1"] * 7000)  # 20,998 characters: over the field's 20,000
+    at = open_page({"logits": long_logits, "labels": "x" * 4001})
+    text = " ".join(w.value for w in at.warning)
+    assert "logits= has 20,998 characters, more than the 20,000" in text
+    assert "labels= has 4,001 characters, more than the 4,000" in text
+    assert markdown_problems(text) == []
+    assert at.text_input(key="logits").value == DEFAULT  # the default, said so
+
+
+def test_only_separators_are_not_called_brackets():
+    at = open_page()
+    at.text_input(key="logits").input(",,,,").run()
+    message = at.error[0].value
+    assert "only separators" in message and "brackets" not in message
+    at.text_input(key="logits").input("[ , ]").run()
+    assert "inside the brackets" in at.error[0].value
+
+
+def test_an_entity_in_a_label_is_shown_as_typed_in_the_step_table():
+    from markdown_it import MarkdownIt
+
+    at = open_page({"labels": "&lt;b&gt;x, b, c"})
+    (table,) = [m.value for m in at.markdown if "&lt;b" in m.value]
+    html = MarkdownIt("commonmark").enable("table").render(table)
+    assert "&amp;lt;b&amp;gt;x" in html  # the text typed, not "<b>x"
+
+
+def test_the_true_class_comes_back_when_the_logits_grow_again():
+    at = open_page({"logits": "1, 2, 3, 4", "target": "3"})
+    assert at.selectbox(key="target").value == "3"
+    at.text_input(key="logits").input("1, 2").run()
+    assert not at.exception and at.selectbox(key="target").value == "none"
+    assert any("true class 3 you picked needs at least 4 logits" in c.value for c in at.caption)
+    at.text_input(key="logits").input("1, 2, 3, 4, 5").run()
+    assert at.selectbox(key="target").value == "3"
+    assert at.query_params["target"] in ("3", ["3"])
+    # a class picked meanwhile is the student's own choice: nothing comes back over it
+    at.text_input(key="logits").input("1, 2").run()
+    at.selectbox(key="target").set_value("1").run()
+    at.text_input(key="logits").input("1, 2, 3, 4, 5").run()
+    assert at.selectbox(key="target").value == "1"

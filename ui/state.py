@@ -65,7 +65,9 @@ def shown(text: str, limit: int = 40) -> str:
     other control characters are written as visible escapes, :func:`visible`).
     """
     cut = text[:limit]
-    quoted = visible(cut).replace("`", "'")
+    # Streamlit's frontend rewrites ":material/name:" even inside a code span (to
+    # ":material_name:"): a zero-width space after the colon keeps the text as it was typed.
+    quoted = visible(cut).replace("`", "'").replace(":material/", ":\u200bmaterial/")
     return f"`{quoted}…`" if len(text) > limit else f"`{quoted}`"
 
 
@@ -89,7 +91,9 @@ def literal_outside_code(message: str) -> str:
     """``message`` with everything outside its code spans (what :func:`shown` made) escaped by
     :func:`md_literal`: a message built from user text without :func:`shown` still renders as
     text."""
-    parts = _CODE_SPAN.split(visible(message))
+    # (visible() writes shown()'s own zero-width space as \u200b: put it back)
+    message = visible(message).replace(":\\u200bmaterial/", ":\u200bmaterial/")
+    parts = _CODE_SPAN.split(message)
     return "".join(part if i % 2 else md_literal(part) for i, part in enumerate(parts))
 
 
