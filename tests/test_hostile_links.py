@@ -142,3 +142,11 @@ def test_a_repeated_text_key_is_rewritten_to_its_last_value():
     assert not at.exception
     assert at.text_input(key="logits").value == "3, 4, 5"
     assert at.query_params["logits"] in ("3, 4, 5", ["3, 4, 5"])
+
+
+def test_a_repeated_activation_keeps_the_last_valid_one_and_its_parameters():
+    at = _open("pages/explorer.py", {"activation": ["elu", "nope"], "param_alpha": "2"})
+    assert not at.exception
+    assert at.selectbox(key="activation").value == "elu"
+    assert at.slider(key="param_alpha").value == 2.0
+    assert at.query_params["activation"] in ("elu", ["elu"])

@@ -221,10 +221,9 @@ def activation_checks() -> dict[str, Check]:
     silently.
     """
     checks: dict[str, Check] = {ACTIVATION_KEY: one_of(ACTIVATIONS, "activation")}
-    slug = single_value(ACTIVATION_KEY)
-    if slug not in ACTIVATIONS:
-        slug = st.session_state.get(_SHARED_SLUG, "relu")
-    act = ACTIVATIONS[slug]
+    # The activation check_query_params will keep: the last valid one (the rule for repeats).
+    given = [v for v in st.query_params.get_all(ACTIVATION_KEY) if v in ACTIVATIONS]
+    act = ACTIVATIONS[given[-1] if given else st.session_state.get(_SHARED_SLUG, "relu")]
     for p in act.params:
         checks[param_key(p.name)] = number_in(p.low, p.high)
     has = ", ".join(param_key(p.name) for p in act.params)
