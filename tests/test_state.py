@@ -108,3 +108,12 @@ def test_a_repeated_key_keeps_the_last_valid_occurrence(values, kept):
     assert not at.exception
     assert at.session_state.seen == kept
     assert len(at.session_state.problems) == len(values) - len(kept)
+
+
+def test_a_key_repeated_many_times_is_reported_in_a_few_lines():
+    at = AppTest.from_function(_repeated_script)
+    at.query_params["depth"] = ["x"] * 200 + ["9"]  # (Streamlit ignores over 1,000 parameters)
+    at.run()
+    assert at.session_state.seen == ["9"]
+    problems = at.session_state.problems
+    assert len(problems) == 6 and problems[-1] == "195 more values of depth left out"

@@ -82,8 +82,8 @@ _MARKDOWN_ACTIVE = re.compile(r"([\\`*\[\]()!<>&$:~|{}^]|(?<![A-Za-z0-9])_|_(?![
 def md_literal(text: str) -> str:
     """Any one-line text made literal in Markdown: every character Markdown reads inside a line
     backslash-escaped (CommonMark allows it for any punctuation), control characters made
-    visible. (A bare URL still shows
-    as a link in Streamlit's Markdown: user text goes through :func:`shown` instead.)"""
+    visible. (A bare URL still shows as a link in Streamlit's Markdown: user text goes through
+    :func:`shown` instead.)"""
     return _MARKDOWN_ACTIVE.sub(r"\\\1", visible(text))
 
 
@@ -154,6 +154,10 @@ def boolean() -> Check:
     return check
 
 
+#: Occurrences of one repeated key named in the warning; the rest are counted.
+MAX_REPORTED = 5
+
+
 def check_query_params(checks: Mapping[str, Check]) -> list[str]:
     """Validate the raw URL values of ``checks``'s keys; one message per rejected value.
 
@@ -174,11 +178,16 @@ def check_query_params(checks: Mapping[str, Check]) -> list[str]:
             if kept is None
             else f"the last valid value in the link, {shown(values[kept])}, is used"
         )
-        for i, (raw, reason) in enumerate(zip(values, reasons, strict=True)):
-            if reason is not None:
-                problems.append(f"{key}={shown(raw)} {reason}: {outcome}")
-            elif i != kept:
-                problems.append(f"{key}={shown(raw)} is given again later: {outcome}")
+        left_out = [
+            f"{key}={shown(raw)} {reason}: {outcome}"
+            if reason is not None
+            else f"{key}={shown(raw)} is given again later: {outcome}"
+            for i, (raw, reason) in enumerate(zip(values, reasons, strict=True))
+            if i != kept
+        ]
+        problems += left_out[:MAX_REPORTED]
+        if len(left_out) > MAX_REPORTED:
+            problems.append(f"{len(left_out) - MAX_REPORTED:,} more values of {key} left out")
         if kept is None:
             del st.query_params[key]
         elif len(values) > 1:
