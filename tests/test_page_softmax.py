@@ -57,6 +57,11 @@ def pipeline_table(at: AppTest) -> dict[str, list[str]]:
     return {name: [row[j] for row in body] for j, name in enumerate(header)}
 
 
+def as_shown(message: str) -> str:
+    """The parser's message as the page shows it: the tokens it quotes (“…”) code-quoted."""
+    return re.sub(r"“([^”]*)”", r"`\1`", message)
+
+
 def unescape_md(text: str) -> str:
     return re.sub(r"\\(.)", r"\1", text)
 
@@ -292,7 +297,7 @@ def test_bad_logits_show_the_parsers_message_and_keep_other_settings(text):
     at.text_input(key="logits").input(text).run()
     assert not at.exception
     assert len(at.error) == 1
-    assert str(parsed.value) in unescape_md(at.error[0].value)
+    assert as_shown(str(parsed.value)) in unescape_md(at.error[0].value)
     assert at.select_slider(key="temperature").value == 2.0
     assert at.text_input(key="labels").value == "a, b, c"
     assert at.selectbox(key="target").value == "1"
@@ -419,10 +424,11 @@ def test_tampered_query_params_warn_and_fall_back(query):
 def test_script_in_the_logits_link_is_an_error_not_markup():
     at = open_page({"logits": "<script>alert(1)</script>"})
     assert len(at.error) == 1
-    assert "<script>" not in at.error[0].value
+    # what was typed is shown code-quoted (literal text), never as markup
+    assert at.error[0].value.replace("`<script>", "").count("<script>") == 0
     with pytest.raises(ValueError) as parsed:
         parse_logits("<script>alert(1)</script>")
-    assert str(parsed.value) in unescape_md(at.error[0].value)
+    assert as_shown(str(parsed.value)) in unescape_md(at.error[0].value)
     np.testing.assert_allclose(bars(at), A.softmax(parse_logits(DEFAULT)), rtol=1e-12)
 
 
