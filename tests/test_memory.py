@@ -190,3 +190,23 @@ def test_a_heavy_run_shows_its_progress_and_stops_when_the_student_moves_on(
     assert texts[-1] == "emptied"
     assert memory.SERVER_BUDGET.in_use == 0 and view.HEAVY_SIMULATIONS.acquire(blocking=False)
     view.HEAVY_SIMULATIONS.release()
+
+
+def test_a_light_request_overtakes_a_large_one_waiting_for_room():
+    budget = memory.MemoryBudget(100 * MB)
+    order: list[str] = []
+    big_waiting = threading.Event()
+
+    def big():
+        with budget.hold(80 * MB, on_wait=lambda used, total: big_waiting.set()):
+            order.append("big in")
+
+    with budget.hold(60 * MB):
+        thread = threading.Thread(target=big)
+        thread.start()
+        assert big_waiting.wait(10)
+        with budget.hold(30 * MB, overtake=True):  # fits beside the 60: no queueing behind big
+            order.append("light in")
+        assert order == ["light in"]
+    thread.join(10)
+    assert order == ["light in", "big in"] and budget.in_use == 0

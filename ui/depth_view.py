@@ -239,8 +239,10 @@ def heavy_slot(depth: int, width: int, batch: int) -> Iterator[None]:
         if progress is not None:
             progress.wait(_memory_wait_text(need, in_use, total))
 
-    with memory.SERVER_BUDGET.hold(need, on_wait=on_wait):
-        if not is_heavy(depth, width, batch):
+    heavy = is_heavy(depth, width, batch)
+    # A light run (short, under HEAVY_BYTES) does not queue behind a heavy one waiting for room.
+    with memory.SERVER_BUDGET.hold(need, on_wait=on_wait, overtake=not heavy):
+        if not heavy:
             yield
             return
         if not HEAVY_SIMULATIONS.acquire(blocking=False):

@@ -38,8 +38,11 @@ class MemoryBudget:
     """A number of bytes shared by threads: :meth:`hold` takes some, waiting until they fit.
 
     First come, first served: a large request is not overtaken forever by small ones (each
-    request takes a ticket, and only the oldest waiting one may take bytes). A request larger
-    than the whole budget is capped to it (it then runs alone) rather than waiting forever.
+    request takes a ticket, and only the oldest waiting one may take bytes), except by a request
+    made with ``overtake=True`` (a short, light run: a class's slider moves must not queue
+    behind a large run waiting for room), which takes its bytes whenever they fit. A request
+    larger than the whole budget is capped to it (it then runs alone) rather than waiting
+    forever.
     """
 
     def __init__(self, total: int) -> None:
@@ -61,6 +64,7 @@ class MemoryBudget:
         nbytes: int,
         on_wait: Callable[[int, int], None] | None = None,
         poll_s: float = 0.25,
+        overtake: bool = False,
     ) -> Iterator[None]:
         """Hold ``nbytes`` of the budget for the ``with`` block.
 
@@ -68,19 +72,22 @@ class MemoryBudget:
         (to say so on the page, or to raise and give up: the request then leaves the queue).
         """
         need = min(int(nbytes), self.total)
+        if overtake:
+            with self._cond:
+                while self._in_use + need > self.total:
+                    self._wait(on_wait, poll_s)
+                self._in_use += need
+            try:
+                yield
+            finally:
+                self._give(need)
+            return
         with self._cond:
             ticket = self._next_ticket
             self._next_ticket += 1
             try:
                 while ticket != self._serving or self._in_use + need > self.total:
-                    if on_wait is not None:
-                        in_use = self._in_use
-                        self._cond.release()
-                        try:
-                            on_wait(in_use, self.total)
-                        finally:
-                            self._cond.acquire()
-                    self._cond.wait(poll_s)
+                    self._wait(on_wait, poll_s)
             except BaseException:
                 self._leave_queue(ticket)
                 raise
@@ -91,9 +98,23 @@ class MemoryBudget:
         try:
             yield
         finally:
-            with self._cond:
-                self._in_use -= need
-                self._cond.notify_all()
+            self._give(need)
+
+    def _wait(self, on_wait: Callable[[int, int], None] | None, poll_s: float) -> None:
+        # Called holding the lock; on_wait runs without it (it may draw, or raise to give up).
+        if on_wait is not None:
+            in_use = self._in_use
+            self._cond.release()
+            try:
+                on_wait(in_use, self.total)
+            finally:
+                self._cond.acquire()
+        self._cond.wait(poll_s)
+
+    def _give(self, need: int) -> None:
+        with self._cond:
+            self._in_use -= need
+            self._cond.notify_all()
 
     def _leave_queue(self, ticket: int) -> None:
         # A request that gives up while waiting: tickets are served in order, so it is marked
