@@ -313,6 +313,12 @@ def best_test(result: core.TrainingRun) -> tuple[float, int] | None:
     return float(loss[i]), i
 
 
+def first_step_below(result: core.TrainingRun, loss: float) -> int | None:
+    """The first step whose test loss is at most ``loss``, or None."""
+    hits = np.flatnonzero(np.asarray(result.loss_test, dtype=np.float64) <= loss)
+    return int(hits[0]) if hits.size else None
+
+
 def winner(runs: Sequence[Run]) -> str | None:
     """The slug whose run reached the lowest test loss (None if none has a finite loss)."""
     scored = [(b[0], slug) for slug, r in runs if (b := best_test(r)) is not None]
@@ -801,6 +807,9 @@ class Lesson:
         return dict(self.query)
 
 
+#: The test loss the tanh-vs-ReLU lesson times both activations to.
+SPEED_LOSS = 0.2
+
 LESSONS: dict[str, Lesson] = {
     "dying_relu": Lesson(
         "Dying ReLU",
@@ -836,17 +845,18 @@ LESSONS: dict[str, Lesson] = {
     "tanh_vs_relu": Lesson(
         "Tanh vs ReLU",
         (
-            ("dataset", "spiral"),
+            ("dataset", "xor"),
             ("activation", "relu"),
             ("compare", "tanh"),
-            ("layers", "3"),
-            ("width", "32"),
-            ("optimizer", "adam"),
-            ("lr", "0.01"),
-            ("steps", "2000"),
+            ("layers", "2"),
+            ("width", "16"),
+            ("init", "xavier"),
+            ("lr", "0.03"),
+            ("steps", "1000"),
         ),
-        "Race ReLU against tanh on the same data, weights and batches: which one reaches the "
-        "lower test loss, and which gets there first?",
+        f"From the same Xavier initial weights, on the same batches, ReLU brings the test loss "
+        f"down to {SPEED_LOSS:g} in less than half the steps tanh needs: its slope is 1 wherever "
+        "it is active, while tanh′ < 1 everywhere except at 0.",
     ),
     "zero_init": Lesson(
         "Zero init never breaks symmetry",
@@ -920,16 +930,16 @@ def lesson_evidence(lesson_id: str, runs: Sequence[Run], s: Settings) -> tuple[b
             f"{drop(relu):.0%}."
         )
     if lesson_id == "tanh_vs_relu":
-        best = winner(runs)
-        other = "tanh" if best == "relu" else "relu"
-        target = best_test(by[other])
-        loss = np.asarray(by[best].loss_test, dtype=np.float64)
-        reached = int(np.flatnonzero(loss <= target[0])[0]) if target else None
-        holds = best is not None and target is not None and reached is not None
+        relu_at = first_step_below(by["relu"], SPEED_LOSS)
+        tanh_at = first_step_below(by["tanh"], SPEED_LOSS)
+        holds = relu_at is not None and (tanh_at is None or 2 * relu_at < tanh_at)
+
+        def when(at: int | None) -> str:
+            return f"at step {at}" if at is not None else f"not within {s.steps} steps"
+
         return holds, (
-            f"Here: {label(best)} reaches the lower test loss ({best_test(by[best])[0]:.3g} "
-            f"against {target[0]:.3g} for {label(other)}), and gets to {label(other)}'s best "
-            f"already at step {reached}, where {label(other)} needed {target[1]}."
+            f"Here: ReLU's test loss reached {SPEED_LOSS:g} {when(relu_at)}, tanh's "
+            f"{when(tanh_at)}."
         )
     if lesson_id == "zero_init":
         r = runs[0][1]
