@@ -579,15 +579,15 @@ def surface_figure(
     fig.update_layout(
         hovermode="closest",
         height=(640 if present else 540) if k <= 2 else (560 if present else 470),
-        margin={"b": 120},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.06, "x": 0},
+        margin={"b": 120, "t": 110 if present else 95},
+        showlegend=False,  # the caption says which dots are which
         sliders=[
             {
                 "active": n_frames - 1,
-                "currentvalue": {"prefix": "", "font": {"size": font + 2}},
+                "currentvalue": {"prefix": "step ", "xanchor": "right", "font": {"size": font}},
                 "pad": {"t": 40, "b": 10},
-                "x": 0.12,
-                "len": 0.88,
+                "x": 0.2,
+                "len": 0.8,
                 "steps": [
                     {"method": "animate", "label": str(steps[i]), "args": [[names[i]], _FRAME]}
                     for i in range(n_frames)
@@ -649,8 +649,19 @@ def loss_figure(runs: Sequence[Run], settings: Settings, *, present: bool = Fals
         fig,
         title=f"Loss (cross-entropy) during training<br><sup>{settings.text()}</sup>",
         x_title="step",
-        y_title="loss (solid: test, dashed: train)",
+        y_title="loss (log; solid: test, dashed: train)",
         present=present,
+    )
+    fig.update_yaxes(type="log", exponentformat="power")
+    return _legend_below(fig, present)
+
+
+def _legend_below(fig: go.Figure, present: bool) -> go.Figure:
+    """Legend under the plot: with several runs it takes lines that would cover the title."""
+    fig.update_layout(
+        legend={"orientation": "h", "yanchor": "top", "y": -0.18, "x": 0},
+        margin={"b": 10},
+        height=(620 if present else 520),
     )
     return fig
 
@@ -704,11 +715,7 @@ def layer_figure(
         fig.update_yaxes(type="log", exponentformat="power")
     else:
         fig.update_yaxes(range=[-0.03, 1.03], tickformat=".0%")
-    fig.update_layout(
-        legend={"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0},
-        height=(600 if present else 500),
-    )
-    return fig
+    return _legend_below(fig, present)
 
 
 #: The rule of thumb for ‖ΔW‖/‖W‖ per step (Karpathy, CS231n): about 1e-3.
@@ -736,7 +743,7 @@ def figures(
         _runs,
         settings,
         "update_ratio",
-        title="Update / weight ratio ‖ΔW‖/‖W‖ per layer",
+        title="Update/weight ratio per layer",
         y_title="‖ΔW‖/‖W‖ per step (log)",
         log=True,
         present=present,
@@ -754,7 +761,7 @@ def figures(
             _runs,
             settings,
             "dead_fraction",
-            title="Dead units per layer (f′ = 0 on every training input)",
+            title="Dead units per layer",
             y_title="share of the layer's units",
             log=False,
             present=present,
@@ -763,7 +770,7 @@ def figures(
             _runs,
             settings,
             "grad_norm",
-            title="Gradient norm ‖∂L/∂W‖ per layer",
+            title="Gradient norm per layer",
             y_title="‖∂L/∂W‖ (log)",
             log=True,
             present=present,
