@@ -327,9 +327,13 @@ def winner(runs: Sequence[Run]) -> str | None:
 
 def dead_units(result: core.TrainingRun, width: int) -> list[tuple[int, int, int]]:
     """(layer, dead units at the last snapshot, the first snapshot step with that many) for each
-    hidden layer with dead units at the end."""
-    dead = np.rint(np.asarray(result.dead_fraction, dtype=np.float64) * width).astype(int)
-    steps = np.asarray(result.snapshot_steps)
+    hidden layer with dead units at the end (the last snapshot before a divergence, if any)."""
+    share = np.asarray(result.dead_fraction, dtype=np.float64)
+    measured = np.isfinite(share).all(axis=1)
+    if not measured.any():
+        return []
+    dead = np.rint(share[measured] * width).astype(int)
+    steps = np.asarray(result.snapshot_steps)[measured]
     out = []
     for layer in range(dead.shape[1]):
         final = int(dead[-1, layer])
@@ -626,7 +630,13 @@ def _thinned(n: int) -> np.ndarray:
     return idx
 
 
-def loss_figure(runs: Sequence[Run], settings: Settings, *, present: bool = False) -> go.Figure:
+def loss_figure(
+    runs: Sequence[Run],
+    settings: Settings,
+    *,
+    present: bool = False,
+    title: str = "Loss (cross-entropy) during training",
+) -> go.Figure:
     """Train (dashed) and test (solid) cross-entropy of every raced activation against the step."""
     fig = go.Figure()
     width = line_width(present)
@@ -647,7 +657,7 @@ def loss_figure(runs: Sequence[Run], settings: Settings, *, present: bool = Fals
             )
     base_layout(
         fig,
-        title=f"Loss (cross-entropy) during training<br><sup>{settings.text()}</sup>",
+        title=f"{title}<br><sup>{settings.text()}</sup>",
         x_title="step",
         y_title="loss (log; solid: test, dashed: train)",
         present=present,
@@ -664,13 +674,6 @@ def _legend_below(fig: go.Figure, present: bool) -> go.Figure:
         height=(620 if present else 520),
     )
     return fig
-
-
-def drawable(x: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The (x, value) points a log axis can show: finite and > 0."""
-    values = np.asarray(values, dtype=np.float64)
-    ok = np.isfinite(values) & (values > 0)
-    return np.asarray(x)[ok], values[ok]
 
 
 def layer_figure(
@@ -692,7 +695,9 @@ def layer_figure(
         steps = np.asarray(r.snapshot_steps)
         values = np.asarray(getattr(r, field), dtype=np.float64)
         for layer in range(values.shape[1]):
-            x, y = drawable(steps, values[:, layer]) if log else (steps, values[:, layer])
+            column = values[:, layer]
+            keep = np.isfinite(column) & (column > 0 if log else True)
+            x, y = steps[keep], column[keep]
             fig.add_trace(
                 go.Scatter(
                     x=x,
@@ -1014,4 +1019,6 @@ def quiz_figure(seed: int, present: bool, _runs: Sequence[Run]) -> go.Figure:
     """The revealed race's loss chart for the question :func:`quiz_question` draws from
     ``seed`` (which fixes ``_runs``): built once and frozen, since a class answers together."""
     q = quiz_question(seed)
-    return freeze(loss_figure(_runs, q.settings, present=present))
+    return freeze(
+        loss_figure(_runs, q.settings, present=present, title="Quiz: loss of each activation")
+    )
