@@ -8,6 +8,7 @@ from __future__ import annotations
 import threading
 import time
 from pathlib import Path
+from urllib.parse import parse_qs
 
 import numpy as np
 import pytest
@@ -432,3 +433,22 @@ def test_sixty_students_opening_one_link_cost_one_training(monkeypatch):
     assert len(results) == 60 and all(r is results[0] for r in results)
     assert results[0].batch_indices.size == 0  # the cached copy is slim
     assert not results[0].loss_test.flags.writeable
+
+
+@pytest.mark.parametrize("lesson_id", list(view.LESSONS))
+def test_home_page_lesson_links_open_the_lesson(lesson_id):
+    lesson = view.LESSONS[lesson_id]
+    home = AppTest.from_file(APP, default_timeout=60)
+    home.run()
+    links = [
+        link
+        for link in home.get("page_link")
+        if link.proto.page == "training" and link.proto.label == lesson.title
+    ]
+    assert len(links) == 1
+    query = {k: v[0] for k, v in parse_qs(links[0].proto.query_string).items()}
+    assert query == lesson.query_dict
+    at = open_training(query)
+    assert not [w for w in at.warning if "could not be used" in w.value]
+    info = [i.value for i in at.info if "Lesson:" in i.value]
+    assert len(info) == 1 and "does not show it" not in info[0]
