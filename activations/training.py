@@ -80,6 +80,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -569,7 +570,9 @@ def train(
     seed: int = 0,
     params: dict[str, float] | None = None,
     snapshots: int = 50,
+    *,
     grid: int = GRID_DEFAULT,
+    on_step: Callable[[int, list[tuple[Array, Array]]], None] | None = None,
 ) -> TrainingRun:
     """Train the MLP the module docstring describes on ``dataset`` and record the run.
 
@@ -579,6 +582,11 @@ def train(
     (≤ 1e6); ``seed`` ≥ 0; ``snapshots`` 2–200; ``grid`` 2–64 points a side for the surface.
     Raises ``ValueError`` saying what is accepted. Never warns (see Divergence). The size of a
     run is not limited here: call :func:`check_training_size` first where that matters.
+
+    ``on_step(t, gradients)``, if given, is called at each step t = 0..steps − 1 with this
+    step's ``(∂L/∂W, ∂L/∂b)`` per layer (L2 term included), just before the update; the arrays
+    are the run's own buffers, valid during the call only (the tests compare them with
+    autograd's).
     """
     act, p = _resolve_activation(activation, params)
     if not isinstance(dataset, Dataset):
@@ -727,6 +735,8 @@ def train(
             if s is not None:
                 for k in range(n_hidden):
                     grad_norm[s, k] = float(np.linalg.norm(gws[k]))
+            if on_step is not None and t < steps:
+                on_step(t, list(zip(gws, gbs, strict=True)))
             np.copyto(previous, theta)
 
             # The update, on the flat vector.
