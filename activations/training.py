@@ -646,8 +646,7 @@ def train(
     x_all = np.concatenate([x_train, dataset.x_test])
     y_all = np.concatenate([y_train, dataset.y_test])
     n_all = n_train + n_test
-    rows = np.arange(n_all)
-    brows = np.arange(batch)
+    inv_batch = 1.0 / batch
     gx = np.linspace(dataset.box[0], dataset.box[1], grid)
     gy = np.linspace(dataset.box[2], dataset.box[3], grid)
     gxx, gyy = np.meshgrid(gx, gy)
@@ -668,13 +667,29 @@ def train(
     update_ratio = np.full((n_snap, n_hidden), nan)
 
     fn, dfn = act.fn, act.grad
-    zs = [np.empty((n_all, b)) for _, b in shapes]
+    # Buffers reused every step: the per-step work is a fixed list of small NumPy calls.
+    # z_l for every point; the logits transposed (classes × points), so that the softmax's
+    # reductions over the classes run along the first axis: NumPy reduces a (400, 2) array
+    # along its short last axis several times slower than a (2, 400) one along the first.
+    zs = [np.empty((n_all, b)) for _, b in shapes[:-1]]
+    logits_t = np.empty((classes, n_all))
+    zb = [np.empty((batch, b)) for _, b in shapes[:-1]]  # z_l for the batch's rows
+    hb = [np.empty((batch, a)) for a, _ in shapes]  # h_{l-1} for the batch's rows
     hs: list[Array] = [x_all] + [zs[0]] * n_hidden  # h_0..h_{L-1}, replaced each step
+    dz_top = np.empty((classes, batch))  # δz_L transposed
+    onehot = np.zeros((classes, n_train))
+    onehot[y_train, np.arange(n_train)] = 1.0
+    onehot_b = np.empty((classes, batch))
+    label_at = y_all * n_all + np.arange(n_all)  # log p of each point's class, flat index
+    w_out, b_out = ws[-1], bs[-1][:, None]
+    logp_y = np.empty(n_all)
     state_1 = np.zeros(total) if optimizer in ("momentum", "adam") else None
     state_2 = np.zeros(total) if optimizer == "adam" else None
     work = np.empty(total)
+    work_2 = np.empty(total)
     previous = theta.copy()  # the weights one step back: the last finite ones on divergence
     beta1, beta2 = ADAM_BETAS
+    add, matmul = np.add.reduce, np.matmul
     diverged_at: int | None = None
     final: tuple[tuple[Array, Array], ...] | None = None
 
@@ -682,28 +697,29 @@ def train(
         for t in range(steps + 1):
             # Forward over the training and test points together.
             h = x_all
-            for k in range(n_layers):
-                z = np.matmul(h, ws[k], out=zs[k])
+            for k in range(n_hidden):
+                z = matmul(h, ws[k], out=zs[k])
                 z += bs[k]
-                if k < n_hidden:
-                    h = fn(z, **p)
-                    hs[k + 1] = h
-            logits = zs[-1]
-            if not _finite(logits):
+                h = fn(z, **p)
+                hs[k + 1] = h
+            matmul(w_out.T, h.T, out=logits_t)
+            logits_t += b_out
+            try:
+                logp = log_softmax(logits_t, axis=0)  # raises ValueError on a non-finite logit
+            except ValueError:
                 diverged_at = t
                 break
-            logp = log_softmax(logits)
-            nll = -logp[rows, y_all]
-            lt = float(nll[:n_train].mean())
-            le = float(nll[n_train:].mean()) if n_test else nan
-            if not math.isfinite(lt) or (n_test and not math.isfinite(le)):
+            logp.take(label_at, out=logp_y)
+            lt = -float(add(logp_y[:n_train])) / n_train
+            le = -float(add(logp_y[n_train:])) / n_test
+            if not (math.isfinite(lt) and math.isfinite(le)):  # a log-probability of −inf
                 diverged_at = t
                 break
             loss_train[t] = lt
             loss_test[t] = le
-            hit = logits.argmax(axis=1) == y_all
+            hit = logits_t.argmax(axis=0) == y_all
             acc_train[t] = np.count_nonzero(hit[:n_train]) / n_train
-            acc_test[t] = np.count_nonzero(hit[n_train:]) / n_test if n_test else nan
+            acc_test[t] = np.count_nonzero(hit[n_train:]) / n_test
             s = snap_of.get(t)
             if s is not None:
                 surface[s] = _probabilities(fn, p, ws, bs, grid_points).reshape(grid, grid, -1)
@@ -717,18 +733,22 @@ def train(
                 final = _weights(ws, bs)
                 break
 
-            # Backward over this step's batch.
+            # Backward over this step's batch: δz_L = (p − onehot(y))/B, then layer by layer.
             idx = batches_all[t]
-            dz = np.exp(logp[idx])
-            dz[brows, y_all[idx]] -= 1.0
-            dz /= batch
-            for k in range(n_layers - 1, -1, -1):
-                h_prev = hs[k][idx]
-                np.matmul(h_prev.T, dz, out=gws[k])
-                np.sum(dz, axis=0, out=gbs[k])
+            dz_t = logp.take(idx, 1, dz_top)
+            np.exp(dz_t, out=dz_t)
+            dz_t -= onehot.take(idx, 1, onehot_b)
+            dz_t *= inv_batch
+            matmul(hs[n_hidden].take(idx, 0, hb[n_hidden]).T, dz_t.T, out=gws[n_hidden])
+            add(dz_t, axis=1, out=gbs[n_hidden])
+            dz = matmul(dz_t.T, w_out.T)
+            dz *= dfn(zs[n_hidden - 1].take(idx, 0, zb[n_hidden - 1]), **p)
+            for k in range(n_hidden - 1, -1, -1):
+                matmul(hs[k].take(idx, 0, hb[k]).T, dz, out=gws[k])
+                add(dz, axis=0, out=gbs[k])
                 if k > 0:
-                    dz = np.matmul(dz, ws[k].T)
-                    dz *= dfn(zs[k - 1][idx], **p)
+                    dz = matmul(dz, ws[k].T)
+                    dz *= dfn(zs[k - 1].take(idx, 0, zb[k - 1]), **p)
             if l2:
                 np.multiply(theta, l2, out=work, where=is_weight)
                 np.add(grad, work, out=grad, where=is_weight)
@@ -751,9 +771,11 @@ def train(
                 assert state_1 is not None and state_2 is not None
                 step = t + 1
                 state_1 *= beta1
-                state_1 += (1.0 - beta1) * grad
+                state_1 += np.multiply(grad, 1.0 - beta1, out=work)
                 state_2 *= beta2
-                state_2 += (1.0 - beta2) * grad * grad
+                np.multiply(grad, grad, out=work)
+                work *= 1.0 - beta2
+                state_2 += work
                 np.sqrt(state_2, out=work)
                 work /= math.sqrt(1.0 - beta2**step)
                 work += ADAM_EPS
@@ -764,7 +786,8 @@ def train(
             if s is not None:
                 for k in range(n_hidden):
                     w_old = previous[w_slices[k]]
-                    change = float(np.linalg.norm(theta[w_slices[k]] - w_old))
+                    np.subtract(theta[w_slices[k]], w_old, out=work_2[w_slices[k]])
+                    change = float(np.linalg.norm(work_2[w_slices[k]]))
                     update_ratio[s, k] = _ratio(change, float(np.linalg.norm(w_old)))
 
     if diverged_at is not None:
@@ -846,4 +869,4 @@ def _probabilities(
             h = fn(h, **p)
     if not _finite(h):
         return np.full(h.shape, math.nan)
-    return np.exp(log_softmax(h))
+    return np.exp(log_softmax(h.T, axis=0)).T  # reduced along the first axis: see train
