@@ -339,9 +339,10 @@ class TrainingCost:
 
     ``multiply_adds``: the matrix products' multiply-adds over the whole run (every step's
     forward pass over the training and test sets, the batch's backward pass, and at each
-    snapshot the decision surface and the derivatives on the training set); ``work``: those
-    plus the fixed cost of each step's NumPy calls, counted as :data:`CALL_COST` multiply-adds
-    per call (small networks spend their time there, not in arithmetic); ``bytes``: an upper
+    snapshot the decision surface); ``work``: the run's time in *work units*, one multiply-add
+    in a large matrix product (≈ 0.1 ns on the app's server): those products, plus the
+    activation's f and f′ at :func:`element_cost` units per entry, plus :data:`CALL_COST` per
+    NumPy call (small networks spend their time there, not in arithmetic); ``bytes``: an upper
     estimate of the memory the run holds at its peak, its result included.
     """
 
@@ -350,13 +351,61 @@ class TrainingCost:
     bytes: int
 
 
-#: What one NumPy call costs, in multiply-adds one core does in that time (≈ 1 µs at
-#: ≈ 4 · 10⁹ multiply-adds per second, both measured on the app's server: docs/PERFORMANCE.md).
-CALL_COST = 4_000
+#: What one NumPy call on small arrays costs, in work units (≈ 1.2 µs). With these constants
+#: the estimate was within 30 % of the CPU time of runs from 2 × 8 to 8 × 64 wide, with cheap
+#: and expensive activations, at 10¹⁰ units per second (docs/PERFORMANCE.md, "Training lab").
+CALL_COST = 12_000
 #: NumPy calls per step: per layer (forward, backward, the gather of the batch's rows) and fixed
-#: (loss, accuracy, the optimizer's update).
+#: (the softmax, loss, accuracy, the optimizer's update).
 CALLS_PER_LAYER = 9
 CALLS_PER_STEP = 30
+#: f and f′ together, per entry, in work units, by activation, in four tiers: fitted to the
+#: CPU time of training runs (docs/PERFORMANCE.md, "Training lab"). Anything not listed (a new
+#: catalogue entry, a custom :class:`Activation`) counts as the most expensive tier.
+_ELEMENT_TIERS: tuple[tuple[int, frozenset[str]], ...] = (
+    (
+        15,  # piecewise linear, or one cheap ufunc
+        frozenset(
+            [
+                "identity",
+                "binary_step",
+                "relu",
+                "relu6",
+                "hard_tanh",
+                "threshold",
+                "hard_shrink",
+                "leaky_relu",
+                "prelu",
+                "rrelu",
+                "relu_squared",
+                "sparse_sigmoid",
+                "softsign",
+                "hard_sigmoid",
+                "arctan",
+                "soft_shrink",
+                "sparse_plus",
+                "exponential",
+                "gaussian",
+                "hard_swish",
+                "maxout",
+                "tanh",
+            ]
+        ),
+    ),
+    (40, frozenset(["sigmoid", "tanh_shrink", "log_sigmoid", "isru", "isrlu"])),
+    (100, frozenset(["softplus", "bent_identity", "elu", "celu", "selu"])),
+)
+#: The most expensive tier (sinc, mish, GELU, swish, squareplus).
+ELEMENT_COST_MAX = 320
+
+
+def element_cost(activation: str | Activation | None) -> int:
+    """f and f′ of ``activation`` per entry, in work units (None: the most expensive tier)."""
+    name = activation.name if isinstance(activation, Activation) else activation
+    for cost, names in _ELEMENT_TIERS:
+        if name in names:
+            return cost
+    return ELEMENT_COST_MAX
 
 
 def _layer_sizes(hidden: tuple[int, ...], classes: int) -> list[int]:
@@ -370,34 +419,40 @@ def training_cost(
     n: int = 400,
     classes: int = 2,
     snapshots: int = 50,
+    *,
     grid: int = GRID_DEFAULT,
+    activation: str | Activation | None = None,
 ) -> TrainingCost:
-    """The work and memory of :func:`train` at this shape, on a dataset of ``n`` points."""
+    """The work and memory of :func:`train` at this shape, on a dataset of ``n`` points, for
+    ``activation`` (None: as for the most expensive one)."""
     hidden = tuple(hidden)
     sizes = _layer_sizes(hidden, classes)
     macs = sum(a * b for a, b in itertools.pairwise(sizes))
+    units = sum(hidden)
     n_train = n - n // 5
     b = min(batch, n_train)
     # Forward over every point each step (the loss curves), backward over the batch (two
-    # products per layer), at each snapshot the surface and f′ on the training set.
+    # products per layer), at each snapshot the surface.
+    snapshots = len(snapshot_schedule(steps, snapshots))  # fewer when there are few steps
     products = (steps + 1) * (n + 2 * b) * macs + snapshots * (grid * grid * macs)
-    elementwise = (steps + 1) * (n + b) * sum(hidden) + snapshots * n_train * sum(hidden)
+    # f on every point and f′ on the batch each step; at each snapshot f on the grid and f′ on
+    # the training set. Half the entry's cost each.
+    entries = (steps + 1) * (n + b) * units + snapshots * (grid * grid + n_train) * units
     calls = (steps + 1) * (CALLS_PER_LAYER * len(sizes) + CALLS_PER_STEP)
-    work = products + elementwise + calls * CALL_COST
-    units = sum(hidden) + classes
+    work = products + entries * element_cost(activation) // 2 + calls * CALL_COST
     per_step = 4 * (steps + 1) + 2 * b  # four curves, one batch row
     surface = snapshots * grid * grid * classes
     per_layer = 4 * snapshots * len(hidden)
-    params = 8 * (macs + units)  # weights, gradient, optimizer state, copies
-    buffers = 4 * n * units + 3 * grid * grid * max(sizes)
+    params = 8 * (macs + units + classes)  # weights, gradient, optimizer state, copies
+    buffers = 4 * n * (units + classes) + 3 * grid * grid * max(sizes)
     nbytes = 8 * (per_step + steps * b + surface + per_layer + params + buffers)
     return TrainingCost(multiply_adds=int(products), work=int(work), bytes=int(nbytes) + (1 << 20))
 
 
 #: The most work (:class:`TrainingCost`) one run may take: about 1.5 s on one core of the app's
-#: server. The default run takes a tenth of it; the page's widest settings (8 × 64, 5,000
-#: steps) about 12×.
-MAX_WORK = 6_000_000_000
+#: server (≈ 10¹⁰ units per second, measured under load). The default run (ReLU, 2 × 8, 1,000
+#: steps) takes about a tenth of it.
+MAX_WORK = 15_000_000_000
 #: The most memory one run may hold (:func:`training_cost`), far above anything the page's
 #: ranges reach; a second guard beside the work limit.
 MAX_RUN_BYTES = 256 << 20
@@ -413,14 +468,17 @@ def largest_steps(
     n: int = 400,
     classes: int = 2,
     snapshots: int = 50,
+    *,
     grid: int = GRID_DEFAULT,
+    activation: str | Activation | None = None,
 ) -> int:
     """The most steps (0 to :data:`STEPS_MAX`) a run of this shape may take under the limits
     (0 also when not even that fits)."""
+    kw = {"grid": grid, "activation": activation}
     lo, hi = 0, STEPS_MAX
     while lo < hi:  # the cost grows with the steps: bisect for the last one that fits
         mid = (lo + hi + 1) // 2
-        if _fits(training_cost(hidden, mid, batch, n, classes, snapshots, grid)):
+        if _fits(training_cost(hidden, mid, batch, n, classes, snapshots, **kw)):
             lo = mid
         else:
             hi = mid - 1
@@ -434,16 +492,25 @@ def check_training_size(
     n: int = 400,
     classes: int = 2,
     snapshots: int = 50,
+    *,
     grid: int = GRID_DEFAULT,
+    activation: str | Activation | None = None,
 ) -> str | None:
-    """None if a run of this shape fits :data:`MAX_WORK` and :data:`MAX_RUN_BYTES`; otherwise
-    what to tell the student: how far over the run is and the most steps that fit (or, if none
-    do, to narrow the layers)."""
-    cost = training_cost(hidden, steps, batch, n, classes, snapshots, grid)
+    """None if a run of this shape with ``activation`` (None: the most expensive) fits
+    :data:`MAX_WORK` and :data:`MAX_RUN_BYTES`; otherwise what to tell the student: how far over
+    the run is and the most steps that fit (or, if none do, to narrow the layers)."""
+    kw = {"grid": grid, "activation": activation}
+    cost = training_cost(hidden, steps, batch, n, classes, snapshots, **kw)
     if _fits(cost):
         return None
     shape = " × ".join(str(w) for w in hidden)
-    most = largest_steps(hidden, batch, n, classes, snapshots, grid)
+    if isinstance(activation, Activation):
+        name = f" of {activation.label}"
+    elif activation is not None:
+        name = f" of {activation}"
+    else:
+        name = ""
+    most = largest_steps(hidden, batch, n, classes, snapshots, **kw)
     ratio = max(cost.work / MAX_WORK, cost.bytes / MAX_RUN_BYTES)
     advice = (
         f"With these layers at most {most:,} steps fit; or make the layers narrower or fewer."
@@ -451,9 +518,9 @@ def check_training_size(
         else "Make the layers narrower or fewer."
     )
     return (
-        f"Not trained: {steps:,} steps of a network with hidden layers {shape} would take "
-        f"about {ratio:.1f}× the work this server allows per run (about a second and a half), "
-        f"so that a whole class can share it. {advice} Your other settings are kept."
+        f"Not trained: {steps:,} steps of a network{name} with hidden layers {shape} would "
+        f"take about {ratio:.1f}× the work this server allows per run, so that a whole class "
+        f"can share it. {advice} Your other settings are kept."
     )
 
 

@@ -3,6 +3,7 @@
 The numerics against PyTorch autograd live in tests/test_training_torch.py.
 """
 
+import dataclasses
 import math
 import warnings
 
@@ -13,11 +14,13 @@ import activations as A
 from activations.depth import INITS, init_weight_std
 from activations.training import (
     DATASETS,
+    ELEMENT_COST_MAX,
     SATURATED_BELOW,
     STEPS_MAX,
     TRAIN_INITS,
     batch_schedule,
     check_training_size,
+    element_cost,
     largest_steps,
     layer_weight_std,
     make_dataset,
@@ -337,14 +340,34 @@ def test_bad_training_arguments_say_what_is_accepted(circle, kwargs, message):
 
 
 def test_the_default_run_fits_and_the_widest_does_not():
-    assert check_training_size((8, 8), 1000) is None
-    assert check_training_size((64,) * 8, 1000) is not None
-    message = check_training_size((64,) * 8, 5000)
-    most = largest_steps((64,) * 8)
-    assert f"at most {most:,} steps fit" in message
-    assert check_training_size((64,) * 8, most) is None
-    assert check_training_size((64,) * 8, most + 1) is not None
-    assert "Your other settings are kept" in message
+    assert check_training_size((8, 8), 1000, activation="relu") is None
+    assert check_training_size((8, 8), 1000) is None  # whatever the activation
+    assert check_training_size((64,) * 8, 5000, activation="relu") is not None
+    for act in ("relu", "gelu", None):
+        message = check_training_size((64,) * 8, 5000, activation=act)
+        most = largest_steps((64,) * 8, activation=act)
+        if most:
+            assert f"at most {most:,} steps fit" in message
+            assert check_training_size((64,) * 8, most, activation=act) is None
+        else:
+            assert "Make the layers narrower or fewer" in message
+        assert check_training_size((64,) * 8, most + 1, activation=act) is not None
+        assert "Your other settings are kept" in message
+    assert "of gelu" in check_training_size((64,) * 8, 5000, activation="gelu")
+
+
+def test_expensive_activations_fit_fewer_steps():
+    relu, gelu = (
+        largest_steps((32,) * 4, activation="relu"),
+        largest_steps((32,) * 4, activation="gelu"),
+    )
+    assert gelu < relu
+    # Anything the tiers do not list costs as much as the most expensive tier.
+    custom = dataclasses.replace(A.ACTIVATIONS["relu"], name="my_relu")
+    assert element_cost(custom) == element_cost(None) == ELEMENT_COST_MAX
+    assert (
+        element_cost("relu") < element_cost("sigmoid") < element_cost("elu") < element_cost("gelu")
+    )
 
 
 def test_training_cost_grows_with_steps_width_and_depth():
@@ -354,3 +377,5 @@ def test_training_cost_grows_with_steps_width_and_depth():
     assert training_cost((8, 8, 8), 1000).work > base.work
     assert base.work > base.multiply_adds  # the calls' fixed cost counts
     assert base.bytes < 64 << 20
+    # A run of few steps takes few snapshots, and is costed so.
+    assert training_cost((64,) * 8, 0).work < training_cost((64,) * 8, 49).work / 10
