@@ -929,11 +929,17 @@ def _ratio(num: float, den: float) -> float:
 def _probabilities(
     fn: Any, p: dict[str, float], ws: list[Array], bs: list[Array], x: Array
 ) -> Array:
+    """The network's class probabilities at the points ``x`` (rows), float64."""
     h = x
     for k, (w, b) in enumerate(zip(ws, bs, strict=True)):
         h = h @ w + b
         if k < len(ws) - 1:
             h = fn(h, **p)
-    if not _finite(h):
-        return np.full(h.shape, math.nan)
-    return np.exp(log_softmax(h.T, axis=0)).T  # reduced along the first axis: see train
+    if _finite(h):
+        return np.exp(log_softmax(h.T, axis=0)).T  # reduced along the first axis: see train
+    # Far from the data the logits can overflow where the points' stay finite: NaN there only.
+    out = np.full(h.shape, math.nan)
+    ok = np.isfinite(h).all(axis=1)
+    if ok.any():
+        out[ok] = np.exp(log_softmax(h[ok].T, axis=0)).T
+    return out
