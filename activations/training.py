@@ -352,16 +352,16 @@ class TrainingCost:
 
 
 #: What one NumPy call on small arrays costs, in work units (≈ 1.2 µs). With these constants
-#: the estimate was within 30 % of the CPU time of runs from 2 × 8 to 8 × 64 wide, with cheap
-#: and expensive activations, at 10¹⁰ units per second (docs/PERFORMANCE.md, "Training lab").
+#: one CPU second did 7.8–14.6 · 10⁹ units in runs from 2 × 8 to 8 × 64 wide, with cheap and
+#: expensive activations (docs/PERFORMANCE.md, "Training lab core").
 CALL_COST = 12_000
 #: NumPy calls per step: per layer (forward, backward, the gather of the batch's rows) and fixed
 #: (the softmax, loss, accuracy, the optimizer's update).
 CALLS_PER_LAYER = 9
 CALLS_PER_STEP = 30
-#: f and f′ together, per entry, in work units, by activation, in four tiers: fitted to the
-#: CPU time of training runs (docs/PERFORMANCE.md, "Training lab"). Anything not listed (a new
-#: catalogue entry, a custom :class:`Activation`) counts as the most expensive tier.
+#: f and f′ together, per entry, in work units, by activation, in four tiers fitted to the CPU
+#: time of training runs (docs/PERFORMANCE.md, "Training lab core"). Anything not listed (a
+#: new catalogue entry, a custom :class:`Activation`) counts as the most expensive tier.
 _ELEMENT_TIERS: tuple[tuple[int, frozenset[str]], ...] = (
     (
         15,  # piecewise linear, or one cheap ufunc

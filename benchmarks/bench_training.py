@@ -13,8 +13,9 @@ Prints medians over ``--repeats`` runs (after a warm-up) of wall-clock and CPU t
   ``optimizer.step()``; at each snapshot the decision surface and f′ on the training set),
   timed interleaved with ours so that both see the same load: the ratio is ours / PyTorch's
   (goal: ≤ 1);
-* the widest network the page allows (8 × 64) at the most steps ``largest_steps`` lets it
-  take, with the work units per second: the calibration of ``MAX_WORK`` (about 1.5 s).
+* the work estimate (``training_cost``) against the CPU time of runs from 2 × 8 to 8 × 64, with
+  cheap and expensive activations (the widest at the most steps ``largest_steps`` allows it):
+  the calibration of ``MAX_WORK`` (1.5 · 10¹⁰ units, about 1.5 s at 10¹⁰ units per second).
 
 One BLAS thread (``OPENBLAS_NUM_THREADS=1`` unless set) and ``torch.set_num_threads(1)``: the
 app's server runs one BLAS thread per process (ui/blas.py). The load average is printed with
@@ -177,21 +178,27 @@ def main() -> None:
             f"per interleaved pair {min(ratios):.2f}–{max(ratios):.2f}×"
         )
 
-    # The widest network the page allows, at the most steps the work limit lets it take.
+    # The work estimate against CPU time: the calibration of training_cost and MAX_WORK.
+    print("\n  work estimate vs CPU time (one run each; units/s = estimate / CPU time):")
     wide = (64,) * 8
-    most = largest_steps(wide)
-    cost = training_cost(wide, most)
-    wall, cpu = wall_cpu(lambda: train("relu", dataset, hidden=wide, steps=most))
-    print(
-        f"\n  8×64 at largest_steps = {most}: {wall:.0f} ms wall, {cpu:.0f} ms CPU; "
-        f"work {cost.work / 1e9:.2f}e9 units → {cost.work / (cpu / 1e3) / 1e9:.2f}e9 units/s"
-    )
-    default_cost = training_cost((8, 8), 1000)
-    print(
-        f"  default run: work {default_cost.work / 1e9:.2f}e9 units → "
-        f"{default_cost.work / (statistics.median(r[1] for r in ours) / 1e3) / 1e9:.2f}e9 "
-        "units/s"
-    )
+    cases = [
+        ("relu", (8, 8), 1000),
+        ("gelu", (8, 8), 1000),
+        ("sinc", (8, 8), 1000),
+        ("sigmoid", (16,) * 6, 2000),
+        ("elu", (32,) * 4, 1000),
+        ("sinc", (32,) * 4, 300),
+        ("relu", wide, largest_steps(wide, activation="relu")),
+        ("gelu", wide, 100),
+    ]
+    for act, hidden, steps in cases:
+        cost = training_cost(hidden, steps, activation=act)
+        wall, cpu = wall_cpu(lambda a=act, h=hidden, s=steps: train(a, dataset, hidden=h, steps=s))
+        shape = "×".join(map(str, hidden))
+        print(
+            f"  {act:<8} {shape:<24} {steps:5} steps {wall:7.0f} ms wall {cpu:6.0f} ms CPU   "
+            f"{cost.work / 1e9:6.2f}e9 units → {cost.work / (cpu / 1e3) / 1e9:5.1f}e9 units/s"
+        )
     print(load())
 
 
