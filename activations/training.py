@@ -179,10 +179,9 @@ def _check_seed(seed: Any) -> int:
 
 
 def _check_float(name: str, value: Any, low: float, high: float, low_open: bool = False) -> float:
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        v = math.nan
+    # Numbers only: a string such as "0.1" is refused, not parsed (the page parses its URL).
+    number = isinstance(value, int | float | np.integer | np.floating)
+    v = float(value) if number else math.nan
     ok = math.isfinite(v) and (low < v if low_open else low <= v) and v <= high
     if isinstance(value, bool) or not ok:
         lo = f"above {low:g}" if low_open else f"from {low:g}"

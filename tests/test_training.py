@@ -83,6 +83,22 @@ def test_datasets_follow_playground_geometry():
     assert np.abs(m.x[:, 0]).max() == pytest.approx(5.0)
 
 
+def test_spiral_arms_are_playgrounds():
+    """Without noise, arm 1 of two is Playground's positive arm and arm 0 its negative one:
+    r = 5i/n, t = 1.75 · 2π · i/n + Δ, (r sin t, r cos t), Δ = 0 and π; with k arms Δ = π(1 + 2k/K).
+    """
+    d = make_dataset("spiral", n=200, noise=0.0)
+    i = np.arange(100)
+    r, t = i / 100 * 5, 1.75 * i / 100 * 2 * np.pi
+    for label, delta in ((1, 0.0), (0, np.pi)):
+        expected = np.column_stack([r * np.sin(t + delta), r * np.cos(t + delta)])
+        np.testing.assert_allclose(d.x[d.y == label], expected, atol=1e-12)
+    three = make_dataset("spiral", n=300, noise=0.0, classes=3)
+    last = three.x[three.y == 2][-1]
+    angle = 1.75 * 99 / 100 * 2 * np.pi + np.pi * (1 + 4 / 3)
+    np.testing.assert_allclose(last, 99 / 100 * 5 * np.array([np.sin(angle), np.cos(angle)]))
+
+
 def test_noise_flips_labels_near_the_circle_boundary():
     clean = make_dataset("circle", noise=0.0, seed=1)
     noisy = make_dataset("circle", noise=0.5, seed=1)
@@ -111,6 +127,7 @@ def test_dataset_is_deterministic_and_seeded():
         ({"name": "spirals"}, "circle, xor, gaussian, spiral, moons"),
         ({"name": "circle", "noise": 0.6}, "noise must be a number from 0 to 0.5"),
         ({"name": "circle", "noise": math.nan}, "noise"),
+        ({"name": "circle", "noise": "0.1"}, "noise must be a number"),
         ({"name": "circle", "n": 5}, "from 10 to 5000"),
         ({"name": "circle", "n": 40.0}, "whole number"),
         ({"name": "circle", "seed": -1}, "seed"),
@@ -320,6 +337,7 @@ def test_overflow_at_the_first_step_is_divergence_at_zero(circle):
         ({"optimizer": "rmsprop"}, "sgd, momentum, adam"),
         ({"lr": 0.0}, "above 0"),
         ({"lr": math.inf}, "lr"),
+        ({"lr": "0.1"}, "lr"),
         ({"batch": 0}, "batch"),
         ({"steps": STEPS_MAX + 1}, "steps"),
         ({"l2": -1.0}, "l2"),
