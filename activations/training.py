@@ -71,7 +71,8 @@ Divergence
 At a large learning rate the weights can overflow. The run checks the logits and the loss at
 every step; at the first non-finite one it stops: ``diverged_at`` is that step, every per-step
 and per-snapshot value from that step on is NaN (the arrays keep their full length, so the runs
-of a race line up), and ``final_weights`` are the last weights whose loss was finite. No
+of a race line up), and ``final_weights`` are the last weights whose loss was finite (the
+initial ones if even step 0's was not). No
 floating-point warning is printed: the loop runs under ``np.errstate(all="ignore")`` because it
 detects the overflow itself.
 """
@@ -116,8 +117,6 @@ ADAM_EPS = 1e-8
 NOISE_RANGE = (0.0, 0.5)
 POINTS_RANGE = (10, 5000)
 SPIRAL_CLASSES = (2, 5)
-#: The share of the points kept for the test set (n // 5 of them).
-TEST_SHARE = 0.2
 #: Playground's box is [−6, 6]²; a dataset whose points reach further gets a larger square.
 BOX_HALF_WIDTH = 6.0
 
