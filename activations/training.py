@@ -89,7 +89,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from activations.depth import INITS, _resolve_activation
-from activations.functions import Activation
+from activations.functions import ACTIVATIONS, Activation
 from activations.softmax import log_softmax
 
 Array = NDArray[np.float64]
@@ -503,9 +503,9 @@ def check_training_size(
         return None
     shape = " × ".join(str(w) for w in hidden)
     if isinstance(activation, Activation):
-        name = f" of {activation.label}"
-    elif activation is not None:
-        name = f" of {activation}"
+        name = f" and {activation.label}"
+    elif activation in ACTIVATIONS:
+        name = f" and {ACTIVATIONS[activation].label}"
     else:
         name = ""
     most = largest_steps(hidden, batch, n, classes, snapshots, **kw)
@@ -516,7 +516,7 @@ def check_training_size(
         else "Make the layers narrower or fewer."
     )
     return (
-        f"Not trained: {steps:,} steps of a network{name} with hidden layers {shape} would "
+        f"Not trained: {steps:,} steps of a network with hidden layers {shape}{name} would "
         f"take about {ratio:.1f}× the work this server allows per run, so that a whole class "
         f"can share it. {advice} Your other settings are kept."
     )
