@@ -247,6 +247,15 @@ def test_same_seed_same_run_bit_for_bit(circle):
     assert not np.array_equal(a.loss_train, c.loss_train)
 
 
+def test_an_activation_record_trains_like_its_slug(circle):
+    by_slug = train("elu", circle, steps=20, params={"alpha": 0.5})
+    by_record = train(A.ACTIVATIONS["elu"], circle, steps=20, params={"alpha": 0.5})
+    np.testing.assert_array_equal(by_slug.loss_train, by_record.loss_train)
+    assert by_record.activation == "elu" and by_record.params == {"alpha": 0.5}
+    other = train("elu", circle, steps=20)  # α = 1: a different run
+    assert not np.array_equal(other.loss_train, by_slug.loss_train)
+
+
 def test_a_race_shares_weights_and_batches(circle):
     runs = [
         train(act, circle, optimizer=opt, lr=lr, steps=30)
