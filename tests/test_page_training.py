@@ -115,8 +115,11 @@ def test_default_page_draws_the_core_run():
     slider = surface["layout"]["sliders"][0]
     assert [st["label"] for st in slider["steps"]] == [str(int(x)) for x in r.snapshot_steps]
     assert all(st["method"] == "animate" for st in slider["steps"])  # in the browser
-    buttons = surface["layout"]["updatemenus"][0]["buttons"]
-    assert [b["label"] for b in buttons] == ["▶ Play", "❚❚ Pause"]
+    (play,) = surface["layout"]["updatemenus"][0]["buttons"]
+    assert play["method"] == "animate" and play["args"][0] == [f["name"] for f in frames]
+    # Nothing interrupts a running animation (Plotly.js would throw an uncaught rejection).
+    assert play["args"][1]["mode"] == "afterall"
+    assert all(st["args"][1]["mode"] == "afterall" for st in slider["steps"])
     # Per-layer charts: the core's numbers, one line per hidden layer.
     dead = chart(at, "Dead units per layer")
     for layer in range(s.layers):
@@ -284,7 +287,7 @@ def test_dead_units_are_counted_in_words():
     for layer, n, first in died:
         assert f"{n} of {s.width} units of layer {layer} by step {first}" in warning
         assert n == round(r.dead_fraction[-1, layer - 1] * s.width)
-    assert "Leaky ReLU: no unit died." in warning
+    assert "No unit died: Leaky ReLU." in warning
 
 
 # --- lessons, race, quiz, classroom ---------------------------------------------------------------

@@ -355,20 +355,27 @@ def diverged_sentence(slug: str, result: core.TrainingRun, lr: float) -> str | N
 
 
 def verdict_lines(runs: Sequence[Run], settings: Settings) -> list[str]:
-    """The verdict in words, every number computed from the runs."""
+    """The verdict in words, every number computed from the runs: who reached the lowest test
+    loss and when, the others' best, dead units (how many, which layer, by which step),
+    divergence, and layers whose units never became different (zero init)."""
     lines = []
     best = winner(runs)
     if best is not None:
         loss, step = best_test(dict(runs)[best])
         acc = float(np.asarray(dict(runs)[best].acc_test)[step])
-        head = "Lowest test loss" if len(runs) > 1 else "Lowest test loss reached"
-        lines.append(
-            f"{head}: **{label(best)}**, {loss:.3g} at step {step} of {settings.steps} "
-            f"(test accuracy {acc:.0%} there)."
+        line = (
+            f"Lowest test loss: **{label(best)}**, {loss:.3g} at step {step} of "
+            f"{settings.steps} (test accuracy {acc:.0%} there)."
         )
-        for slug, r in runs:
-            if slug != best and (b := best_test(r)) is not None:
-                lines.append(f"{label(slug)}: lowest test loss {b[0]:.3g}, at step {b[1]}.")
+        others = [
+            f"{label(slug)} {b[0]:.3g} (step {b[1]})"
+            for slug, r in runs
+            if slug != best and (b := best_test(r)) is not None
+        ]
+        if others:
+            line += " The others' lowest: " + ", ".join(others) + "."
+        lines.append(line)
+    alive = []
     for slug, r in runs:
         died = dead_units(r, settings.width)
         if died:
@@ -381,12 +388,14 @@ def verdict_lines(runs: Sequence[Run], settings: Settings) -> list[str]:
                 + "; ".join(parts)
                 + "."
             )
-        elif np.asarray(r.dead_fraction).size:
-            lines.append(f"{label(slug)}: no unit died.")
+        else:
+            alive.append(label(slug))
+    if alive:
+        lines.append("No unit died: " + ", ".join(alive) + ".")
+    for slug, r in runs:
         div = diverged_sentence(slug, r, settings.lr)
         if div:
             lines.append(div)
-    for slug, r in runs:
         sym = symmetric_layers(r)
         if sym:
             layers = ", ".join(str(i) for i in sym)
@@ -396,6 +405,11 @@ def verdict_lines(runs: Sequence[Run], settings: Settings) -> list[str]:
                 "the layer acts like a single unit."
             )
     return lines
+
+
+def short_label(slug: str) -> str:
+    """The catalogue label without its parenthesis: "Tanh", "GELU" (small multiples' titles)."""
+    return label(slug).split(" (")[0]
 
 
 def symmetric_layers(result: core.TrainingRun) -> list[int]:
@@ -472,16 +486,21 @@ MARKERS = ("circle", "square", "diamond", "triangle-up")
 #: Class colours (Okabe–Ito blue, orange): the points, and the two ends of the surface's scale.
 CLASS_COLOURS = (PALETTE[0], PALETTE[1])
 SURFACE_SCALE = [[0.0, "#5fa8d3"], [0.5, "#f7f7f7"], [1.0, "#f2b85b"]]
-#: Each frame of the scrubber: no transition; redraw on (a heatmap is not animatable).
+#: Each frame of the scrubber: no transition; redraw on (a heatmap is not animatable). Queued
+#: after any frame still showing ("afterall"), never interrupting one: Plotly.js rejects an
+#: interrupted animation's promise and nothing catches it (an uncaught error in every
+#: student's console). For the same reason there is no Pause button: pausing is an interrupt.
 _FRAME = {
-    "mode": "immediate",
+    "mode": "afterall",
     "frame": {"duration": 0, "redraw": True},
     "transition": {"duration": 0},
 }
+#: Play: every snapshot from step 0, PLAY_MS apart (41 snapshots: about 6 s).
+PLAY_MS = 150
 _PLAY = {
-    "frame": {"duration": 250, "redraw": True},
+    "mode": "afterall",
+    "frame": {"duration": PLAY_MS, "redraw": True},
     "transition": {"duration": 0},
-    "fromcurrent": True,
 }
 MAX_CURVE_POINTS = 1001
 
@@ -499,15 +518,15 @@ def surface_figure(
     runs: Sequence[Run], data: core.Dataset, settings: Settings, *, present: bool = False
 ) -> go.Figure:
     """One decision surface per raced activation with the data points, and a scrubber (Plotly
-    frames, a slider and play/pause) over the snapshots: frame ``i`` holds every run's surface at
-    ``snapshot_steps[i]``."""
+    frames, a slider and a play button) over the snapshots: frame ``i`` holds every run's
+    surface at ``snapshot_steps[i]``."""
     k = len(runs)
     fig = make_subplots(
         rows=1,
         cols=k,
         shared_yaxes=True,
         horizontal_spacing=0.03,
-        subplot_titles=[label(slug) for slug, _ in runs],
+        subplot_titles=[short_label(slug) for slug, _ in runs],
     )
     steps = [int(s) for s in np.asarray(runs[0][1].snapshot_steps)]
     surfaces = [surface_percent(r) for _, r in runs]
@@ -576,8 +595,6 @@ def surface_figure(
         y_title="",
         present=present,
     )
-    fig.update_xaxes(title_text="x₁")
-    fig.update_yaxes(title_text="x₂", row=1, col=1)
     fig.update_yaxes(scaleanchor=None)
     font = 18 if present else 13
     fig.update_layout(
@@ -590,8 +607,8 @@ def surface_figure(
                 "active": n_frames - 1,
                 "currentvalue": {"prefix": "step ", "xanchor": "right", "font": {"size": font}},
                 "pad": {"t": 40, "b": 10},
-                "x": 0.2,
-                "len": 0.8,
+                "x": 0.0,
+                "len": 1.0,
                 "steps": [
                     {"method": "animate", "label": str(steps[i]), "args": [[names[i]], _FRAME]}
                     for i in range(n_frames)
@@ -603,18 +620,14 @@ def surface_figure(
                 "type": "buttons",
                 "direction": "left",
                 "showactive": False,
-                "x": 0.0,
-                "xanchor": "left",
-                "y": -0.12,
-                "yanchor": "top",
-                "pad": {"t": 40, "r": 10},
+                # Top right, above the surfaces: clear of the slider's rail under them.
+                "x": 1.0,
+                "xanchor": "right",
+                "y": 1.0,
+                "yanchor": "bottom",
+                "pad": {"b": 30},
                 "buttons": [
-                    {
-                        "label": "▶ Play",
-                        "method": "animate",
-                        "args": [None, {**_PLAY, "mode": "immediate"}],
-                    },
-                    {"label": "❚❚ Pause", "method": "animate", "args": [[None], _FRAME]},
+                    {"label": "▶ Play from step 0", "method": "animate", "args": [names, _PLAY]},
                 ],
             }
         ],
