@@ -442,7 +442,9 @@ def training_cost(
     surface = snapshots * grid * grid * classes
     per_layer = 4 * snapshots * len(hidden)
     params = 8 * (macs + units + classes)  # weights, gradient, optimizer state, copies
-    buffers = 4 * n * (units + classes) + 3 * grid * grid * max(sizes)
+    # Every point's z and h per layer, and the temporaries of f on every point and on the
+    # surface's grid (sinc or mish hold several arrays of that size at once).
+    buffers = 8 * n * (units + classes) + 8 * grid * grid * max(sizes)
     nbytes = 8 * (per_step + steps * b + surface + per_layer + params + buffers)
     return TrainingCost(multiply_adds=int(products), work=int(work), bytes=int(nbytes) + (1 << 20))
 

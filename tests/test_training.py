@@ -5,6 +5,7 @@ The numerics against PyTorch autograd live in tests/test_training_torch.py.
 
 import dataclasses
 import math
+import tracemalloc
 import warnings
 
 import numpy as np
@@ -480,3 +481,28 @@ def test_every_activation_trains_or_diverges_without_warnings(act):
             run = train(act, d, init="large", lr=50.0, steps=40, hidden=(6, 6), snapshots=5)
     t = run.diverged_at if run.diverged_at is not None else 41
     assert np.all(np.isfinite(run.loss_train[:t])) and np.all(np.isnan(run.loss_train[t:]))
+
+
+@pytest.mark.parametrize(
+    ("act", "hidden", "steps", "batch"),
+    [
+        ("relu", (8, 8), 1000, 32),
+        ("gelu", (64,) * 8, 50, 32),
+        ("tanh", (32, 32), 500, 400),
+        ("sinc", (64,), 2000, 1),
+        ("mish", (64, 64), 200, 5),
+        ("mish", (64,) * 8, 20, 320),
+    ],
+)
+def test_training_cost_bounds_the_peak_memory(act, hidden, steps, batch):
+    """The estimate the size limit uses is an upper bound of what tracemalloc sees (NumPy
+    reports its arrays to it), also for activations with many temporaries."""
+    d = make_dataset("circle")
+    tracemalloc.start()
+    try:
+        train(act, d, hidden=hidden, steps=steps, batch=batch)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    estimate = training_cost(hidden, steps, batch, activation=act).bytes
+    assert peak <= estimate
