@@ -821,7 +821,7 @@ def train(
                 np.add(grad, work, out=grad, where=is_weight)
             if s is not None:
                 for k in range(n_hidden):
-                    grad_norm[s, k] = float(np.linalg.norm(gws[k]))
+                    grad_norm[s, k] = _norm(gws[k])
             if on_step is not None and t < steps:
                 on_step(t, list(zip(gws, gbs, strict=True)))
             np.copyto(previous, theta)
@@ -854,8 +854,7 @@ def train(
                 for k in range(n_hidden):
                     w_old = previous[w_slices[k]]
                     np.subtract(theta[w_slices[k]], w_old, out=work_2[w_slices[k]])
-                    change = float(np.linalg.norm(work_2[w_slices[k]]))
-                    update_ratio[s, k] = _ratio(change, float(np.linalg.norm(w_old)))
+                    update_ratio[s, k] = _ratio(_norm(work_2[w_slices[k]]), _norm(w_old))
 
     if diverged_at is not None:
         t0 = diverged_at
@@ -918,6 +917,19 @@ def _weights(ws: list[Array], bs: list[Array]) -> tuple[tuple[Array, Array], ...
 def _finite(x: Array) -> bool:
     """Every entry finite: a finite sum proves it without a pass of its own."""
     return math.isfinite(float(x.sum())) or bool(np.isfinite(x).all())
+
+
+def _norm(x: Array) -> float:
+    """‖x‖ (Frobenius), rescaled when the squares overflow but the entries are finite (just
+    before a divergence); inf or NaN if an entry is."""
+    flat = x.ravel()
+    with np.errstate(over="ignore"):  # detected just below
+        s = math.sqrt(float(np.dot(flat, flat)))
+    if math.isinf(s) and np.isfinite(flat).all():
+        m = float(np.max(np.abs(flat)))
+        scaled = flat / m
+        s = m * math.sqrt(float(np.dot(scaled, scaled)))
+    return s
 
 
 def _ratio(num: float, den: float) -> float:

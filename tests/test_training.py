@@ -290,6 +290,57 @@ def test_dead_and_saturated_follow_their_definitions(circle):
         h = act.forward(z)
 
 
+def test_norms_survive_squares_that_overflow():
+    from activations.training import _norm
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert _norm(np.array([[3e200, 4e200]])) == pytest.approx(5e200)
+    assert _norm(np.array([[3.0, 4.0]])) == 5.0
+    assert math.isinf(_norm(np.array([[math.inf, 1.0]])))
+
+
+def test_grad_norm_and_update_ratio_are_what_they_say(circle):
+    grads = []
+    run = train(
+        "tanh",
+        circle,
+        steps=4,
+        snapshots=5,
+        optimizer="momentum",
+        l2=0.01,
+        on_step=lambda t, g: grads.append([gw.copy() for gw, _ in g]),
+    )
+    # Snapshot s is at step s here: the gradient of the step taken from those weights.
+    for s in range(4):
+        for k in range(2):
+            assert run.grad_norm[s, k] == pytest.approx(np.linalg.norm(grads[s][k]), rel=1e-12)
+    # The last snapshot's ratio: the step a longer run takes next.
+    longer = train("tanh", circle, steps=5, optimizer="momentum", l2=0.01)
+    for k in range(2):
+        w4 = _replay_weights(circle, longer, 4)[k]
+        w5 = longer.final_weights[k][0]
+        assert run.update_ratio[-1, k] == pytest.approx(
+            np.linalg.norm(w5 - w4) / np.linalg.norm(w4), rel=1e-9
+        )
+
+
+def _replay_weights(dataset, run, steps):
+    """The hidden layers' weights after ``steps`` steps of the same run (a shorter run)."""
+    short = train(
+        run.activation,
+        dataset,
+        hidden=run.hidden,
+        optimizer=run.optimizer,
+        lr=run.lr,
+        l2=run.l2,
+        steps=steps,
+        seed=run.seed,
+        params=run.params,
+    )
+    return [w for w, _ in short.final_weights[:-1]]
+
+
 def test_zero_init_never_breaks_symmetry(circle):
     run = train("relu", circle, init="zeros", steps=200)
     # ReLU′(0) = 0: every hidden unit is dead from the start and stays so.
