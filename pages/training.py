@@ -199,7 +199,7 @@ def explore(
         "compare": ",".join(compare),
         **settings.as_dict(),
     }
-    refused = view.too_big(settings)
+    refused = view.too_big(settings, [act.name, *compare])
     if refused is not None:
         with charts:
             st.error(refused, icon=":material/hourglass_disabled:")

@@ -246,11 +246,13 @@ def test_a_learning_rate_between_steps_is_snapped_with_a_note():
 def test_a_run_too_long_is_refused_with_what_fits_and_settings_kept():
     at = open_training({"layers": "8", "width": "64", "steps": "5000", "lr": "0.3"})
     s = settings(layers=8, width=64, steps=5000, lr=0.3)
-    message = view.too_big(s)
+    message = view.too_big(s, ["relu"])
     assert message is not None
     errors = [e.value for e in at.error]
     assert message in errors
-    most = core.largest_steps(s.hidden, s.batch, n=view.N_POINTS, snapshots=view.SNAPSHOTS)
+    most = core.largest_steps(
+        s.hidden, s.batch, n=view.N_POINTS, snapshots=view.SNAPSHOTS, activation="relu"
+    )
     assert f"at most {most:,} steps fit" in message
     assert not figures(at)
     assert at.slider(key="layers").value == 8 and at.select_slider(key="lr").value == 0.3
@@ -258,6 +260,19 @@ def test_a_run_too_long_is_refused_with_what_fits_and_settings_kept():
     at.slider(key="steps").set_value(most // 10 * 10).run()
     assert not at.exception
     assert not [e for e in at.error if "Not trained" in e.value]
+    assert chart(at, "Loss")
+
+
+def test_a_race_is_refused_when_one_raced_activation_is_too_costly():
+    s = settings(layers=8, width=64, steps=300)
+    assert view.too_big(s, ["relu"]) is None  # ReLU alone fits
+    refused = view.too_big(s, ["relu", "gelu"])
+    assert refused is not None and "GELU" in refused
+    at = open_training({"layers": "8", "width": "64", "steps": "300", "compare": "gelu"})
+    assert [e.value for e in at.error] == [refused]
+    assert not figures(at)
+    at.multiselect(key="compare").set_value([]).run()
+    assert not at.exception and not at.error
     assert chart(at, "Loss")
 
 
