@@ -243,22 +243,21 @@ def explore(
         st.plotly_chart(drawn.loss, config=PLOTLY_CONFIG, key="training_loss_chart", alt=loss_text)
         classroom.summary(loss_text)
 
-    with st.container(horizontal=True, gap="medium"):
-        st.plotly_chart(drawn.dead, config=PLOTLY_CONFIG, key="training_dead_chart")
-        st.plotly_chart(drawn.grad, config=PLOTLY_CONFIG, key="training_grad_chart")
-        st.plotly_chart(drawn.ratio, config=PLOTLY_CONFIG, key="training_ratio_chart")
-    classroom.summary(
-        view.paragraphs(
-            view.layer_summary(runs, "dead_fraction", "Share of dead units per layer"),
-            view.layer_summary(runs, "grad_norm", "Gradient norm ‖∂L/∂W‖ per layer"),
-            view.layer_summary(
-                runs,
-                "update_ratio",
-                "Update/weight ratio ‖ΔW‖/‖W‖ per layer (the rule of thumb is about 1e-3: "
-                "far below, the layer barely learns; far above, it is unstable)",
-            ),
-        )
+    dead_text = view.layer_summary(runs, "dead_fraction", "Share of dead units per layer")
+    grad_text = view.layer_summary(runs, "grad_norm", "Gradient norm ‖∂L/∂W‖ per layer")
+    ratio_text = view.layer_summary(
+        runs,
+        "update_ratio",
+        "Update/weight ratio ‖ΔW‖/‖W‖ per layer (the rule of thumb is about 1e-3: "
+        "far below, the layer barely learns; far above, it is unstable)",
     )
+    with st.container(horizontal=True, gap="medium"):
+        st.plotly_chart(drawn.dead, config=PLOTLY_CONFIG, key="training_dead_chart", alt=dead_text)
+        st.plotly_chart(drawn.grad, config=PLOTLY_CONFIG, key="training_grad_chart", alt=grad_text)
+        st.plotly_chart(
+            drawn.ratio, config=PLOTLY_CONFIG, key="training_ratio_chart", alt=ratio_text
+        )
+    classroom.summary(view.paragraphs(dead_text, grad_text, ratio_text))
 
     classroom.latest_table(CSV_KEY).table = classroom.Table(
         lambda: view.csv_columns(runs), table_settings

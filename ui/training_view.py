@@ -247,7 +247,7 @@ def _slim(result: core.TrainingRun) -> core.TrainingRun:
     return slim
 
 
-@st.cache_resource(max_entries=RUN_ENTRIES, show_spinner=False)
+@st.cache_resource(max_entries=RUN_ENTRIES, show_spinner="Training the network…")
 def run(slug: str, params: Params, settings: Settings) -> core.TrainingRun:
     """``train(...)`` for these settings, slimmed (module docstring); shared by every session,
     computed once however many sessions ask for it at the same time."""
