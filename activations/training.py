@@ -350,7 +350,7 @@ class TrainingCost:
 
 
 #: What one NumPy call on small arrays costs, in work units (≈ 1.2 µs). With these constants
-#: one CPU second did 7.8–14.6 · 10⁹ units in runs from 2 × 8 to 8 × 64 wide, with cheap and
+#: one CPU second did 7.2–14.6 · 10⁹ units in runs from 2 × 8 to 8 × 64 wide, with cheap and
 #: expensive activations (docs/PERFORMANCE.md, "Training lab core").
 CALL_COST = 12_000
 #: NumPy calls per step: per layer (forward, backward, the gather of the batch's rows) and fixed
