@@ -257,7 +257,13 @@ def explore(
         st.plotly_chart(
             drawn.ratio, config=PLOTLY_CONFIG, key="training_ratio_chart", alt=ratio_text
         )
-    classroom.summary(view.paragraphs(dead_text, grad_text, ratio_text))
+    saturated_text = view.layer_summary(
+        runs,
+        "saturated_fraction",
+        "Share of saturated unit inputs (|f′(z)| < 0.01 on a training point, the explorer's grey "
+        "band) per layer",
+    )
+    classroom.summary(view.paragraphs(dead_text, saturated_text, grad_text, ratio_text))
 
     classroom.latest_table(CSV_KEY).table = classroom.Table(
         lambda: view.csv_columns(runs), table_settings

@@ -131,6 +131,10 @@ def test_default_page_draws_the_core_run():
     ratio = chart(at, "Update/weight ratio per layer")
     assert ratio["layout"]["yaxis"]["type"] == "log"
     assert any(s.get("y0") == view.RULE_OF_THUMB for s in ratio["layout"]["shapes"])
+    # The saturated share is given in words, per layer, from the run.
+    sat = ", ".join(f"layer {i + 1} {v:.3g}" for i, v in enumerate(r.saturated_fraction[-1]))
+    assert f"ReLU at step {s.steps}: {sat}" in texts(at)
+    assert "Share of saturated unit inputs" in texts(at)
     # The verdict is computed from the run.
     best, step = view.best_test(r)
     assert f"{best:.3g} at step {step} of {s.steps}" in at.success[0].value

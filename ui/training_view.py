@@ -466,6 +466,10 @@ def surface_summary(runs: Sequence[Run], settings: Settings) -> str:
     )
 
 
+#: The per-layer fields drawn on a log axis (which cannot show 0).
+LOG_FIELDS = ("grad_norm", "update_ratio")
+
+
 def layer_summary(runs: Sequence[Run], field: str, what: str) -> str:
     parts = []
     for slug, r in runs:
@@ -479,7 +483,7 @@ def layer_summary(runs: Sequence[Run], field: str, what: str) -> str:
             f"{label(slug)} at step {int(np.asarray(r.snapshot_steps)[-1])}: {shown_values}"
         )
         missing = int(np.sum(~(np.isfinite(values) & (values > 0))))
-        if field != "dead_fraction" and missing:
+        if field in LOG_FIELDS and missing:
             parts[-1] += (
                 f" ({missing} snapshot values are 0 or not finite: not drawn on the log axis)"
             )
