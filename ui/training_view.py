@@ -9,8 +9,9 @@ The core (``activations.training``) trains a small MLP on a 2-D toy dataset and 
 * **Caching.** :func:`run` trains once per setting for the whole server (``st.cache_resource``:
   60 students opening the same lesson link cost one training, since Streamlit's cache computes a
   key once while the other callers wait for it) and keeps a *slim* copy: the minibatch indices
-  (steps × batch integers, 1.3 MB at 5,000 steps of 32) and the weights are dropped, so an entry
-  is about the decision surfaces plus a few curves (≈ 0.4 MB at the page's defaults).
+  (steps × batch integers, 1.3 MB at 5,000 steps of 32) are dropped; the weights stay (the
+  symmetry check reads them). An entry is mostly its 41 decision surfaces (41 × 40 × 40 × 2
+  float64): 1.09 MB at the page's defaults, 1.55 MB at 8 × 64 wide.
   :func:`figures` builds the page's figures once per setting and freezes them
   (:func:`ui.plotting.freeze`).
 * **The scrubber.** The decision surface at every snapshot travels once, as Plotly frames; the
@@ -225,8 +226,9 @@ def too_big(s: Settings, slugs: Sequence[str]) -> str | None:
 
 # --- cached core calls --------------------------------------------------------------------------
 
-#: Runs :func:`run` keeps (slim, about 0.4 MB each at the defaults, ~2.5 MB at 64 wide × 8 deep
-#: with 41 surfaces of 64×64), and figure sets :func:`figures` keeps.
+#: Runs :func:`run` keeps (slim: 1.1-1.6 MB each, see the module docstring), and figure sets
+#: :func:`figures` keeps. Both full, the caches hold roughly 200 MB (docs/PERFORMANCE.md,
+#: "Training lab page": a server with 60 students training measured 343-409 MB).
 RUN_ENTRIES = 128
 FIGURE_ENTRIES = 64
 
