@@ -422,3 +422,5 @@ with st.expander("Why race on the same weights and batches?"):
         "with a small network the winner of a race can change with it: try a few seeds before "
         "drawing a conclusion."
     )
+
+cls.check_only()  # last: names the keys of ?only= that are no control of this page
