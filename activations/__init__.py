@@ -1,4 +1,4 @@
-"""Activation Lab's NumPy core: activations, softmax and the depth simulator.
+"""Activation Lab's NumPy core: activations, softmax, the depth simulator and the training lab.
 
 Pure NumPy (and ``scipy.special``); no Streamlit or Plotly import anywhere in this package.
 """
@@ -29,16 +29,29 @@ from activations.softmax import (
     sparsemax,
     sparsemax_jacobian,
 )
+from activations.training import (
+    Dataset,
+    TrainingCost,
+    TrainingRun,
+    check_training_size,
+    make_dataset,
+    train,
+    training_cost,
+)
 
 __all__ = [
     "ACTIVATIONS",
     "Activation",
+    "Dataset",
     "DepthResult",
     "Kink",
     "OneSided",
     "Param",
     "Properties",
+    "TrainingCost",
+    "TrainingRun",
     "Verdict",
+    "check_training_size",
     "critical_weight_std",
     "cross_entropy",
     "cross_entropy_grad",
@@ -46,6 +59,7 @@ __all__ = [
     "entmax15_jacobian",
     "entropy",
     "log_softmax",
+    "make_dataset",
     "optimal_logit_gap",
     "parse_logits",
     "properties",
@@ -56,5 +70,7 @@ __all__ = [
     "softmax_steps",
     "sparsemax",
     "sparsemax_jacobian",
+    "train",
+    "training_cost",
     "verdict",
 ]
