@@ -41,6 +41,7 @@ link_problems = state.check_query_params(
         "temperature": view.temperature_check,
         "quiz": state.boolean(),
         "t_sweep": state.boolean(),
+        "sparse": state.boolean(),
         "label_smoothing": state.number_in(view.EPS_LOW, view.EPS_HIGH),
     }
 )
@@ -406,45 +407,61 @@ with st.expander("In what sense softmax generalises the sigmoid", expanded=False
 
 st.subheader("Sparse alternatives: sparsemax and 1.5-entmax")
 st.markdown(
-    "Softmax never gives a class exactly 0. **Sparsemax** (Martins & Astudillo, 2016) and "
-    "**1.5-entmax** (Peters, Niculae & Martins, 2019) subtract a threshold τ and clip at 0, "
-    "so classes far enough below the top get **exactly 0**, and no gradient. Both are "
-    "computed on the same z/T as the bars above."
+    "Softmax never gives a class exactly 0; **sparsemax** and **1.5-entmax** can. Turn on the "
+    "comparison to see all three on the same z/T: their bars, their Jacobians and, for three "
+    "logits, the probability simplex."
 )
-# Two short formulas, not one long line: each fits a phone's width.
-st.latex(r"\operatorname{sparsemax}(z)_i = [z_i - \tau]_+, \quad \textstyle\sum_i p_i = 1")
-st.latex(r"\operatorname{entmax}_{1.5}(z)_i = [z_i/2 - \tau]_+^2, \quad \textstyle\sum_i p_i = 1")
-sparse_slot = st.container()
-sparse_jacobian_slot = None
-if n <= view.MAX_JACOBIAN:
-    sparse_jacobian_slot = st.container()
-else:
-    st.info(
-        f"The Jacobians are drawn for up to {view.MAX_JACOBIAN} classes; these logits have {n}."
-    )
-simplex_slot = None
-if n == 3:
-    simplex_slot = st.container()
-else:
-    st.caption(
-        f"The simplex picture is drawn for exactly 3 logits (a triangle whose corners are the "
-        f"three classes); these logits have {n}. Type three logits to see it."
-    )
-with st.expander("How sparsemax and entmax work"):
+# Outside the fragment, like the sweep: off (the default), a T move redraws only the charts
+# above (the section's three charts roughly doubled the browser's work per move).
+sparse_on = state.url_toggle(
+    "Compare sparsemax and 1.5-entmax",
+    key="sparse",
+    hidden=cls.hides("sparse"),
+    help="Adds three charts that follow the temperature: the three maps' bars, their Jacobians "
+    "and (for exactly 3 logits) the simplex.",
+)
+sparse_slot = sparse_jacobian_slot = simplex_slot = None
+if sparse_on:
     st.markdown(
-        "**Sparsemax** is the Euclidean projection of z/T onto the probability simplex: the "
-        "closest probability vector. Sort the logits; the threshold τ is chosen so the kept "
-        "ones sum to 1. A class more than 1 below the largest z/T always gets 0. Its Jacobian "
-        "is (δᵢⱼ − 1/k)/T on the k kept classes and exactly 0 elsewhere.\n\n"
-        "**α-entmax** interpolates: α = 1 is softmax, α = 2 is sparsemax. At **α = 1.5** the "
-        "kept probabilities grow quadratically above the threshold, so it is sparse (a class "
-        "more than 2 below the largest z/T always gets 0) yet smoother than sparsemax; its "
-        "Jacobian weights each kept class by √pᵢ.\n\n"
-        "In the simplex picture every point is a probability vector (p₀, p₁, p₂); the corners "
-        "are one-hot vectors and a point on an edge has an exact 0. Softmax's path stays "
-        "strictly inside at every finite T (in exact arithmetic: for huge gaps float64 rounds "
-        "its tiny probabilities to 0)."
+        "**Sparsemax** (Martins & Astudillo, 2016) and **1.5-entmax** (Peters, Niculae & "
+        "Martins, 2019) subtract a threshold τ and clip at 0, so classes far enough below the "
+        "top get **exactly 0**, and no gradient. Both are computed on the same z/T as the bars "
+        "above."
     )
+    # Two short formulas, not one long line: each fits a phone's width.
+    st.latex(r"\operatorname{sparsemax}(z)_i = [z_i - \tau]_+, \quad \textstyle\sum_i p_i = 1")
+    st.latex(
+        r"\operatorname{entmax}_{1.5}(z)_i = [z_i/2 - \tau]_+^2, \quad \textstyle\sum_i p_i = 1"
+    )
+    sparse_slot = st.container()
+    if n <= view.MAX_JACOBIAN:
+        sparse_jacobian_slot = st.container()
+    else:
+        st.info(
+            f"The Jacobians are drawn for up to {view.MAX_JACOBIAN} classes; these logits have {n}."
+        )
+    if n == 3:
+        simplex_slot = st.container()
+    else:
+        st.caption(
+            f"The simplex picture is drawn for exactly 3 logits (a triangle whose corners are the "
+            f"three classes); these logits have {n}. Type three logits to see it."
+        )
+    with st.expander("How sparsemax and entmax work"):
+        st.markdown(
+            "**Sparsemax** is the Euclidean projection of z/T onto the probability simplex: the "
+            "closest probability vector. Sort the logits; the threshold τ is chosen so the kept "
+            "ones sum to 1. A class more than 1 below the largest z/T always gets 0. Its Jacobian "
+            "is (δᵢⱼ − 1/k)/T on the k kept classes and exactly 0 elsewhere.\n\n"
+            "**α-entmax** interpolates: α = 1 is softmax, α = 2 is sparsemax. At **α = 1.5** the "
+            "kept probabilities grow quadratically above the threshold, so it is sparse (a class "
+            "more than 2 below the largest z/T always gets 0) yet smoother than sparsemax; its "
+            "Jacobian weights each kept class by √pᵢ.\n\n"
+            "In the simplex picture every point is a probability vector (p₀, p₁, p₂); the corners "
+            "are one-hot vectors and a point on an edge has an exact 0. Softmax's path stays "
+            "strictly inside at every finite T (in exact arithmetic: for huge gaps float64 rounds "
+            "its tiny probabilities to 0)."
+        )
 
 # --- export and share ---------------------------------------------------------------------------
 
@@ -463,6 +480,7 @@ def temperature_section(
     present: bool,
     slots: Slots,
     eps: float = 0.0,
+    sparse: bool = False,
 ) -> None:
     """The temperature slider and every output that depends on T, each into its slot.
 
@@ -481,6 +499,7 @@ def temperature_section(
         present=present,
         muted=muted,
         label_smoothing=eps,
+        sparse=sparse,
     )
     st.plotly_chart(out.probability_chart, config=PLOTLY_CONFIG, key="softmax_bars")
     classroom.summary(out.probability_sentence)
@@ -528,7 +547,7 @@ def temperature_section(
         st.plotly_chart(out.sigmoid_chart, config=PLOTLY_CONFIG, key="softmax_sigmoids")
         classroom.summary(out.sigmoid_sentence)
 
-    if slots.sparse is not None:
+    if slots.sparse is not None and out.sparse_chart is not None:
         with slots.sparse:
             st.plotly_chart(out.sparse_chart, config=PLOTLY_CONFIG, key="softmax_sparse")
             classroom.summary(out.sparse_sentence)
@@ -578,7 +597,9 @@ slots = Slots(
     simplex=simplex_slot,
 )
 with probabilities_area:
-    temperature_section(z, labels, target, bad_input is not None, cls.present, slots, eps)
+    temperature_section(
+        z, labels, target, bad_input is not None, cls.present, slots, eps, sparse_on
+    )
 # After the fragment ran: its entropy metrics are already in the row, so this constant one comes
 # after them, and a T move does not re-send it.
 entropy_slot.metric(

@@ -25,25 +25,34 @@ def specs(at: AppTest) -> list[str]:
     return [el.proto.spec for el in at.get("plotly_chart")]
 
 
-def open_floor(figure: str) -> AppTest:
+def open_floor(figure: str, **query: str) -> AppTest:
     at = AppTest.from_file(FLOOR, default_timeout=60)
     at.query_params["figure"] = figure
+    at.query_params.update(query)
     at.run()
     assert not at.exception
     return at
 
 
-def open_page(page: str) -> AppTest:
+def open_page(page: str, **query: str) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update(query)
     at.switch_page(page)
     at.run()
     assert not at.exception
     return at
 
 
-def test_softmax_floor_draws_the_pages_charts_before_and_after_a_move():
-    page, floor = open_page("pages/softmax.py"), open_floor("softmax_all")
-    assert len(specs(floor)) == 6
+@pytest.mark.parametrize(
+    ("page_query", "floor_query", "charts"),
+    [({}, {}, 3), ({"sparse": "true"}, {"sparse": "1"}, 6)],  # the sparse comparison off / on
+)
+def test_softmax_floor_draws_the_pages_charts_before_and_after_a_move(
+    page_query, floor_query, charts
+):
+    page = open_page("pages/softmax.py", **page_query)
+    floor = open_floor("softmax_all", **floor_query)
+    assert len(specs(floor)) == charts
     assert specs(floor) == specs(page)
 
     t = softmax_view.TEMPERATURES[softmax_view.TEMPERATURES.index(1.0) + 3]

@@ -16,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 import activations as A
 from activations.softmax import parse_logits
-from tests.hostile_links import MARK, markdown_problems
+from tests.hostile_links import MARK, PAYLOADS, markdown_problems
 from tests.plotly_helpers import as_array, figures, trace
 from ui import classroom
 from ui import softmax_view as view
@@ -567,6 +567,99 @@ def test_the_legend_explains_both_kinds_of_bar():
 # --- sparse alternatives ------------------------------------------------------------------------
 
 
+SPARSE = {"sparse": "true"}  # the sparse comparison's toggle, on
+SPARSE_NAMES = ("sparsemax", "sparsemax Jacobian", "sparsemax path")  # a trace of each chart
+LEAD = "Softmax never gives a class exactly 0; **sparsemax** and **1.5-entmax** can."
+
+
+def sparse_charts(at: AppTest) -> list[dict]:
+    return [f for f in figures(at) if any(t.get("name") in SPARSE_NAMES for t in f["data"])]
+
+
+def test_sparse_comparison_is_off_by_default_and_its_lead_says_what_it_shows():
+    at = open_page()
+    assert at.toggle(key="sparse").value is False
+    assert sparse_charts(at) == []
+    assert len(figures(at)) == 3  # the bars, the Jacobian, the sigmoids: as before the section
+    (lead,) = [m.value for m in at.markdown if m.value.startswith(LEAD)]
+    assert "their bars, their Jacobians and, for three logits, the probability simplex" in lead
+    assert not [c for c in at.caption if c.value.startswith("At T = 1, softmax")]
+    assert not [c for c in at.caption if c.value.startswith("Rows (and columns)")]
+    assert not [e for e in at.expander if e.label == "How sparsemax and entmax work"]
+    assert "sparse" not in at.query_params
+
+
+def test_sparse_toggle_draws_the_section_follows_t_and_round_trips_in_the_url():
+    at = open_page({"temperature": "0.5"})
+    at.toggle(key="sparse").set_value(True).run()
+    assert not at.exception
+    assert at.query_params["sparse"] == "true"
+    z = parse_logits(DEFAULT)
+    assert len(sparse_charts(at)) == 3  # bars, Jacobians, simplex (three logits)
+    np.testing.assert_array_equal(
+        as_array(trace(figure_with(at, "sparsemax"), "sparsemax")["y"]), A.sparsemax(z, 0.5)
+    )
+    kept = int(np.count_nonzero(A.sparsemax(z, 0.5)))
+    assert f"sparsemax keeps {kept} of 3" in caption_with(at, "At T = 0.5, softmax")
+    assert [e for e in at.expander if e.label == "How sparsemax and entmax work"]
+    at.select_slider(key="temperature").set_value(2.0).run()
+    np.testing.assert_array_equal(
+        as_array(trace(figure_with(at, "sparsemax"), "sparsemax")["y"]), A.sparsemax(z, 2.0)
+    )
+    # The link keeps it: a fresh session opened from it shows the section, the other settings too.
+    reopened = open_page(dict(at.query_params))
+    assert reopened.toggle(key="sparse").value is True
+    assert reopened.select_slider(key="temperature").value == 2.0
+    assert len(sparse_charts(reopened)) == 3
+    at.toggle(key="sparse").set_value(False).run()
+    assert sparse_charts(at) == []
+    assert "sparse" not in at.query_params
+    assert at.select_slider(key="temperature").value == 2.0
+
+
+@pytest.mark.parametrize("raw", ["maybe", "2", "=1+1", "<b>yes</b>"])
+def test_a_bad_sparse_value_warns_and_keeps_the_other_settings(raw):
+    at = open_page({"sparse": raw, "temperature": "2", "target": "1", "logits": "1, 2, 3"})
+    warning = [w.value for w in at.warning if "could not be used" in w.value]
+    assert len(warning) == 1 and "sparse=" in warning[0]
+    assert "must be true or false (or 1 or 0)" in unescape_md(warning[0])
+    assert markdown_problems(warning[0]) == []
+    assert at.toggle(key="sparse").value is False
+    assert sparse_charts(at) == []
+    assert at.select_slider(key="temperature").value == 2.0
+    assert at.selectbox(key="target").value == "1"
+    assert at.text_input(key="logits").value == "1, 2, 3"
+
+
+def test_focused_links_and_presenter_view_respect_the_sparse_toggle():
+    shown = open_page({"only": "sparse"})
+    assert shown.toggle(key="sparse")
+    assert not shown.text_input and not shown.select_slider
+    fixed = open_page({"only": "temperature", **SPARSE})
+    assert not [t for t in fixed.toggle if t.key == "sparse"]  # fixed on by the link
+    assert len(sparse_charts(fixed)) == 3
+    hidden_off = open_page({"only": "temperature"})
+    assert sparse_charts(hidden_off) == []
+    normal = figure_with(open_page(SPARSE), "sparsemax")["layout"]
+    big = figure_with(open_page({"present": "true", **SPARSE}), "sparsemax")["layout"]
+    assert big["font"]["size"] > normal["font"]["size"]
+
+
+@pytest.mark.parametrize(
+    "payload", [p for p in PAYLOADS if MARK in p and "," not in p and len(p) < 100]
+)
+def test_hostile_labels_in_the_sparse_sentences_are_literal_text(payload):
+    # sparsemax gives the third class exactly 0: both sentences name it
+    at = open_page({"logits": "1.8, 0.9, 0.68", "labels": f"a, b, {payload}", **SPARSE})
+    sparse_sentences = [
+        caption_with(at, "At T = 1, softmax gives"),  # the bars' summary
+        caption_with(at, "At T = 1: softmax is"),  # the simplex's (labels shortened there)
+    ]
+    assert MARK in sparse_sentences[0]
+    for text in sparse_sentences:
+        assert markdown_problems(text) == [], text
+
+
 def caption_with(at: AppTest, start: str) -> str:
     found = [c.value for c in at.caption if c.value.startswith(start)]
     assert len(found) == 1, f"expected one caption starting {start!r}, found {len(found)}"
@@ -576,7 +669,9 @@ def caption_with(at: AppTest, start: str) -> str:
 @pytest.mark.parametrize("t", [1.0, 0.5, 4.0])
 def test_sparse_comparison_is_the_core_and_its_sentence_counts(t):
     z = np.array([2.0, 1.2, 0.9, 0.1, -0.5, -2.0])
-    at = open_page({"logits": "2, 1.2, 0.9, 0.1, -0.5, -2", "temperature": view.format_t(t)})
+    at = open_page(
+        {"logits": "2, 1.2, 0.9, 0.1, -0.5, -2", "temperature": view.format_t(t), **SPARSE}
+    )
     fig = figure_with(at, "sparsemax")
     expected = {"softmax": A.softmax(z, t), "sparsemax": A.sparsemax(z, t)}
     expected["1.5-entmax"] = A.entmax15(z, t)
@@ -598,7 +693,7 @@ def test_sparse_comparison_is_the_core_and_its_sentence_counts(t):
 
 
 def test_sparse_comparison_follows_a_temperature_move():
-    at = open_page({"logits": "2, 1.2, 0.9, 0.1"})
+    at = open_page({"logits": "2, 1.2, 0.9, 0.1", **SPARSE})
     before = as_array(trace(figure_with(at, "sparsemax"), "sparsemax")["y"])
     at.select_slider(key="temperature").set_value(5.0).run()
     after = as_array(trace(figure_with(at, "sparsemax"), "sparsemax")["y"])
@@ -608,7 +703,7 @@ def test_sparse_comparison_follows_a_temperature_move():
 
 def test_sparse_jacobians_are_the_cores_with_zero_rows_off_the_support():
     z = [1.8, 0.9, 0.68]
-    at = open_page({"logits": "1.8, 0.9, 0.68", "temperature": "1"})
+    at = open_page({"logits": "1.8, 0.9, 0.68", "temperature": "1", **SPARSE})
     fig = figure_with(at, "sparsemax Jacobian")
     core = {
         "softmax": A.softmax_jacobian(z, 1.0),
@@ -629,7 +724,7 @@ def test_sparse_jacobians_are_the_cores_with_zero_rows_off_the_support():
 
 
 def test_simplex_picture_for_three_logits_only():
-    at = open_page({"logits": "1.8, 0.9, 0.68", "labels": "cat, dog, <b>bird</b>"})
+    at = open_page({"logits": "1.8, 0.9, 0.68", "labels": "cat, dog, <b>bird</b>", **SPARSE})
     fig = figure_with(at, "sparsemax path")
     for name, f in (("softmax", A.softmax), ("sparsemax", A.sparsemax), ("1.5-entmax", A.entmax15)):
         p = f([1.8, 0.9, 0.68])
@@ -648,14 +743,14 @@ def test_simplex_picture_for_three_logits_only():
     corner_text = [a["text"] for a in fig["layout"]["annotations"]]
     assert "&lt;b&gt;bird&lt;/b&gt; = 1" in corner_text  # a typed label is inert text
 
-    four = open_page({"logits": "1, 2, 3, 4"})
+    four = open_page({"logits": "1, 2, 3, 4", **SPARSE})
     assert not [f for f in figures(four) if any("path" in t.get("name", "") for t in f["data"])]
     assert any("exactly 3 logits" in c.value and "have 4" in c.value for c in four.caption)
 
 
 def test_no_sparse_jacobians_beyond_their_class_limit():
     n = view.MAX_JACOBIAN + 1
-    at = open_page({"logits": ", ".join(str(i % 7) for i in range(n))})
+    at = open_page({"logits": ", ".join(str(i % 7) for i in range(n)), **SPARSE})
     assert not [f for f in figures(at) if any("Jacobian" in t.get("name", "") for t in f["data"])]
     assert any(f"these logits have {n}" in i.value and "Jacobians" in i.value for i in at.info)
     figure_with(at, "sparsemax")  # the bars are still drawn
@@ -754,6 +849,7 @@ def test_quiz_asks_how_many_classes_sparsemax_keeps():
     z, t = view.quiz_logits(seed)
     kept = int(np.count_nonzero(A.sparsemax(z, t)))
     at = open_page({"quiz": "true", "quiz_seed": str(seed)})
+    assert sparse_charts(at) == []  # the comparison is off: the answer comes from the core
     wrong = str(kept % len(z) + 1)
     at.radio(key=f"quiz_sparse_{seed}").set_value(wrong).run()
     at.button(key=f"quiz_reveal_sparse_{seed}").click().run()
@@ -772,7 +868,7 @@ def test_quiz_asks_how_many_classes_sparsemax_keeps():
 
 
 def test_one_logit_in_the_sparse_section_and_the_loss():
-    at = open_page({"logits": "3.7", "target": "0", "label_smoothing": "0.5"})
+    at = open_page({"logits": "3.7", "target": "0", "label_smoothing": "0.5", **SPARSE})
     fig = figure_with(at, "sparsemax")
     for name in view.SPARSE_MAPS:
         np.testing.assert_array_equal(as_array(trace(fig, name)["y"]), [1.0])

@@ -991,7 +991,8 @@ class TemperatureView:
     :data:`MAX_MARKDOWN_ROWS` classes and :func:`pipeline_columns` beyond. With label smoothing
     ε > 0 the gradient is (p − y_smooth)/T and ``smoothed_loss`` is set (``loss`` stays −log p_y).
     The sparse fields compare softmax, sparsemax and 1.5-entmax of the same z/T; the simplex
-    only for exactly 3 classes.
+    only for exactly 3 classes. ``sparse_probs`` is always set (the CSV's columns); the sparse
+    charts and sentences only when the view was asked for them (``sparse=True``).
     """
 
     probs: np.ndarray
@@ -1038,10 +1039,14 @@ def temperature_view(
     present: bool,
     muted: bool,
     label_smoothing: float = 0.0,
+    sparse: bool = False,
 ) -> TemperatureView:
     """Every number, figure and sentence a move of T redraws, from the core, for one setting.
 
     ``label_smoothing`` (ε) changes only the loss fields: the gradient becomes (p − y_smooth)/T.
+    ``sparse`` (the page's toggle of the same name): build the sparse section's charts and
+    sentences too. Off, a move builds only what the page draws without that section; the
+    sparsemax and 1.5-entmax probabilities (three small core calls) are computed either way.
 
     One cached call per move instead of one per figure and table: each cached call hashes its
     arguments again, and the core's small computations are not redone either. Keyword-only:
@@ -1069,20 +1074,23 @@ def temperature_view(
         jac = softmax_jacobian(z, t)
         jac_fig = jacobian_chart(z, labels, t, present, jac)
         jac_text = jacobian_sentence(jac)
+    sparse_charts = bool(sparse)
     sparse = {name: _read_only(a) for name, a in sparse_probabilities(z, t).items()}
     sparse["softmax"] = p  # the same numbers as the bars above, bit for bit
     subtitle = f"<br><sup>z = {logits_summary(z)}, T = {format_t(t)}</sup>"
-    sparse_fig = freeze(
-        sparse_figure(
-            sparse,
-            labels,
-            title="softmax, sparsemax and 1.5-entmax of z/T" + subtitle,
-            present=present,
-            muted=muted,
+    sparse_fig = sparse_text = sparse_jac_fig = sparse_jac_text = simplex_fig = simplex_text = None
+    if sparse_charts:
+        sparse_fig = freeze(
+            sparse_figure(
+                sparse,
+                labels,
+                title="softmax, sparsemax and 1.5-entmax of z/T" + subtitle,
+                present=present,
+                muted=muted,
+            )
         )
-    )
-    sparse_jac_fig = sparse_jac_text = simplex_fig = simplex_text = None
-    if len(z) <= MAX_JACOBIAN:
+        sparse_text = sparse_sentence(sparse, labels, t)
+    if sparse_charts and len(z) <= MAX_JACOBIAN:
         jacs = sparse_jacobians(z, t)
         sparse_jac_fig = freeze(
             sparse_jacobian_figure(
@@ -1090,7 +1098,7 @@ def temperature_view(
             )
         )
         sparse_jac_text = sparse_jacobian_sentence(jacs, len(z))
-    if len(z) == 3:
+    if sparse_charts and len(z) == 3:
         simplex_fig = freeze(
             simplex_figure(
                 simplex_paths(z),
@@ -1134,7 +1142,7 @@ def temperature_view(
         smoothed_loss=smoothed_loss,
         sparse_probs=sparse,
         sparse_chart=sparse_fig,
-        sparse_sentence=sparse_sentence(sparse, labels, t),
+        sparse_sentence=sparse_text,
         sparse_jacobian_chart=sparse_jac_fig,
         sparse_jacobian_sentence=sparse_jac_text,
         simplex_chart=simplex_fig,
