@@ -29,11 +29,8 @@ from ui import softmax_view as view
 
 pytestmark = pytest.mark.e2e
 
-CHARTS = (
-    "softmax_bars",
-    "softmax_gradient",
-    "softmax_jacobian",
-    "softmax_sigmoids",
+CHARTS = ("softmax_bars", "softmax_gradient", "softmax_jacobian", "softmax_sigmoids")
+SPARSE_CHARTS = (  # with the sparse comparison on (?sparse=true)
     "softmax_sparse",
     "softmax_sparse_jacobians",
     "softmax_simplex",  # three logits
@@ -60,15 +57,21 @@ KINDS = {  # what a move must leave in the same numbers
 }
 
 
-def test_a_temperature_move_redraws_every_output_in_place_and_nothing_else(server, tab):
+@pytest.mark.parametrize("sparse", [False, True], ids=["sparse_off", "sparse_on"])
+def test_a_temperature_move_redraws_every_output_in_place_and_nothing_else(server, tab, sparse):
+    """Off (the default), a move redraws the four charts it did before the sparse section
+    existed, and none of the section's; on, the section's three follow T too."""
     page = tab.page
     deltas = Deltas(page)
-    goto(page, server.url, "/softmax?logits=2,-1,0.5&target=1")
-    for key in CHARTS:
+    charts = CHARTS + SPARSE_CHARTS if sparse else CHARTS
+    goto(page, server.url, "/softmax?logits=2,-1,0.5&target=1" + ("&sparse=true" if sparse else ""))
+    for key in charts:
         wait_for_chart(page, key)
-    assert all("T = 1" in chart_title(page, key) for key in CHARTS)
+    assert all("T = 1" in chart_title(page, key) for key in charts)
     counts = element_counts(page, KINDS)
-    assert counts["charts"] == len(CHARTS) and counts["metrics"] == 5, counts
+    assert counts["charts"] == len(charts) and counts["metrics"] == 5, counts
+    for key in SPARSE_CHARTS if not sparse else ():
+        expect(keyed(page, key)).to_have_count(0)
     # The entropy metrics share one row, the constant maximum last.
     row = page.locator(METRIC).filter(has_text=re.compile("Entropy|Maximum"))
     expect(row).to_have_count(3)
@@ -82,7 +85,7 @@ def test_a_temperature_move_redraws_every_output_in_place_and_nothing_else(serve
 
     deltas.clear()
     press_on_slider(page, "temperature", "ArrowRight", 1)  # T: 1 -> 1.2, the next grid step
-    for key in CHARTS:
+    for key in charts:
         expect(keyed(page, key).locator(".gtitle").first).to_contain_text("T = 1.2")
     settle(page)
 
@@ -103,12 +106,13 @@ def test_a_temperature_move_redraws_every_output_in_place_and_nothing_else(serve
     pair = float(A.softmax(z[:2], t)[0])
     expect(main).to_contain_text(f"softmax([z₀, z₁]/T)₀ = {pair:.6g}")  # the sigmoid summary
     kept = int(np.count_nonzero(A.sparsemax(z, t)))
-    expect(main).to_contain_text(f"sparsemax keeps {kept} of 3")  # the sparse summary
+    sparse_summary = main.get_by_text(f"sparsemax keeps {kept} of 3")
+    expect(sparse_summary).to_have_count(1 if sparse else 0)
     assert element_counts(page, KINDS) == counts  # nothing left behind, nothing drawn twice
 
     # What the move sent: every T-driven output once, none of the explanations around them.
     sent = deltas.kinds()
-    assert sent.count("plotly_chart") == len(CHARTS), sent
+    assert sent.count("plotly_chart") == len(charts), sent
     assert sent.count("metric") == 4, sent  # 2 entropy + 2 loss; log n is constant
     assert "heading" not in sent and "block expandable" not in sent, sent
     assert "download_button" not in sent and "block popover" not in sent, sent  # the page's
