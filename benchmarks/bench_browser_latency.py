@@ -77,6 +77,12 @@ CASES = {
         Case("floor_depth_cached", FLOOR, "/?figure=depth&cached=1", "v", "chart"),
         # like for like: every chart the page redraws on that move, the watched one first
         Case("floor_softmax_all", FLOOR, "/?figure=softmax_all", "v", "chart"),
+        # the softmax page with its sparse comparison on (6 charts a move), and its floor
+        Case("floor_softmax_all_sparse", FLOOR, "/?figure=softmax_all&sparse=1", "v", "chart"),
+        Case(
+            "softmax_sparse", "app.py", "/softmax?sparse=true", "temperature", "softmax_bars",
+            "floor_softmax_all_sparse",
+        ),
         Case("floor_depth_all", FLOOR, "/?figure=depth_all", "v", "chart"),
         Case("sweep", FLOOR, "/?figure=sweep", None, "chart"),
         Case("temperature_sweep", FLOOR, "/?figure=temperature_sweep", None, "chart"),
