@@ -796,7 +796,7 @@ _CATALOGUE: list[Activation] = [
         ),
         pytorch="torch.nn.LeakyReLU(negative_slope={slope})",
         keras="keras.layers.LeakyReLU(negative_slope={slope})",
-        expr="{ns}.where(x >= 0, x, {slope} * x)",
+        expr="{ns}.where(x > 0, x, {slope} * x)",
     ),
     Activation(
         name="prelu",
@@ -814,11 +814,13 @@ _CATALOGUE: list[Activation] = [
         note=(
             "Leaky ReLU whose negative slope α is learned with the other weights (PyTorch starts "
             "it at 0.25). With α = 0 it is ReLU and with α = 0.01 it is Leaky ReLU. The slider "
-            "sets the starting value; in training each channel can learn its own α."
+            "sets the starting value; torch.nn.PReLU(num_parameters=1), the default, learns one α "
+            "shared by every channel, num_parameters=C one per channel (Keras's PReLU layer learns "
+            "one per input element unless shared_axes is set)."
         ),
-        pytorch="torch.nn.PReLU(init={alpha})",
+        pytorch="torch.nn.PReLU(num_parameters=1, init={alpha})",
         keras="keras.layers.PReLU(alpha_initializer=keras.initializers.Constant({alpha}))",
-        expr="{ns}.where(x >= 0, x, {alpha} * x)",
+        expr="{ns}.where(x > 0, x, {alpha} * x)",
     ),
     Activation(
         name="rrelu",
@@ -847,7 +849,7 @@ _CATALOGUE: list[Activation] = [
         ),
         # train(False) is torch's evaluation mode (fixed slope (l+u)/2), the mode this entry draws.
         pytorch="torch.nn.RReLU(lower={lower}, upper={upper}).train(False)",
-        expr="{ns}.where(x >= 0, x, ({lower} + {upper}) / 2 * x)",
+        expr="{ns}.where(x > 0, x, ({lower} + {upper}) / 2 * x)",
     ),
     Activation(
         name="threshold",
@@ -864,8 +866,8 @@ _CATALOGUE: list[Activation] = [
         kinks=lambda threshold, value: (threshold,),
         note=(
             "Keeps x above the threshold θ and replaces everything else by a constant v. With "
-            "θ = v = 0 it is ReLU; otherwise the output jumps at θ, and the flat part passes no "
-            "gradient."
+            "θ = v = 0 it is ReLU; with v = θ it is max(x, θ), continuous; with v ≠ θ the output "
+            "jumps at θ and its range is {v} ∪ (θ, ∞). The flat part passes no gradient."
         ),
         pytorch="torch.nn.Threshold(threshold={threshold}, value={value})",
         keras=(
@@ -897,7 +899,9 @@ _CATALOGUE: list[Activation] = [
             "The defaults (0·x, 1·x) give ReLU and w₁ = 0.01 gives Leaky ReLU: it generalises "
             "both, and in a network the pieces are learned, at k times the parameters."
         ),
-        expr="{ns}.maximum({w1} * x + {b1}, {w2} * x + {b2})",
+        # where, not maximum: torch.maximum splits a tie's gradient (1/2 each); here, as in f′,
+        # the first piece wins the tie.
+        expr="{ns}.where({w1} * x + {b1} >= {w2} * x + {b2}, {w1} * x + {b1}, {w2} * x + {b2})",
     ),
     Activation(
         name="relu_squared",
@@ -934,7 +938,7 @@ _CATALOGUE: list[Activation] = [
         ),
         pytorch="torch.nn.ELU(alpha={alpha})",
         keras="keras.layers.ELU(alpha={alpha})",
-        expr="{ns}.where(x > 0, x, {alpha} * {ns}.expm1(-{ns}.relu(-x)))",
+        expr="{ns}.where(x > 0, x, {alpha} * {ns}.expm1({ns}.where(x > 0, 0.0, x)))",
     ),
     Activation(
         name="selu",
@@ -977,7 +981,7 @@ _CATALOGUE: list[Activation] = [
         ),
         pytorch="torch.nn.SELU()",
         keras="keras.layers.Activation('selu')",
-        expr="{lam} * {ns}.where(x > 0, x, {alpha} * {ns}.expm1(-{ns}.relu(-x)))",
+        expr="{lam} * {ns}.where(x > 0, x, {alpha} * {ns}.expm1({ns}.where(x > 0, 0.0, x)))",
     ),
     Activation(
         name="celu",
@@ -997,7 +1001,7 @@ _CATALOGUE: list[Activation] = [
         ),
         pytorch="torch.nn.CELU(alpha={alpha})",
         keras="keras.layers.Activation(lambda x: keras.activations.celu(x, alpha={alpha}))",
-        expr="{ns}.where(x > 0, x, {alpha} * {ns}.expm1(-{ns}.relu(-x) / {alpha}))",
+        expr="{ns}.where(x > 0, x, {alpha} * {ns}.expm1({ns}.where(x > 0, 0.0, x) / {alpha}))",
     ),
     # Smooth modern ones ---------------------------------------------------------------------------
     Activation(
@@ -1020,7 +1024,10 @@ _CATALOGUE: list[Activation] = [
         ),
         pytorch="torch.nn.Softplus(beta={beta})",
         keras="keras.layers.Activation('softplus')",
-        expr="({ns}.relu({beta} * x) + {ns}.log1p({ns}.exp(-{ns}.abs({beta} * x)))) / {beta}",
+        expr=(
+            "({ns}.where(x > 0, {beta} * x, 0.0) "
+            "+ {ns}.log1p({ns}.exp({ns}.where(x > 0, -{beta} * x, {beta} * x)))) / {beta}"
+        ),
     ),
     Activation(
         name="swish",
@@ -1135,7 +1142,13 @@ _CATALOGUE: list[Activation] = [
             "compute. b sets the rounding at 0: b = 0 gives ReLU exactly, b = 4 gives f(0) = 1."
         ),
         keras="keras.layers.Activation(lambda x: keras.activations.squareplus(x, b={b}))",
-        expr="(x + {ns}.sqrt({ns}.square(x) + {b})) / 2",
+        # relu(x) + b/(2(√(x² + b) + |x|)), with |x| and relu taking the x ≤ 0 side at 0 so that
+        # f′(0) is the left slope (1/2 for b > 0, 0 for b = 0), and √ never of 0: the plain
+        # (x + √(x² + b))/2 has a NaN gradient at x = 0 when b = 0.
+        expr=(
+            "{ns}.where(x > 0, x, 0.0) + {b} / 2 / ("
+            "{ns}.sqrt({ns}.where(x * x + {b} > 0, x * x + {b}, 1.0)) + {ns}.where(x > 0, x, -x))"
+        ),
     ),
     Activation(
         name="sparse_plus",
@@ -1171,13 +1184,13 @@ _CATALOGUE: list[Activation] = [
         kink=_RAMP_KINK,
         kinks=lambda: (0.0, 6.0),
         note=(
-            "ReLU capped at 6, from MobileNet: the cap keeps activations in a range that "
-            "low-precision (fixed-point) inference represents well. Above 6 the gradient is 0 "
-            "again, a second flat zone."
+            "ReLU capped at 6, introduced by Krizhevsky (2010) and made popular by MobileNet: the "
+            "cap keeps activations in a range that low-precision (fixed-point) inference "
+            "represents well. Above 6 the gradient is 0 again, a second flat zone."
         ),
         pytorch="torch.nn.ReLU6()",
         keras="keras.layers.Activation('relu6')",
-        expr="{ns}.relu(x) - {ns}.relu(x - 6)",
+        expr="{ns}.where(x >= 6, 6.0, {ns}.where(x <= 0, 0.0, x))",
     ),
     Activation(
         name="hard_tanh",
@@ -1254,7 +1267,7 @@ _CATALOGUE: list[Activation] = [
             "steeper: slope 1/2 on [−1, 1] against 1/6 on [−3, 3]."
         ),
         keras="keras.layers.Activation('sparse_sigmoid')",
-        expr="({ns}.relu(x + 1) - {ns}.relu(x - 1)) / 2",
+        expr="{ns}.where(x >= 1, 1.0, {ns}.where(x <= -1, 0.0, (x + 1) / 2))",
     ),
     # Shrink functions -----------------------------------------------------------------------------
     Activation(
@@ -1457,7 +1470,12 @@ _CATALOGUE: list[Activation] = [
             "sin(πx)/(πx). It is non-monotonic with decaying ripples, mostly a curiosity of "
             "activation catalogues."
         ),
-        expr="{ns}.where(x == 0, 1.0, {ns}.sin(x) / x)",
+        # The inner where keeps 0/0 out of autograd: torch.where(x == 0, 1.0, sin(x)/x) has a
+        # NaN gradient at 0 (the unused branch's 0/0 still reaches the backward pass).
+        expr=(
+            "{ns}.where(x == 0, 1.0, {ns}.sin({ns}.where(x == 0, 1.0, x)) "
+            "/ {ns}.where(x == 0, 1.0, x))"
+        ),
     ),
     Activation(
         name="exponential",
@@ -1489,6 +1507,37 @@ _GRID = np.concatenate([-_FAR[::-1], _DENSE, _FAR])
 # Values this large only come from overflow caps (the exponential): they stand for +∞.
 _HUGE = 1e300
 
+#: "Zero-centred" means the output's mean for a centred input is about 0: for x ~ N(0, 1),
+#: |E[f(x)]| ≤ this × √E[f(x)²] (the mean is within 5 % of the output's root mean square). The
+#: known values are far from the line: ReLU's mean is 0.399 (0.69 of its RMS), Leaky ReLU's
+#: 0.395, GELU's 0.28, Swish's 0.21, ELU's 0.16; tanh, softsign, arctan are 0 by symmetry and
+#: SELU ≈ 0 by design.
+ZERO_CENTRED_TOLERANCE = 0.05
+
+
+def _normal_nodes() -> tuple[Array, Array]:
+    """Nodes x and weights w with Σ w·g(x) ≈ E[g(x)] for x ~ N(0, 1): a trapezoid rule on
+    x = sinh(t)/4 over ±12 standard deviations (2,001 points, dense near 0 where kinks are),
+    w ∝ cosh(t)·φ(x), normalised (so constants are exact and both halves weigh 1/2)."""
+    t = np.linspace(-math.asinh(48.0), math.asinh(48.0), 2001)
+    x = 0.25 * np.sinh(t)
+    w = np.cosh(t) * np.exp(-0.5 * x * x)
+    return x, w / w.sum()
+
+
+_NORMAL_X, _NORMAL_W = _normal_nodes()
+
+
+def standard_normal_moments(act: Activation, **params: float) -> tuple[float, float]:
+    r"""(E[f(x)], √E[f(x)²]) for x ~ N(0, 1): the mean and the root mean square of the output
+    for a centred, unit-variance input (a quadrature, :func:`_normal_nodes`; ReLU's mean is
+    :math:`1/\sqrt{2\pi} \approx 0.3989` to 1e−9). Outputs capped at float64's maximum (the
+    exponential far out) weigh nothing there: their weight underflows to 0 first."""
+    f = act.forward(_NORMAL_X, **params)
+    mean, rms = float(_NORMAL_W @ f), math.sqrt(float(_NORMAL_W @ (f * f)))
+    # An odd f's mean is 0 up to the rounding of the sum (tanh: ~1e−18): shown as 0.
+    return (0.0 if abs(mean) <= 1e-12 * rms else mean), rms
+
 
 @dataclass(frozen=True)
 class Properties:
@@ -1501,8 +1550,15 @@ class Properties:
     * ``output_range``: (inf f, sup f); an end is ±∞ when f keeps growing at the far points, and
       a limit approached like 1/x is extrapolated (softsign's sup is 1, not 0.999999).
     * ``monotonic``: f non-decreasing or non-increasing everywhere looked at.
-    * ``zero_centred``: f(0) = 0 and f takes both signs (so tanh and ELU are, sigmoid and
-      ReLU are not). It says where the output is centred, not that its mean is 0.
+    * ``mean_output``, ``rms_output``: E[f(x)] and √E[f(x)²] for x ~ N(0, 1)
+      (:func:`standard_normal_moments`).
+    * ``zero_centred``: the output's mean for a centred input is about 0:
+      |E[f(x)]| ≤ :data:`ZERO_CENTRED_TOLERANCE` × √E[f(x)²], x ~ N(0, 1). tanh and SELU are;
+      ReLU (0.399), Leaky ReLU (0.395), GELU (0.28), ELU (0.16) are not, though f(0) = 0.
+    * ``range_parts``: the range as a union of intervals ``(lo, hi, lo_closed, hi_closed)``
+      (a point {v} is ``(v, v, True, True)``), when f jumps and its range has gaps: the
+      threshold with θ = 1, v = −2 has {−2} ∪ (1, ∞); the binary step {0} ∪ {1}. Empty when
+      the range is the one interval ``output_range``.
     * ``continuous`` / ``smooth_c1``: no jump of f, and no jump of f′ either, at any kink.
     * ``saturates_left`` / ``saturates_right``: |f′| → 0 as x → −∞ / +∞. ReLU saturates on the
       left in this sense: that flat half is where dying units live.
@@ -1533,6 +1589,74 @@ class Properties:
     argmax: float = math.nan
     attains_low: bool = False
     attains_high: bool = False
+    mean_output: float = math.nan
+    rms_output: float = math.nan
+    range_parts: tuple[tuple[float, float, bool, bool], ...] = ()
+
+
+def _range_parts(
+    act: Activation,
+    resolved: dict[str, float],
+    xs: Array,
+    f: Array,
+    tails: tuple[float, float],
+) -> tuple[tuple[float, float, bool, bool], ...]:
+    """The range of a function that jumps, as a union of intervals (:class:`Properties`).
+
+    f is continuous between its jumps, so each piece's range is an interval: from the samples
+    strictly inside it (an end is closed where a sample within |x| ≤ 8 reaches it, as for
+    ``attains_low``), the one-sided limits at its ends (open) and, for the outer pieces, the
+    tail limits. The values at the jumps themselves are points. Overlapping or touching
+    intervals are merged.
+    """
+    jumps = sorted(
+        (k for k in act.kink_limits(**resolved) if not k.f.continuous), key=lambda k: k.x
+    )
+    if not jumps:
+        return ()
+    # Samples strictly inside the pieces: not the points beside the kinks, where the one-sided
+    # limits (open ends) are read.
+    near = np.zeros(xs.shape, dtype=bool)
+    for k in jumps:
+        near |= np.abs(xs - k.x) <= 2.0 * _SIDE * max(1.0, abs(k.x))
+    parts: list[tuple[float, float, bool, bool]] = []
+    edges = [-math.inf, *(k.x for k in jumps), math.inf]
+    for i in range(len(edges) - 1):
+        a, b = edges[i], edges[i + 1]
+        inside = (xs > a) & (xs < b)
+        ends = []
+        if i > 0:
+            ends.append(jumps[i - 1].f.right)
+        else:
+            ends.append(tails[0])
+        if i < len(jumps):
+            ends.append(jumps[i].f.left)
+        else:
+            ends.append(tails[1])
+        kept = inside & ~near & (np.abs(f) < _HUGE)
+        vals = f[kept]
+        ends = [e for e in ends if not math.isnan(e)]
+        if vals.size == 0 and not ends:
+            continue
+        lo = min(([float(vals.min())] if vals.size else []) + ends)
+        hi = max(([float(vals.max())] if vals.size else []) + ends)
+        window = vals[np.abs(xs[kept]) <= 8.0]
+        lo_closed = math.isfinite(lo) and bool(np.any(window == lo))
+        hi_closed = math.isfinite(hi) and bool(np.any(window == hi))
+        parts.append((lo, hi, lo_closed, hi_closed))
+    parts += [(k.f.at, k.f.at, True, True) for k in jumps]
+    parts.sort(key=lambda p: (p[0], not p[2]))
+    merged = [parts[0]]
+    for lo, hi, lc, hc in parts[1:]:
+        mlo, mhi, mlc, mhc = merged[-1]
+        if lo < mhi or (lo == mhi and (lc or mhc)):
+            if hi > mhi:
+                merged[-1] = (mlo, hi, mlc, hc)
+            elif hi == mhi:
+                merged[-1] = (mlo, mhi, mlc, mhc or hc)
+        else:
+            merged.append((lo, hi, lc, hc))
+    return tuple(merged) if len(merged) > 1 else ()
 
 
 def _tail_limit(values: Array) -> float:
@@ -1560,7 +1684,12 @@ def _tail_limit(values: Array) -> float:
         return round(limit / quantum) * quantum + 0.0
     shrinking = np.abs(steps[1:]) <= 0.5 * np.abs(steps[:-1])
     if shrinking[-1] and shrinking[-2]:
-        return float(values[-1]) + 0.0
+        # A damped oscillation (sinc's sin(x)/x): the limit is within the last swing of the
+        # last sample, so the last sample is rounded to that swing's decade (sinc: −3.5e−7,
+        # with swings of 1e−6, gives 0; the last sample itself is no limit).
+        swing = float(np.max(np.abs(steps[-2:])))
+        quantum = 10.0 ** math.ceil(math.log10(swing))
+        return round(float(values[-1]) / quantum) * quantum + 0.0
     return math.nan
 
 
@@ -1633,8 +1762,8 @@ def properties(act: Activation, **params: float) -> Properties:
         not math.isnan(v) and not math.isinf(v) and v <= flat for v in d_limits
     )
 
-    f0 = float(act.fn(np.zeros(()), **resolved))
-    zero_centred = abs(f0) <= 1e-12 and lo < 0.0 < hi
+    mean_output, rms_output = standard_normal_moments(act, **resolved)
+    zero_centred = abs(mean_output) <= ZERO_CENTRED_TOLERANCE * rms_output
 
     extrema: dict[str, float] = {}
     if not monotonic:
@@ -1685,6 +1814,9 @@ def properties(act: Activation, **params: float) -> Properties:
         argmax=extrema.get("argmax", math.nan),
         attains_low=attains_low,
         attains_high=attains_high,
+        mean_output=mean_output,
+        rms_output=rms_output,
+        range_parts=_range_parts(act, resolved, xs, f, (limit_left, limit_right)),
     )
 
 

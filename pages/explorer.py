@@ -187,7 +187,11 @@ def _details(act, params, params_items) -> None:
     with st.container(horizontal=True, gap="large"):
         with st.expander("Properties at these parameters", expanded=True):
             try:
-                st.markdown(view.cached_properties_markdown(slug=act.name, params=params_items))
+                table, zero_centred = view.cached_properties_markdown(
+                    slug=act.name, params=params_items
+                )
+                st.markdown(table)
+                st.caption(zero_centred)
             except Exception as exc:  # the core's estimate must never take the page down
                 st.warning(f"Could not compute the properties: {type(exc).__name__}.")
         # Filled only while open: a slider move does not send code nobody is looking at.

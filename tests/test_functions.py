@@ -542,6 +542,17 @@ def test_notes_avoid_the_known_mistakes():
         assert d in act("leaky_relu").note
     assert "0.2x + 0.5" in act("hard_sigmoid").note and "x/6" in act("hard_sigmoid").note
     assert "fixed point" in act("selu").note
+    # ReLU6 is Krizhevsky's (2010); MobileNet made it popular.
+    assert "Krizhevsky (2010)" in act("relu6").note and "popular by MobileNet" in act("relu6").note
+    assert "from MobileNet" not in act("relu6").note
+
+
+def test_prelu_says_how_many_alphas_pytorch_learns():
+    """torch.nn.PReLU(init=…) learns one α (num_parameters=1); per channel: num_parameters=C."""
+    note, code = act("prelu").note, act("prelu").snippet("pytorch", alpha=0.1)
+    assert code == "torch.nn.PReLU(num_parameters=1, init=0.1)"
+    assert "num_parameters=1" in note and "num_parameters=C" in note
+    assert "each channel can learn its own" not in note
 
 
 # --- snippets -------------------------------------------------------------------------------------
@@ -605,9 +616,11 @@ def test_pytorch_snippet_computes_the_same_function(name, tmp_path):
     torch = pytest.importorskip("torch", reason="torch not installed: pip install torch==2.13.0")
     a = act(name)
     for params in param_sets(a, n_random=2):
-        fn, builtin = _run_torch_snippet(a.snippet("pytorch", **params), tmp_path)
-        # Kinks only for built-ins: their conventions at kinks are the ones we follow.
-        x = np.concatenate([np.linspace(-8, 8, 100), a.kink_points(**params) if builtin else []])
+        fn, _ = _run_torch_snippet(a.snippet("pytorch", **params), tmp_path)
+        # The special points too: every kink (a built-in's convention there is the one we
+        # follow; a custom function must give the same f′) and 0, where a 0/0 in a discarded
+        # branch (sinc's sin(x)/x, squareplus's √(x² + 0)) turns autograd's gradient into NaN.
+        x = np.concatenate([np.linspace(-8, 8, 100), a.kink_points(**params), [0.0]])
         xt = torch.tensor(x, dtype=torch.float64, requires_grad=True)
         y = fn(xt)
         np.testing.assert_allclose(
@@ -617,6 +630,47 @@ def test_pytorch_snippet_computes_the_same_function(name, tmp_path):
             np.testing.assert_array_equal(a.derivative(x, **params), 0.0)
             continue
         y.backward(torch.ones_like(y))
+        np.testing.assert_allclose(
+            xt.grad.numpy(), a.derivative(x, **params), rtol=1e-7, atol=1e-9, err_msg=name
+        )
+
+
+#: Entries whose custom expression calls a function torch lacks (``keras.ops.softplus``): only
+#: the Keras fallback uses it, and PyTorch has a built-in for them.
+KERAS_ONLY_EXPR = {"mish"}
+
+
+@pytest.mark.parametrize("name", [n for n in NAMES if A.ACTIVATIONS[n].expr])
+def test_every_custom_expression_has_the_apps_gradient_at_its_special_points(name, tmp_path):
+    """Each entry's custom expression (what a snippet falls back to, in PyTorch or Keras) run
+    through torch autograd at the kinks and 0, whether or not PyTorch has a built-in: the
+    gradient must be finite and the app's f′ (its convention at kinks), not NaN from a 0/0 in a
+    branch ``where`` discards, nor a tie split by ``maximum``."""
+    torch = pytest.importorskip("torch", reason="torch not installed: pip install torch==2.13.0")
+    a = act(name)
+    calls = set(re.findall(r"\{ns\}\.(\w+)", a.expr))
+    missing = {c for c in calls if not hasattr(torch, c)}
+    if missing:
+        assert name in KERAS_ONLY_EXPR, f"{name}: torch has no {missing}"
+        return
+    for params in [*param_sets(a, n_random=2), {p.name: p.low for p in a.params}]:
+        body = a.expr.format(ns="torch", **{k: repr(v) for k, v in params.items()})
+        path = tmp_path / f"expr_{abs(hash(body))}.py"
+        path.write_text(f"import torch\n\n\ndef f(x):\n    return {body}\n")
+        spec = importlib.util.spec_from_file_location(path.stem, path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        x = np.concatenate([a.kink_points(**params), [0.0, -1.0, 1.0, 2.5]])
+        xt = torch.tensor(x, dtype=torch.float64, requires_grad=True)
+        y = module.f(xt)
+        np.testing.assert_allclose(
+            y.detach().numpy(), a.forward(x, **params), rtol=1e-7, atol=1e-9, err_msg=name
+        )
+        if not y.requires_grad:  # a step function: no graph, its derivative is 0
+            np.testing.assert_array_equal(a.derivative(x, **params), 0.0)
+            continue
+        y.backward(torch.ones_like(y))
+        assert np.all(np.isfinite(xt.grad.numpy())), f"{name} {params}: NaN gradient at {x}"
         np.testing.assert_allclose(
             xt.grad.numpy(), a.derivative(x, **params), rtol=1e-7, atol=1e-9, err_msg=name
         )

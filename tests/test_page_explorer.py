@@ -508,11 +508,39 @@ def test_properties_table_shows_the_core_values() -> None:
     assert number(rows["minimum at x"]) == pytest.approx(props.argmin, rel=1e-3)
     assert rows["monotonic"] == ("yes" if props.monotonic else "no")
     assert rows["zero-centred"] == ("yes" if props.zero_centred else "no")
+    assert number(rows["mean output for a standard normal input"]) == pytest.approx(
+        props.mean_output, rel=1e-3
+    )
 
 
-@pytest.mark.parametrize(("slug", "shown"), [("relu", "[0, ∞)"), ("sigmoid", "(0, 1)")])
-def test_properties_range_brackets_say_whether_an_end_is_reached(slug, shown) -> None:
+@pytest.mark.parametrize(
+    ("slug", "centred", "mean"),
+    [("leaky_relu", "no", "0.395"), ("tanh", "yes", "0"), ("selu", "yes", "")],
+)
+def test_zero_centred_is_defined_on_the_page_with_the_mean(slug, centred, mean) -> None:
     at = explorer(activation=slug)
+    (table,) = [m.value for m in at.markdown if m.value.startswith("| property | value |")]
+    assert f"| zero-centred | {centred} |" in table
+    (text,) = [c.value.replace("\\", "") for c in at.caption if "Zero-centred means" in c.value]
+    assert "Zero-centred means the output's mean for a centred input is about 0" in text
+    assert f"E[f(x)] = {mean}" in text
+    assert f"so {centred}" in text
+
+
+@pytest.mark.parametrize(
+    ("slug", "params", "shown"),
+    [
+        ("relu", {}, "[0, ∞)"),
+        ("sigmoid", {}, "(0, 1)"),
+        # A range with gaps is a union, not the interval [−2, ∞).
+        ("threshold", {"param_threshold": "1", "param_value": "-2"}, "{−2} ∪ (1, ∞)"),
+        ("threshold", {"param_threshold": "1", "param_value": "1"}, "[1, ∞)"),
+        ("binary_step", {}, "{0, 1}"),
+        ("hard_shrink", {}, "(−∞, −0.5) ∪ {0} ∪ (0.5, ∞)"),
+    ],
+)
+def test_properties_range_brackets_say_whether_an_end_is_reached(slug, params, shown) -> None:
+    at = explorer(activation=slug, **params)
     (table,) = [m.value for m in at.markdown if m.value.startswith("| property | value |")]
     assert f"| output range | {shown} |" in table.replace("\\", "")  # Markdown escapes
     assert not at.table  # no pandas / Arrow table on the page

@@ -342,12 +342,41 @@ def csv_columns(
     return columns
 
 
+def range_text(props: core.Properties) -> str:
+    """The range as a reader writes it: [0, ∞) for ReLU, (0, 1) for the sigmoid (a square
+    bracket where f reaches that end), {−2} ∪ (1, ∞) for the threshold with θ = 1, v = −2, and
+    {0, 1} for the binary step (adjacent points in one set)."""
+    if not props.range_parts:
+        lo, hi = props.output_range
+        return (
+            ("[" if props.attains_low else "(")
+            + f"{fmt(lo)}, {fmt(hi)}"
+            + ("]" if props.attains_high else ")")
+        )
+    pieces: list[str] = []
+    points: list[str] = []
+    for lo, hi, lo_closed, hi_closed in props.range_parts:
+        if lo == hi:
+            points.append(fmt(lo))
+            continue
+        if points:
+            pieces.append("{" + ", ".join(points) + "}")
+            points = []
+        pieces.append(
+            ("[" if lo_closed else "(") + f"{fmt(lo)}, {fmt(hi)}" + ("]" if hi_closed else ")")
+        )
+    if points:
+        pieces.append("{" + ", ".join(points) + "}")
+    return " ∪ ".join(pieces)
+
+
 # Row labels for core.Properties fields, in the order shown; fields not listed are not rows.
 PROPERTY_LABELS: dict[str, str] = {
     "output_range": "output range",
     "bounded_below": "bounded below",
     "bounded_above": "bounded above",
     "monotonic": "monotonic",
+    "mean_output": "mean output for a standard normal input",
     "zero_centred": "zero-centred",
     "continuous": "continuous",
     "smooth_c1": "smooth (C¹: f′ continuous)",
@@ -373,12 +402,7 @@ def properties_rows(props: core.Properties) -> list[dict[str, str]]:
     for name, label in PROPERTY_LABELS.items():
         value = getattr(props, name)
         if name == "output_range":
-            lo, hi = value
-            shown = (
-                ("[" if props.attains_low else "(")
-                + f"{fmt(lo)}, {fmt(hi)}"
-                + ("]" if props.attains_high else ")")
-            )
+            shown = range_text(props)
         elif isinstance(value, bool):
             shown = "yes" if value else "no"
         else:
@@ -391,6 +415,17 @@ def properties_rows(props: core.Properties) -> list[dict[str, str]]:
 
 # Characters Markdown (or st.markdown's LaTeX: $) would read in a table cell: shown literally.
 _MARKDOWN_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>|~$"})
+
+
+def zero_centred_text(props: core.Properties) -> str:
+    """What "zero-centred" means in the table, with this function's numbers."""
+    return (
+        "Zero-centred means the output's mean for a centred input is about 0: for x ~ N(0, 1), "
+        f"|E[f(x)]| ≤ {core.ZERO_CENTRED_TOLERANCE:g} × √E[f(x)²]. Here E[f(x)] = "
+        f"{fmt(props.mean_output)} and √E[f(x)²] = {fmt(props.rms_output)}, so "
+        f"{'yes' if props.zero_centred else 'no'} (f(0) = 0 is not enough: Leaky ReLU's mean "
+        "is 0.395)."
+    )
 
 
 def properties_markdown(props: object) -> str:
@@ -600,8 +635,10 @@ def cached_summary(slug: str, params: ParamItems, x_range: tuple[float, float]) 
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def cached_properties_markdown(slug: str, params: ParamItems) -> str:
-    return properties_markdown(core.properties(ACTIVATIONS[slug], **dict(params)))
+def cached_properties_markdown(slug: str, params: ParamItems) -> tuple[str, str]:
+    """The properties table and, under it, :func:`zero_centred_text` (Markdown-escaped)."""
+    props = core.properties(ACTIVATIONS[slug], **dict(params))
+    return properties_markdown(props), zero_centred_text(props).translate(_MARKDOWN_SPECIAL)
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
