@@ -297,8 +297,9 @@ sigmoid_slot = st.container()
 with st.expander("In what sense softmax generalises the sigmoid", expanded=False):
     st.markdown(
         "For **two classes**, softmax([z, 0])₀ = e^z / (e^z + 1) = σ(z): a sigmoid is a "
-        "softmax over a class and a fixed zero logit. More generally softmax([z₁, z₂])₁ = "
-        "σ(z₁ − z₂): the sentence under the chart checks it on your first two logits. With "
+        "softmax over a class and a fixed zero logit. More generally softmax([z₀, z₁])₀ = "
+        "σ(z₀ − z₁) (classes counted from 0, as everywhere on this page): the sentence "
+        "under the chart checks it on your first two logits. With "
         "more classes, softmax couples them: raising one logit lowers every other "
         "probability. A **sigmoid per logit** does not: each σ(zᵢ) is between 0 and 1 on its "
         "own and the sum can be anything from 0 to n. That is the right output for "
