@@ -95,7 +95,8 @@ elif figure == "depth_all":  # every chart a depth move redraws on pages/depth.p
         f"{settings}, batch {d['batch']}, seed {d['seed']}",
         False,
     )
-    st.plotly_chart(drawn.grad_norm, config=PLOTLY_CONFIG, key="chart")
+    st.plotly_chart(drawn.signal, config=PLOTLY_CONFIG, key="chart")
+    st.plotly_chart(drawn.grad_norm, config=PLOTLY_CONFIG, key="chart5")
     st.plotly_chart(drawn.spread, config=PLOTLY_CONFIG, key="chart2")
     st.plotly_chart(drawn.act_hist, config=PLOTLY_CONFIG, key="chart3")
     st.plotly_chart(drawn.grad_hist, config=PLOTLY_CONFIG, key="chart4")
@@ -115,9 +116,8 @@ else:
     runs = [("relu·he", result)]
     if cached:
         args = ("relu", (), int(depth), d["width"], d["batch"], d["init"], d["seed"], False, None)
-        grad_fig, std_fig, _, _ = depth_view.figures(
-            (("relu·he", args),), runs, f"depth {depth}", False
-        )
+        built = depth_view.figures((("relu·he", args),), runs, f"depth {depth}", False)
+        grad_fig, std_fig = built.grad_norm, built.spread
     else:
         grad_fig = depth_view.grad_norm_figure(runs, title=f"grad norm, depth {depth}")
         std_fig = depth_view.std_figure(runs, title=f"activation spread, depth {depth}")

@@ -57,7 +57,7 @@ def test_softmax_floor_draws_the_pages_charts_before_and_after_a_move():
 @pytest.mark.parametrize("depth", [depth_view.DEFAULTS["depth"] + 1, 7])
 def test_depth_floor_draws_the_pages_charts_before_and_after_a_move(depth):
     page, floor = open_page("pages/depth.py"), open_floor("depth_all")
-    assert len(specs(floor)) == 4
+    assert len(specs(floor)) == 5
     assert specs(floor) == specs(page)
 
     page.slider(key="depth").set_value(depth).run()
