@@ -20,7 +20,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from activations.depth import simulate  # noqa: E402
+from activations.depth import simulate
 
 SETTINGS = (
     ("relu", "he", 50, 256),
