@@ -146,6 +146,10 @@ class Activation:
     pytorch: str = ""
     keras: str = ""
     expr: str = ""
+    #: Optional ``builtin_nan(**params) -> bool``: True where the framework built-in has a NaN
+    #: gradient (autograd of √0 in Keras's squareplus with b = 0); :meth:`snippet` then shows
+    #: the custom expression, which avoids it, and says why.
+    builtin_nan: Callable[..., bool] | None = None
     #: Optional f and f′ together, ``fused(x, **params) -> (f, f′)``, sharing intermediates
     #: (one exp for σ and σ′, ...), as autograd's backward reuses the forward's; it must agree
     #: with ``fn``/``grad`` to rounding. Used by :meth:`forward_and_derivative`.
@@ -228,11 +232,14 @@ class Activation:
             for p in self.params
             if "{" + p.name + "}" not in template and resolved[p.name] != p.default
         ]
-        if template and not fixed:
+        nan = bool(template) and self.builtin_nan is not None and self.builtin_nan(**resolved)
+        if template and not fixed and not nan:
             return template.format(**shown)
         body = self.expr.format(ns=_NAMESPACE[framework], **shown)
         builtin = template.format(**{p.name: _compact(p.default) for p in self.params})
-        if template:
+        if nan and not fixed:
+            why = f"{template.format(**shown)} has a NaN gradient at x = 0 (autograd of √0)"
+        elif template:
             why = f"{builtin} fixes {', '.join(fixed)} to the default"
         else:
             why = f"no built-in {self.label} in {'PyTorch' if framework == 'pytorch' else 'Keras'}"
@@ -1142,6 +1149,7 @@ _CATALOGUE: list[Activation] = [
             "compute. b sets the rounding at 0: b = 0 gives ReLU exactly, b = 4 gives f(0) = 1."
         ),
         keras="keras.layers.Activation(lambda x: keras.activations.squareplus(x, b={b}))",
+        builtin_nan=lambda b: b == 0.0,  # (x + √(x² + 0))/2: √'s slope at 0 is infinite
         # relu(x) + b/(2(√(x² + b) + |x|)), with |x| and relu taking the x ≤ 0 side at 0 so that
         # f′(0) is the left slope (1/2 for b > 0, 0 for b = 0), and √ never of 0: the plain
         # (x + √(x² + b))/2 has a NaN gradient at x = 0 when b = 0.

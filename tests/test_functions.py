@@ -547,6 +547,19 @@ def test_notes_avoid_the_known_mistakes():
     assert "from MobileNet" not in act("relu6").note
 
 
+def test_squareplus_with_b_zero_avoids_the_builtins_nan_gradient():
+    """keras.activations.squareplus(x, b=0) is (x + √(x²))/2: NaN gradient at 0. With b = 0 the
+    snippet is the custom expression (run through torch autograd in the test above)."""
+    sp = act("squareplus")
+    assert sp.snippet("keras", b=4.0) == (
+        "keras.layers.Activation(lambda x: keras.activations.squareplus(x, b=4))"
+    )
+    code = sp.snippet("keras", b=0.0)
+    assert code.startswith("#") and "NaN gradient at x = 0" in code
+    assert "keras.ops.where(x * x + 0 > 0" in code
+    assert "torch.where(x * x + 0 > 0" in sp.snippet("pytorch", b=0.0)
+
+
 def test_prelu_says_how_many_alphas_pytorch_learns():
     """torch.nn.PReLU(init=…) learns one α (num_parameters=1); per channel: num_parameters=C."""
     note, code = act("prelu").note, act("prelu").snippet("pytorch", alpha=0.1)
