@@ -432,7 +432,7 @@ def signal_summary(result: DepthResult, v: Verdict, settings: str) -> str:
         gap = simulated / predicted
         text += (
             f" The dashed mean-field line (exact only for infinitely wide layers) predicts "
-            f"{magnitude(predicted)} at the input; this run is {gap:.2g}× that. At finite "
+            f"{magnitude(predicted)} at the input; this run is {magnitude(gap)}× that. At finite "
             "width the gap depends on the activation, the depth, the width and the seed."
         )
     return text
