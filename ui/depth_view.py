@@ -452,7 +452,7 @@ def critical_explanation(width: int, depth: int, sigma: float) -> str:
     return (
         f"Critical init: σ_w = {sigma:.4g}, so σ_w²·width = {c:.3g} (Xavier and LeCun use 1, He "
         f"2). It makes the mean-field backward gain χ = σ_w²·width·E[f′(z)²] equal to 1 on "
-        f"average over these {depth} layers for inputs N(0, 1): here E[f′(z)²] averages "
+        f"average over {depth} layers of width {width} for inputs N(0, 1): here E[f′(z)²] averages "
         f"{1.0 / c:.3g} (geometric mean over the layers) at the scales the layers reach. Xavier "
         "and LeCun set σ_w²·fan_in = 1 to keep the forward variance of a unit of slope 1 "
         "(tanh′(0) = 1), He doubles it for ReLU, whose E[f′²] is 1/2; when E[f′(z)²] is not "
