@@ -62,6 +62,9 @@ def test_a_depth_move_redraws_every_output_in_place_and_nothing_else(server, tab
     for key in CHARTS:
         wait_for_chart(page, key)
     assert all("10 layers × 64 units" in chart_title(page, key) for key in CHARTS)
+    # The first chart draws the verdict's two thresholds (ui/depth_view.RULE) as lines.
+    for line in ("vanish below ×1/100", "explode above ×100"):
+        assert trace_d(page, "depth_grad_chart", line), line
     counts = element_counts(page, KINDS)
     assert counts["charts"] == 5 and counts["alerts"] == 1, counts
     assert counts["selectboxes"] == 2 and counts["expanders"] == 3, counts
