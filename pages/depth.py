@@ -463,3 +463,4 @@ with st.expander("What is simulated exactly?"):
         "also carries the forward signal, so it can change by a different factor. Values "
         "beyond float64's range are reported as an overflow instead of drawn. " + view.RESIDUAL_FORM
     )
+cls.check_only()  # last: names the keys of ?only= that are no control of this page
