@@ -191,7 +191,7 @@ def _details(act, params, params_items) -> None:
             except Exception as exc:  # the core's estimate must never take the page down
                 st.warning(f"Could not compute the properties: {type(exc).__name__}.")
         # Filled only while open: a slider move does not send code nobody is looking at.
-        code = st.expander("Code: PyTorch / Keras", key="code_open", on_change="rerun")
+        code = st.expander("Code: PyTorch / Keras / JAX", key="code_open", on_change="rerun")
         if code.open:
             with code:
                 classroom.snippet_tabs(act, params)
