@@ -1,4 +1,4 @@
-"""Activation Lab's NumPy core: activations, softmax and the depth simulator.
+"""Activation Lab's NumPy core: activations, gated units, softmax and the depth simulator.
 
 Pure NumPy (and ``scipy.special``); no Streamlit or Plotly import anywhere in this package.
 """
@@ -9,9 +9,19 @@ from activations.functions import (
     Activation,
     Kink,
     OneSided,
+    Order,
     Param,
     Properties,
     properties,
+)
+from activations.gated import (
+    GATED_UNITS,
+    GatedUnit,
+    ffn_parameters,
+    gated,
+    gated_gradients,
+    gated_hidden_width,
+    on_diagonal,
 )
 from activations.softmax import (
     cross_entropy,
@@ -26,10 +36,13 @@ from activations.softmax import (
 
 __all__ = [
     "ACTIVATIONS",
+    "GATED_UNITS",
     "Activation",
     "DepthResult",
+    "GatedUnit",
     "Kink",
     "OneSided",
+    "Order",
     "Param",
     "Properties",
     "Verdict",
@@ -37,7 +50,12 @@ __all__ = [
     "cross_entropy",
     "cross_entropy_grad",
     "entropy",
+    "ffn_parameters",
+    "gated",
+    "gated_gradients",
+    "gated_hidden_width",
     "log_softmax",
+    "on_diagonal",
     "parse_logits",
     "properties",
     "simulate",
