@@ -139,7 +139,7 @@ def _pair(a: ArrayLike, b: ArrayLike) -> tuple[Array, Array]:
     return np.broadcast_arrays(np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64))
 
 
-def gated(unit: str | GatedUnit, a: ArrayLike, b: ArrayLike) -> Array:
+def gated_forward(unit: str | GatedUnit, a: ArrayLike, b: ArrayLike) -> Array:
     """f(a, b) = a·g(b), elementwise (a and b broadcast), float64."""
     u = _unit(unit)
     a, b = _pair(a, b)

@@ -17,7 +17,7 @@ import activations as A
 from activations.gated import (
     GATED_UNITS,
     ffn_parameters,
-    gated,
+    gated_forward,
     gated_gradients,
     gated_hidden_width,
     on_diagonal,
@@ -54,7 +54,7 @@ def test_forward_and_both_gradients_match_torch(unit):
     y.backward(torch.ones_like(y))
     # atol: torch's GELU keeps fewer digits than our erfc form in the left tail (values ~1e-9).
     tol = {"rtol": 1e-12, "atol": 1e-14}
-    np.testing.assert_allclose(gated(unit, A_VALUES, B_VALUES), y.detach().numpy(), **tol)
+    np.testing.assert_allclose(gated_forward(unit, A_VALUES, B_VALUES), y.detach().numpy(), **tol)
     da, db = gated_gradients(unit, A_VALUES, B_VALUES)
     np.testing.assert_allclose(da, a.grad.numpy(), **tol)
     np.testing.assert_allclose(db, b.grad.numpy(), **tol)
@@ -66,10 +66,16 @@ def test_gradients_match_central_differences(unit):
     h = 1e-6
     da, db = gated_gradients(unit, a, b)
     np.testing.assert_allclose(
-        da, (gated(unit, a + h, b) - gated(unit, a - h, b)) / (2 * h), rtol=1e-6, atol=1e-8
+        da,
+        (gated_forward(unit, a + h, b) - gated_forward(unit, a - h, b)) / (2 * h),
+        rtol=1e-6,
+        atol=1e-8,
     )
     np.testing.assert_allclose(
-        db, (gated(unit, a, b + h) - gated(unit, a, b - h)) / (2 * h), rtol=1e-6, atol=1e-8
+        db,
+        (gated_forward(unit, a, b + h) - gated_forward(unit, a, b - h)) / (2 * h),
+        rtol=1e-6,
+        atol=1e-8,
     )
 
 
@@ -82,7 +88,7 @@ def test_broadcasting_and_extremes_are_finite():
     grid_a, grid_b = np.linspace(-1e6, 1e6, 7)[:, None], np.linspace(-1e6, 1e6, 9)[None, :]
     for unit in UNITS:
         with np.errstate(over="raise", invalid="raise", divide="raise", under="ignore"):
-            f = gated(unit, grid_a, grid_b)
+            f = gated_forward(unit, grid_a, grid_b)
             da, db = gated_gradients(unit, grid_a, grid_b)
         assert f.shape == da.shape == db.shape == (7, 9)
         assert np.all(np.isfinite(f)) and np.all(np.isfinite(da)) and np.all(np.isfinite(db))
@@ -97,12 +103,12 @@ def test_swiglu_is_not_swish():
     np.testing.assert_allclose(f, x * x * sigma, rtol=1e-13, atol=1e-300)
     np.testing.assert_allclose(on_diagonal("glu", x)[0], swish, rtol=1e-13, atol=1e-300)
     assert np.abs(f - swish).max() > 20  # 36σ(6) − 6σ(6) ≈ 29.9 at x = 6
-    np.testing.assert_allclose(gated("swiglu", x, x), f, rtol=1e-15)
+    np.testing.assert_allclose(gated_forward("swiglu", x, x), f, rtol=1e-15)
     # d/dx f(x, x) = ∂f/∂a + ∂f/∂b on the cut.
     da, db = gated_gradients("swiglu", x, x)
     np.testing.assert_allclose(df, da + db, rtol=1e-13, atol=1e-300)
     # With a = 1 it is Swish: f(1, b) = Swish(b).
-    np.testing.assert_allclose(gated("swiglu", 1.0, x), swish, rtol=1e-15)
+    np.testing.assert_allclose(gated_forward("swiglu", 1.0, x), swish, rtol=1e-15)
 
 
 def test_two_thirds_width_keeps_the_parameter_count():
@@ -131,7 +137,7 @@ def test_llama_hidden_widths(d_model, multiple_of, published):
 
 def test_bad_arguments_are_refused():
     with pytest.raises(ValueError, match="unknown gated unit"):
-        gated("geglu2", 1.0, 1.0)
+        gated_forward("geglu2", 1.0, 1.0)
     with pytest.raises(ValueError, match="d_model"):
         ffn_parameters(0, 4, gated=True)
     with pytest.raises(ValueError, match="plain_hidden"):
@@ -145,4 +151,4 @@ def test_formulas_are_latex_of_the_gate():
         assert unit.formula.startswith("f(a, b) = a")
         assert unit.grad_a_formula.endswith("(b)") and "a\\," in unit.grad_b_formula
         assert "torch" in unit.pytorch and unit.note
-    assert math.isclose(float(gated("glu", 2.0, 0.0)), 1.0)
+    assert math.isclose(float(gated_forward("glu", 2.0, 0.0)), 1.0)
