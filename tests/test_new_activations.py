@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -316,3 +317,8 @@ def test_new_entries_name_their_source_in_the_note():
     for name, source in sources.items():
         assert source in act(name).note, name
         assert re.search(r"\S", act(name).kink)
+
+
+def test_the_readme_states_the_catalogue_size():
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    assert f"the catalogue's {len(A.ACTIVATIONS)} activations" in readme

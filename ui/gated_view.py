@@ -18,7 +18,7 @@ from activations import gated as core
 from ui.plotting import DF_LINE, F_LINE, PALETTE, base_layout, freeze, line_width
 
 LIMIT = 4.0  # the plane shown: a, b ∈ [−LIMIT, LIMIT]
-GRID = 121  # points per axis (a step of 1/15)
+GRID = 81  # points per axis: a step of 0.1, ~70 kB of contour data per chart
 CUT_POINTS = 401
 VIEWS = {"f": "f(a, b)", "da": "∂f/∂a", "db": "∂f/∂b"}
 D_MODEL_LOW, D_MODEL_HIGH, D_MODEL_STEP, D_MODEL_DEFAULT = 256, 16384, 256, 4096
