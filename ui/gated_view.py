@@ -85,8 +85,9 @@ def surface_figure(unit: str, which: str, present: bool) -> go.Figure:
         present=present,
     )
     fig.update_layout(hovermode="closest")
-    fig.update_xaxes(range=[-LIMIT, LIMIT])
-    fig.update_yaxes(range=[-LIMIT, LIMIT], scaleanchor="x", scaleratio=1)
+    # A square plane (b = a at 45°): the plot area shrinks to fit, the ranges stay [−4, 4].
+    fig.update_xaxes(range=[-LIMIT, LIMIT], constrain="domain")
+    fig.update_yaxes(range=[-LIMIT, LIMIT], scaleanchor="x", scaleratio=1, constrain="domain")
     return fig
 
 
