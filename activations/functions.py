@@ -1768,8 +1768,9 @@ _CATALOGUE: list[Activation] = [
         derivative_formula=r"f'(x) = \tanh(x) + x\,\operatorname{sech}^2(x)",
         note=(
             "The linearly scaled hyperbolic tangent (Roy and others, 2019): x·tanh(x) is even, "
-            "never negative and tends to |x|. Negative inputs give positive outputs and "
-            "gradients of the opposite sign, so it is mostly a catalogue entry, not a default."
+            "never negative and tends to |x|. Its slope is negative for every x < 0, so a "
+            "negative input is pushed the opposite way to ReLU-like units; it is rarely used in "
+            "practice."
         ),
         expr="x * {ns}.tanh(x)",
     ),
@@ -1914,7 +1915,7 @@ _CATALOGUE: list[Activation] = [
         ),
         kinks=_xielu_kinks,
         note=(
-            "xIELU (Huang and Schlag, 2025; the Apertus models) integrates a trainable ELU-like "
+            "xIELU (Huang and Schlag, 2024; the Apertus models) integrates a trainable ELU-like "
             "gradient: quadratic for x > 0 and ELU-shaped for x ≤ 0. Hugging Face's "
             "XIELUActivation trains unconstrained weights and uses αₚ = softplus(wₚ) and "
             "αₙ = β + softplus(wₙ), which keeps both positive; the sliders set those effective "

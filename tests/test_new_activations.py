@@ -96,6 +96,9 @@ def test_lisht_is_even_and_never_negative():
     np.testing.assert_array_equal(f, act("lisht").forward(-x))
     assert f.min() == 0.0
     assert props_of("lisht").output_range == (0.0, math.inf)
+    # The note: its slope is negative for every x < 0.
+    assert np.all(act("lisht").derivative(-np.geomspace(1e-300, 1e6, 400)) < 0)
+    assert "slope is negative for every x < 0" in act("lisht").note
 
 
 def props_of(name: str, **params: float) -> A.Properties:
@@ -167,6 +170,11 @@ def test_srelu_kinks_and_its_special_cases():
     x = np.linspace(-6, 6, 121)
     np.testing.assert_array_equal(srelu.forward(x, a_left=1.0, a_right=1.0), x)
     assert srelu.kink_points(a_left=1.0, a_right=1.0) == ()
+    # The note: S-shaped with small outer slopes, convex with aₗ ≤ 1 ≤ aᵣ.
+    f = srelu.forward(x)
+    assert f.max() < x.max() and f.min() > x.min() and props_of("srelu").monotonic
+    assert np.all(np.diff(srelu.forward(x, a_left=0.5, a_right=2.0), 2) >= -1e-12)
+    assert "S-shaped" in srelu.note and "convex" in srelu.note
     # t_left = t_right: one kink, the right slope at it.
     assert srelu.kink_points(t_left=0.5, t_right=0.5) == (0.5,)
     assert srelu.derivative(0.5, t_left=0.5, t_right=0.5, a_right=0.3) == 0.3
