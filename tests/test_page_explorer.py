@@ -588,3 +588,14 @@ def test_softplus_pytorch_preset_sets_threshold_20() -> None:
     assert_draws(at, "softplus", {"beta": 1.0, "threshold": 20.0})
     press(at, "exact")
     assert at.slider(key="param_threshold").value == 0.0
+
+
+def test_jax_preset_and_code_tab() -> None:
+    at = explorer(activation="gelu")
+    press(at, "jax.nn.gelu's default")
+    assert at.selectbox(key="activation").value == "gelu_tanh"  # JAX's default: the tanh form
+    at.session_state["code_open"] = True
+    at.run()
+    code = [c.value for c in at.code]
+    assert "lambda x: jax.nn.gelu(x, approximate=True)" in code
+    assert ACTIVATIONS["gelu_tanh"].snippet("pytorch") in code
