@@ -1911,7 +1911,8 @@ _CATALOGUE: list[Activation] = [
         ),
         kink=(
             "f′ jumps at ε (from about β to β − αₙ) and at 0 (back to β); f′ = β − αₙ on "
-            "[ε, 0], ends included; with ε = −1e-6 the gap is far too small to see"
+            "[ε, 0], ends included. f itself jumps at 0, by αₙ(1 − e^ε): 8e-7 at the defaults, "
+            "far too small to see"
         ),
         kinks=_xielu_kinks,
         note=(

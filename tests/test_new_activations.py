@@ -156,6 +156,11 @@ def test_xielu_slopes_and_its_eps_interval():
     assert at_zero.f.at == pytest.approx(an * math.expm1(-1e-6), rel=1e-9)
     assert at_zero.f.right == pytest.approx(0.0, abs=1e-6)
     assert at_zero.df.jumps and at_eps.df.jumps and not at_zero.f.jumps
+    assert f"{an * -math.expm1(-1e-6):.0e}" == "8e-07" and "8e-7 at the defaults" in xielu.kink
+    # With ε = −0.5 that jump is 0.8·(1 − e^−0.5) ≈ 0.31: drawn, and f is not continuous.
+    (_, k0) = xielu.kink_limits(eps=-0.5)
+    assert k0.f.jumps and k0.f.at == pytest.approx(an * math.expm1(-0.5), rel=1e-12)
+    assert not props_of("xielu", eps=-0.5).continuous
     # A visible ε: f′ jumps from αn e^ε − αn + β to β − αn at ε.
     (k, _) = xielu.kink_limits(eps=-0.5)
     assert k.df.left == pytest.approx(an * math.exp(-0.5) - an + beta, rel=1e-6)
