@@ -1197,12 +1197,12 @@ _CATALOGUE: list[Activation] = [
         grad=_softplus_grad,
         fused=_softplus_fused,
         formula=(
-            r"f(x) = \frac{1}{\beta}\log\bigl(1 + e^{\beta x}\bigr)"
-            r"\quad\text{(} x \text{ where } \beta x > t \text{, if } t > 0)"
+            r"f(x) = \begin{cases} x & \beta x > t > 0 \\ "
+            r"\frac{1}{\beta}\log\bigl(1 + e^{\beta x}\bigr) & \text{otherwise} \end{cases}"
         ),
         derivative_formula=(
-            r"f'(x) = \sigma(\beta x) = \frac{1}{1 + e^{-\beta x}}"
-            r"\quad\text{(1 where } \beta x > t \text{, if } t > 0)"
+            r"f'(x) = \begin{cases} 1 & \beta x > t > 0 \\ "
+            r"\sigma(\beta x) = \frac{1}{1 + e^{-\beta x}} & \text{otherwise} \end{cases}"
         ),
         params=(
             Param(
@@ -1221,7 +1221,7 @@ _CATALOGUE: list[Activation] = [
             ),
         ),
         kink=(
-            "none with the threshold off; with t > 0, f drops by log(1 + e^{−t})/β just after "
+            "none with the threshold off; with t > 0, f drops by log(1 + e^(−t))/β just after "
             "x = t/β, and f′ there is σ(t) (the softplus side, as in PyTorch)"
         ),
         kinks=lambda beta, threshold: (threshold / beta,) if threshold > 0 else (),
@@ -1867,14 +1867,12 @@ _CATALOGUE: list[Activation] = [
         grad=_second(_xielu_fused),
         fused=_xielu_fused,
         formula=(
-            r"f(x) = \begin{cases} \alpha_p x^2 + \beta x & x > 0 \\ "
-            r"\alpha_n\bigl(e^{\min(x, \varepsilon)} - 1 - x\bigr) + \beta x & x \le 0"
-            r"\end{cases}"
+            r"f(x) = \beta x + \begin{cases} \alpha_p x^2 & x > 0 \\ "
+            r"\alpha_n\bigl(e^{\min(x, \varepsilon)} - 1 - x\bigr) & x \le 0 \end{cases}"
         ),
         derivative_formula=(
-            r"f'(x) = \begin{cases} 2\alpha_p x + \beta & x > 0 \\ \beta - \alpha_n & "
-            r"\varepsilon \le x \le 0 \\ \alpha_n (e^{x} - 1) + \beta & x < \varepsilon"
-            r"\end{cases}"
+            r"f'(x) = \beta + \begin{cases} 2\alpha_p x & x > 0 \\ -\alpha_n & "
+            r"\varepsilon \le x \le 0 \\ \alpha_n (e^{x} - 1) & x < \varepsilon \end{cases}"
         ),
         params=(
             Param(

@@ -99,9 +99,11 @@ def _presets(cls: classroom.Classroom, act) -> None:
 
 
 def _formulas(act) -> None:
-    f_formula, df_formula = st.columns(2)
-    f_formula.latex(act.formula)
-    df_formula.latex(act.derivative_formula)
+    # Side by side where both fit, one under the other where they do not (xIELU's cases, the tanh
+    # form of GELU): a wrapping row of content-wide formulas, never a clipped one.
+    with st.container(horizontal=True, gap="large"):
+        st.latex(act.formula, width="content")
+        st.latex(act.derivative_formula, width="content")
     st.caption(f"At the kinks: {act.kink}.")
 
 
