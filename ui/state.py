@@ -409,6 +409,6 @@ def refused_message(act: Activation, problem: str, kept: Mapping[str, float]) ->
     """What :func:`param_sliders` says when ``act`` refuses the sliders' combination."""
     shown_kept = ", ".join(f"{name} = {value:g}" for name, value in kept.items())
     return (
-        f"{act.label}: {problem}, so this setting cannot be drawn. The page shows "
-        f"{shown_kept} (the last accepted setting) until the sliders are set that way."
+        f"{act.label}: {problem}, so this setting cannot be drawn. The charts show "
+        f"{shown_kept} (the last accepted setting) until the sliders meet that condition."
     )
