@@ -42,8 +42,9 @@ Array = NDArray[np.float64]
 class GatedUnit:
     """One gated unit f(a, b) = a·g(b): its gate (a catalogue slug), LaTeX, note and code.
 
-    ``pytorch`` is a few lines of torch computing it from the two halves ``a``, ``b`` of a
-    projection (built-in ``torch.nn.functional`` gates; ``F.glu`` for GLU itself).
+    ``pytorch`` and ``jax`` are a few lines computing it from the two halves ``a``, ``b`` of a
+    projection (the built-in gates of ``torch.nn.functional`` and ``jax.nn``; their ``glu`` for
+    GLU itself). The last line of each assigns ``y``.
     """
 
     name: str
@@ -52,6 +53,7 @@ class GatedUnit:
     formula: str
     note: str
     pytorch: str
+    jax: str
 
     @property
     def gate_activation(self) -> Activation:
@@ -73,6 +75,7 @@ _GATE_LATEX = {
     "swish": r"\operatorname{Swish}",
 }
 _CHUNK = "a, b = (x @ W_ab).chunk(2, dim=-1)  # the two halves of one projection, width h′ each\n"
+_SPLIT = "a, b = jnp.split(x @ W_ab, 2, axis=-1)  # jnp is jax.numpy\n"
 
 GATED_UNITS: dict[str, GatedUnit] = {
     unit.name: unit
@@ -88,6 +91,7 @@ GATED_UNITS: dict[str, GatedUnit] = {
                 "the other half passes."
             ),
             pytorch=_CHUNK + "y = torch.nn.functional.glu(torch.cat([a, b], dim=-1))  # a·σ(b)",
+            jax=_SPLIT + "y = jax.nn.glu(jnp.concatenate([a, b], axis=-1))  # a·σ(b)",
         ),
         GatedUnit(
             name="reglu",
@@ -99,6 +103,7 @@ GATED_UNITS: dict[str, GatedUnit] = {
                 "so half of the plane passes no gradient to either input."
             ),
             pytorch=_CHUNK + "y = a * torch.nn.functional.relu(b)",
+            jax=_SPLIT + "y = a * jax.nn.relu(b)",
         ),
         GatedUnit(
             name="geglu",
@@ -110,6 +115,8 @@ GATED_UNITS: dict[str, GatedUnit] = {
                 "tanh approximation (drawn here: exact GELU, within 5e-4 of it)."
             ),
             pytorch=_CHUNK + "y = a * torch.nn.functional.gelu(b)",
+            jax=_SPLIT
+            + "y = a * jax.nn.gelu(b, approximate=False)  # JAX's default is the tanh form",
         ),
         GatedUnit(
             name="swiglu",
@@ -122,6 +129,7 @@ GATED_UNITS: dict[str, GatedUnit] = {
                 "projections, not Swish of one input."
             ),
             pytorch=_CHUNK + "y = a * torch.nn.functional.silu(b)",
+            jax=_SPLIT + "y = a * jax.nn.silu(b)",
         ),
     )
 }

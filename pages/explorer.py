@@ -509,7 +509,9 @@ def _gated_units(cls: classroom.Classroom) -> None:
         "hidden width it has the same number of parameters.",
     )
     st.markdown(gated_view.width_markdown(gated_view.width_rule(int(d_model))))
-    st.code(u.pytorch, language="python")
+    torch_tab, jax_tab = st.tabs(["PyTorch", "JAX"])
+    torch_tab.code(u.pytorch, language="python")
+    jax_tab.code(u.jax, language="python")
     st.caption(u.note)
 
 

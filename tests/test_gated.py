@@ -6,7 +6,9 @@ against central differences, and against the parameter counts of published model
 
 from __future__ import annotations
 
+import importlib.util
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -152,3 +154,41 @@ def test_formulas_are_latex_of_the_gate():
         assert unit.grad_a_formula.endswith("(b)") and "a\\," in unit.grad_b_formula
         assert "torch" in unit.pytorch and unit.note
     assert math.isclose(float(gated_forward("glu", 2.0, 0.0)), 1.0)
+
+
+def _run_code(header: str, code: str, folder: Path) -> np.ndarray:
+    """Run a unit's snippet (our own text) as a module file after ``header`` defines x and
+    W_ab (no eval/exec here, as for the catalogue's snippets); return its y."""
+    path = folder / f"gated_{abs(hash(header + code))}.py"
+    path.write_text(f"{header}\n{code}\n")
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return np.asarray(module.y, dtype=np.float64)
+
+
+@pytest.mark.parametrize("unit", UNITS)
+def test_the_units_torch_and_jax_code_compute_the_core(unit, tmp_path):
+    x = RNG.normal(0, 2, (5, 3))
+    w = RNG.normal(0, 1, (3, 8))
+    a, b = np.split(x @ w, 2, axis=-1)
+    expected = gated_forward(unit, a, b)
+    data = f"x_list = {x.tolist()!r}\nw_list = {w.tolist()!r}\n"
+    pytest.importorskip("torch", reason="torch not installed: pip install torch==2.13.0")
+    header = (
+        "import torch\n" + data + "x = torch.tensor(x_list, dtype=torch.float64)\n"
+        "W_ab = torch.tensor(w_list, dtype=torch.float64)\n"
+    )
+    got = _run_code(header, GATED_UNITS[unit].pytorch, tmp_path)
+    np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-14)
+    jax = pytest.importorskip("jax", reason="jax not installed: pip install jax==0.10.2")
+    jax.config.update("jax_enable_x64", True)
+    try:
+        header = (
+            "import jax\nimport jax.numpy as jnp\n" + data + "x = jnp.asarray(x_list)\n"
+            "W_ab = jnp.asarray(w_list)\n"
+        )
+        got = _run_code(header, GATED_UNITS[unit].jax, tmp_path)
+        np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-14)
+    finally:
+        jax.config.update("jax_enable_x64", False)
