@@ -117,6 +117,14 @@ def test_golu_keeps_its_tails():
     )
 
 
+def test_golu_gate_is_asymmetric_as_the_note_says():
+    """The gate flattens fast on the left, approaches 1 slowly on the right: at ±3 it is
+    e^{−e³} ≈ 2e-9 away from 0 but 1 − e^{−e^{−3}} ≈ 0.049 away from 1."""
+    gate = act("golu").forward(np.array([-3.0, 3.0])) / np.array([-3.0, 3.0])
+    assert gate[0] < 1e-8 and 1 - gate[1] > 0.04
+    assert "asymmetric" in act("golu").note
+
+
 def test_snake_is_monotonic_and_tends_to_the_identity():
     assert props_of("snake").monotonic and props_of("snake", alpha=3.0).monotonic
     x = np.linspace(-5, 5, 101)
