@@ -140,10 +140,10 @@ def _controls(cls: classroom.Classroom, act):
         probe = initial_probe
     else:
         state.seed_widget("probe_x", initial_probe)
-        probe = st.number_input(
+        probe = state.number_field(
             "Probe at x₀",
-            min_value=-view.X_LIMIT,
-            max_value=view.X_LIMIT,
+            -view.X_LIMIT,
+            view.X_LIMIT,
             step=0.1,
             format="%.3f",
             key="probe_x",
@@ -523,3 +523,6 @@ if state.url_toggle(
     "and the ⅔-width rule.",
 ):
     _gated_units(cls)
+
+
+cls.check_only()  # last: names the keys of ?only= that are no control of this page

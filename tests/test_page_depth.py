@@ -202,7 +202,7 @@ def test_large_relu_at_depth_200_explodes_without_overflow():
 def test_tampered_link_falls_back_with_a_warning(query, bad_key):
     at = open_depth({**query, "batch": "16"})
     warning = at.warning[0].value
-    assert f"{bad_key}=" in warning and "reset to their defaults" in warning
+    assert f"{bad_key}=" in warning and "reset to its default" in warning
     assert "<script>" not in warning or "`" in warning  # only ever code-quoted
     assert at.slider(key="batch").value == 16  # the other settings are kept
     assert at.slider(key="depth").value == DEFAULT["depth"]
@@ -573,3 +573,21 @@ def test_a_refused_combination_keeps_the_sliders_and_runs_the_last_accepted():
     assert at.slider(key="param_min_val").value == 0.5  # what the link set stays
     r = simulate("hard_tanh", DEFAULT["depth"], DEFAULT["width"], DEFAULT["batch"], "he", 0)
     assert_curve_matches(grad_chart(at), view.pair_label("hard_tanh", "he"), 1, r.grad_norms)
+
+
+# --- issue #20: a typed depth never jumps ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [(None, "left empty"), (1000.0, "1000 is outside"), (2.5, "2.5 is not a whole number")],
+)
+def test_a_typed_depth_out_of_range_or_not_whole_keeps_the_depth(typed, said):
+    at = open_depth({"depth": "7", "width": "16"})
+    at.number_input(key="depth_exact").set_value(typed).run()
+    assert not at.exception
+    assert at.slider(key="depth").value == 7 and at.number_input(key="depth_exact").value == 7
+    message = " ".join(w.value for w in at.warning)
+    assert said in message and "whole number from 1 to 200" in message and "stays 7" in message
+    at.number_input(key="depth_exact").set_value(12.0).run()
+    assert at.slider(key="depth").value == 12 and at.query_params["depth"] in ("12", ["12"])
