@@ -1,4 +1,5 @@
-"""Activation Lab's NumPy core: activations, gated units, softmax and the depth simulator.
+"""Activation Lab's NumPy core: activations, gated units, softmax, the depth simulator and the
+training lab.
 
 Pure NumPy (and ``scipy.special``); no Streamlit or Plotly import anywhere in this package.
 """
@@ -33,11 +34,21 @@ from activations.softmax import (
     softmax_jacobian,
     softmax_steps,
 )
+from activations.training import (
+    Dataset,
+    TrainingCost,
+    TrainingRun,
+    check_training_size,
+    make_dataset,
+    train,
+    training_cost,
+)
 
 __all__ = [
     "ACTIVATIONS",
     "GATED_UNITS",
     "Activation",
+    "Dataset",
     "DepthResult",
     "GatedUnit",
     "Kink",
@@ -45,7 +56,10 @@ __all__ = [
     "Order",
     "Param",
     "Properties",
+    "TrainingCost",
+    "TrainingRun",
     "Verdict",
+    "check_training_size",
     "critical_weight_std",
     "cross_entropy",
     "cross_entropy_grad",
@@ -55,6 +69,7 @@ __all__ = [
     "gated_gradients",
     "gated_hidden_width",
     "log_softmax",
+    "make_dataset",
     "on_diagonal",
     "parse_logits",
     "properties",
@@ -62,5 +77,7 @@ __all__ = [
     "softmax",
     "softmax_jacobian",
     "softmax_steps",
+    "train",
+    "training_cost",
     "verdict",
 ]
