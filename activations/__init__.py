@@ -1,4 +1,4 @@
-"""Activation Lab's NumPy core: activations, softmax and the depth simulator.
+"""Activation Lab's NumPy core: activations, softmax, LLM sampling and attention, depth.
 
 Pure NumPy (and ``scipy.special``); no Streamlit or Plotly import anywhere in this package.
 """
@@ -12,6 +12,17 @@ from activations.functions import (
     Param,
     Properties,
     properties,
+)
+from activations.sampling import (
+    AttentionScaling,
+    Candidates,
+    Filtered,
+    attention_scaling,
+    effective_vocabulary,
+    filter_logits,
+    filter_steps,
+    parse_tokens,
+    sample,
 )
 from activations.softmax import (
     cross_entropy,
@@ -27,19 +38,28 @@ from activations.softmax import (
 __all__ = [
     "ACTIVATIONS",
     "Activation",
+    "AttentionScaling",
+    "Candidates",
     "DepthResult",
+    "Filtered",
     "Kink",
     "OneSided",
     "Param",
     "Properties",
     "Verdict",
+    "attention_scaling",
     "critical_weight_std",
     "cross_entropy",
     "cross_entropy_grad",
+    "effective_vocabulary",
     "entropy",
+    "filter_logits",
+    "filter_steps",
     "log_softmax",
     "parse_logits",
+    "parse_tokens",
     "properties",
+    "sample",
     "simulate",
     "softmax",
     "softmax_jacobian",
