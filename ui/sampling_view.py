@@ -597,9 +597,9 @@ def attention_curves_figure(rows: list, d_k: int, record, *, present: bool = Fal
     fig.add_vline(x=d_k, line={"color": "grey", "dash": "dot"})
     base_layout(
         fig,
-        title=f"As d_k grows: entropy of the weights and size of the softmax Jacobian<br>"
-        f"<sup>{record.n_keys} keys, mean over {record.n_queries} random queries, seed "
-        f"{record.seed}; dotted line: d_k = {d_k}</sup>",
+        title=f"Entropy and ‖Jacobian‖ as d_k grows<br>"
+        f"<sup>{record.n_keys} keys, mean of {record.n_queries} queries, seed "
+        f"{record.seed}; dotted: d_k = {d_k}</sup>",
         x_title="d_k (log scale)",
         y_title="nats / Frobenius norm",
         present=present,

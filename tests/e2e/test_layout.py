@@ -34,8 +34,15 @@ CHARTS = {
     "/explorer": ("explorer_chart",),
     "/softmax": ("softmax_bars",),
     "/depth": ("depth_grad_chart", "depth_std_chart"),
+    "/sampling": ("sampling_bars",),
 }
-NAMES = {"/": "home", "/explorer": "explorer", "/softmax": "softmax", "/depth": "depth"}
+NAMES = {
+    "/": "home",
+    "/explorer": "explorer",
+    "/softmax": "softmax",
+    "/depth": "depth",
+    "/sampling": "sampling",
+}
 
 
 def _screenshot(page, path: Path) -> None:
