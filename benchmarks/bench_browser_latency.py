@@ -78,6 +78,12 @@ CASES = {
         Case("floor_depth_all", FLOOR, "/?figure=depth_all", "v", "chart"),
         Case("sweep", FLOOR, "/?figure=sweep", None, "chart"),
         Case("temperature_sweep", FLOOR, "/?figure=temperature_sweep", None, "chart"),
+        # pages/sampling.py: a T move, its like-for-like floor, and its in-chart T sweep
+        Case("floor_sampling_all", FLOOR, "/?figure=sampling_all", "v", "chart"),
+        Case(
+            "sampling", "app.py", "/sampling", "temperature", "sampling_bars", "floor_sampling",
+        ),
+        Case("sampling_sweep", FLOOR, "/?figure=sampling_sweep", None, "chart"),
     )
 }  # fmt: skip
 
