@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
+import activations as A
 from activations import filter_steps
 from activations.sampling import MAX_TOKENS, Candidates, format_tokens
 from ui import classroom, routing, softmax_view, state
@@ -160,6 +161,18 @@ if quiz_on:
 
 st.subheader("Temperature, top-k, top-p, min-p")
 knobs_area = st.container()
+# The model's own distribution does not depend on the knobs: its metrics are drawn by the page
+# (not re-sent by a knob move); the fragment fills the row of the distribution sampled from.
+with st.container(horizontal=True):
+    p_model = A.softmax(z)
+    h_model = float(A.entropy(p_model))
+    st.metric("Entropy before (nats)", f"{h_model:.3f}", help="Of the model's softmax(z).")
+    st.metric(
+        "Effective vocabulary before",
+        f"{A.effective_vocabulary(p_model):.2f}",
+        help="exp(entropy): how many equally likely tokens would have the same entropy.",
+    )
+after_row = st.container(horizontal=True)
 draw_on = state.url_toggle(
     f"Draw {view.DRAWS:,} samples (seeded)",
     key="draw",
@@ -197,18 +210,19 @@ elif sweep_on:
         "temperature slider above.",
         icon=":material/info:",
     )
-lessons_slot = st.expander("Why each knob exists, and what to try")
+with st.expander("Why each knob exists, and what to try"):
+    st.markdown(view.knob_lessons(z))
 
 
 @st.fragment
 @state.urls_written_last
 def knobs(z: np.ndarray, names: tuple[str, ...], muted: bool, draw_seed: int | None) -> None:
     """The four knobs and everything they drive (module docstring)."""
-    left, right = st.columns(2)
-    with left:
+    # One horizontal row (it wraps on a phone): one block re-sent per move, not three.
+    with st.container(horizontal=True, gap="medium"):
         t = softmax_view.temperature_slider(hidden=cls.hides("temperature"))
         top_k = int(
-            state.url_slider(
+            view.url_knob(
                 "top_k (0 = off)",
                 0,
                 view.TOP_K_MAX,
@@ -220,9 +234,8 @@ def knobs(z: np.ndarray, names: tuple[str, ...], muted: bool, draw_seed: int | N
                 help="Keep the k most likely tokens (and every token tied with the k-th).",
             )
         )
-    with right:
         top_p = float(
-            state.url_slider(
+            view.url_knob(
                 "top_p (1 = off)",
                 view.TOP_P_MIN,
                 1.0,
@@ -234,7 +247,7 @@ def knobs(z: np.ndarray, names: tuple[str, ...], muted: bool, draw_seed: int | N
             )
         )
         min_p = float(
-            state.url_slider(
+            view.url_knob(
                 "min_p (0 = off)",
                 0.0,
                 1.0,
@@ -253,14 +266,8 @@ def knobs(z: np.ndarray, names: tuple[str, ...], muted: bool, draw_seed: int | N
     classroom.summary(out.sentence)
     if out.rules_sentence:
         st.caption(out.rules_sentence)
-    with st.container(horizontal=True):
-        st.metric("Entropy before (nats)", f"{out.entropy_before:.3f}")
+    with after_row:
         st.metric("Entropy after (nats)", f"{out.entropy_after:.3f}")
-        st.metric(
-            "Effective vocabulary before",
-            f"{out.vocab_before:.2f}",
-            help="exp(entropy): how many equally likely tokens would have the same entropy.",
-        )
         st.metric("Effective vocabulary after", f"{out.vocab_after:.2f}")
         st.metric("Tokens kept", f"{out.steps.n_kept} / {len(z)}")
 
@@ -291,9 +298,6 @@ def knobs(z: np.ndarray, names: tuple[str, ...], muted: bool, draw_seed: int | N
                 f" (greedy) to T = {softmax_view.format_t(softmax_view.T_HIGH)}, with "
                 f"{view.knob_title(t, k, p_top, p_min).split(', ', 1)[1]}."
             )
-    with lessons_slot:
-        st.markdown(view.knob_lessons(z, top_p, min_p))
-
     columns: dict[str, object] = {
         "index": np.arange(len(z)),
         "token": [view.csv_text(s) for s in cands.tokens],

@@ -94,6 +94,38 @@ def url_text_area(
     return value
 
 
+def url_knob(
+    label: str,
+    low: float,
+    high: float,
+    *,
+    key: str,
+    default: float,
+    step: float,
+    integer: bool = False,
+    hidden: bool = False,
+    **kwargs,
+) -> float:
+    """A plain slider mirrored in the URL under ``key`` (no number field beside it, unlike
+    :func:`ui.state.url_slider`): one element instead of three, re-sent on every knob move.
+
+    The URL gives its first value when :func:`ui.state.number_in` accepts it (check the link
+    with :func:`ui.state.check_query_params` first, which says what it rejected)."""
+    kind = int if integer else float
+    initial = kind(default)
+    raw = st.query_params.get(key)
+    if raw is not None and state.number_in(low, high, integer=integer)(raw) is None:
+        initial = kind(raw)
+    if hidden:
+        return initial
+    state.seed_widget(key, initial)
+    value = st.slider(
+        label, min_value=kind(low), max_value=kind(high), step=kind(step), key=key, **kwargs
+    )
+    state.sync_url(key, value, kind(default))
+    return value
+
+
 def read_tokens(text: str) -> tuple[Candidates | None, str | None]:
     """The candidates in ``text``, or None and the parser's message (plain text)."""
     try:
@@ -473,12 +505,17 @@ def cached_sweep(
     return sweep_figure(z, names, t, top_k, top_p, min_p, present)
 
 
-def knob_lessons(z: np.ndarray, top_p: float, min_p: float) -> str:
-    """The "why each knob exists" text, every number computed on these candidates."""
+LESSON_TOP_P = 0.9
+LESSON_MIN_P = 0.1
+
+
+def knob_lessons(z: np.ndarray) -> str:
+    """The "why each knob exists" text, every number computed on these candidates (with
+    top_p = :data:`LESSON_TOP_P` and min_p = :data:`LESSON_MIN_P`, whatever the knobs say, so
+    a knob move does not re-send it)."""
     greedy = filter_steps(z, TEMPERATURES[0]).probs
     top = int(np.argmax(z))
-    p_show = top_p if top_p < 1.0 else 0.9
-    m_show = min_p if min_p > 0.0 else 0.1
+    p_show, m_show = LESSON_TOP_P, LESSON_MIN_P
     rows = []
     for t in (0.5, 2.0):
         kept_p = filter_steps(z, t, top_p=p_show).n_kept
