@@ -642,7 +642,11 @@ def attention_curves_figure(rows: list, d_k: int, record, *, present: bool = Fal
         present=present,
     )
     fig.update_xaxes(type="log")
-    fig.update_layout(margin={"t": 140 if present else 120}, height=fig.layout.height + 40)
+    fig.update_layout(  # the two-line title at the very top, the two-row legend under it
+        title={"yref": "container", "y": 1.0, "yanchor": "top", "pad": {"t": 16}},
+        margin={"t": 170 if present else 150},
+        height=fig.layout.height + 60,
+    )
     return fig
 
 
