@@ -98,8 +98,9 @@ def test_each_knob_by_key_redraws_from_the_core(key, value, kwargs):
     assert metric(at, "Tokens kept") == f"{steps.n_kept} / 20"
     assert metric(at, "Entropy after (nats)") == f"{A.entropy(steps.probs):.3f}"
     assert metric(at, "Effective vocabulary after") == f"{A.effective_vocabulary(steps.probs):.2f}"
-    model_colours = trace(figure_with(at, "sampling"), "model")["marker"]["color"]
-    greyed = [c == view.MUTED for c in model_colours]
+    marker = trace(figure_with(at, "sampling"), "model")["marker"]
+    assert marker["colorscale"][0][1] == view.MUTED  # 0 on the scale is grey
+    greyed = [c == 0.0 for c in as_array(marker["color"])]
     assert greyed == [bool(r) for r in steps.removed_by]  # removed tokens greyed
 
 

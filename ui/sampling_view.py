@@ -10,6 +10,7 @@ CSV only through :func:`csv_text` (no spreadsheet formula).
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -156,7 +157,7 @@ def duplicates_note(c: Candidates) -> str | None:
 def bar_names(tokens: Sequence[str]) -> list[str]:
     """Tick labels: the token, with ``#k`` added to each repeat so duplicates stay apart."""
     seen: dict[str, int] = {}
-    count = {tok: tokens.count(tok) for tok in set(tokens)}
+    count = Counter(tokens)
     out = []
     for tok in tokens:
         seen[tok] = seen.get(tok, 0) + 1
@@ -216,7 +217,14 @@ def distribution_figure(
             name="model",
             showlegend=False,
             offsetgroup="model",
-            marker={"color": [PALETTE[0] if k and not muted else MUTED for k in kept]},
+            # 1 kept, 0 removed, through a two-colour scale: a number per bar validates ~100×
+            # faster than a colour string per bar (1,000 tokens: 0.25 s of Plotly's checks).
+            marker={
+                "color": kept.astype(np.float64) if not muted else np.zeros(n),
+                "colorscale": [[0.0, MUTED], [1.0, PALETTE[0]]],
+                "cmin": 0.0,
+                "cmax": 1.0,
+            },
             customdata=np.stack([shown, rules], axis=-1),
             hovertemplate="%{customdata[0]}: model p = %{y:.4g} (%{customdata[1]})<extra></extra>",
         )
@@ -230,7 +238,8 @@ def distribution_figure(
             offsetgroup="sampling",
             marker={"color": MUTED if muted else ACCENT, "pattern": {"shape": "/"}},
             text=[
-                RULE_TEXT[r] if r else (f"{p:.2f}" if n <= 20 else "")
+                # the rule (or p) written at each bar, while there is room for it
+                (RULE_TEXT[r] if r else (f"{p:.2f}" if n <= 20 else "")) if n <= 40 else ""
                 for r, p in zip(steps.removed_by, steps.probs, strict=True)
             ],
             textposition="outside",
