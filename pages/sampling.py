@@ -131,13 +131,16 @@ if quiz_on:
         "Your prediction (tokens kept)", 1, n, value=1, step=1, key=f"quiz_top_p_{seed}"
     )
     if reveal("top_p", seed):
-        answer = filter_steps(z, qt, top_p=qp).n_kept
+        steps = filter_steps(z, qt, top_p=qp)
+        answer = steps.n_kept
+        kept_mass = float(steps.tempered_probs[steps.kept].sum())
         correct = int(guess_p) == answer
         classroom.record_answer(f"{view.QUIZ_ID}{seed}/top_p", correct)
         verdict(
             correct,
-            f"{answer} of {n} survive: top-p keeps the smallest set of top tokens whose "
-            f"probabilities add up to at least {qp:g} (you said {int(guess_p)}).",
+            f"{answer} of {n} survive (you said {int(guess_p)}): counting up from the least "
+            f"likely, top-p drops tokens while their running total stays ≤ 1 − {qp:g} = "
+            f"{steps.top_p_cutoff:.4g}; the survivors hold {kept_mass:.3g} of the probability.",
         )
     st.markdown(f"**2. And how many survive min_p = {qm:g} instead?**")
     guess_m = st.number_input(
@@ -243,7 +246,7 @@ def knobs(z: np.ndarray, names: tuple[str, ...], muted: bool, draw_seed: int | N
                 default=1.0,
                 step=view.TOP_P_STEP,
                 hidden=cls.hides("top_p"),
-                help="Keep the smallest set of top tokens holding at least this much probability.",
+                help="Drop the least likely tokens while their total probability is ≤ 1 − top_p.",
             )
         )
         min_p = float(

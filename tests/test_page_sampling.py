@@ -296,6 +296,10 @@ def test_quiz_answer_is_computed_and_scored():
     at.button(key=f"quiz_reveal_top_p_{seed}").click().run()
     assert not at.exception
     assert any(s.value.startswith(f"Right. {answer} of 20 survive") for s in at.success)
+    steps = A.filter_steps(DEFAULT.logits, t, top_p=top_p)
+    kept_mass = steps.tempered_probs[steps.kept].sum()
+    assert kept_mass >= top_p - 1e-12  # the sentence's number, and why it is ≥ top_p
+    assert any(f"hold {kept_mass:.3g} of the probability" in s.value for s in at.success)
     wrong = A.filter_steps(DEFAULT.logits, t, min_p=min_p).n_kept % 20 + 1
     at.number_input(key=f"quiz_min_p_{seed}").set_value(wrong).run()
     at.button(key=f"quiz_reveal_min_p_{seed}").click().run()
