@@ -14,6 +14,7 @@ import streamlit as st
 import activations as A
 from activations import filter_steps
 from activations.sampling import MAX_TOKENS, Candidates, format_tokens
+from activations.softmax import parse_logits
 from ui import classroom, routing, softmax_view, state
 from ui import sampling_view as view
 from ui.plotting import PLOTLY_CONFIG
@@ -53,11 +54,22 @@ state.warn_about(link_problems)
 # --- the candidates -----------------------------------------------------------------------------
 
 
-def use_softmax_logits() -> None:
-    # on_click: the softmax page's last valid logits, one line per class.
-    z = st.session_state.get(view.SOFTMAX_LOGITS_KEY)
-    if z is not None:
-        st.session_state["tokens"] = format_tokens([f"class {i}" for i in range(len(z))], z)
+_PASTE_PROBLEM = "_sampling_paste_problem"
+
+
+def use_pasted() -> None:
+    # on_click: the pasted logits and labels (the Softmax page's formats) become token lines; a
+    # paste that does not parse leaves the lines as they are and says why.
+    try:
+        pasted = parse_logits(st.session_state.get("paste_logits", ""))
+    except ValueError as exc:
+        st.session_state[_PASTE_PROBLEM] = f"Could not read the pasted logits. {exc}"
+        return
+    labels, problem = softmax_view.parse_labels(
+        st.session_state.get("paste_labels", ""), len(pasted)
+    )
+    st.session_state[_PASTE_PROBLEM] = problem
+    st.session_state["tokens"] = format_tokens(labels, pasted)
 
 
 st.markdown(f"**Prompt:** {view.PROMPT} …")
@@ -71,14 +83,33 @@ tokens_text = view.url_text_area(
     help=f"Up to {MAX_TOKENS:,} lines like `mat: 6.2`. The logit is the number after the last "
     "colon; the same token may appear twice (each line is its own candidate).",
 )
-if not cls.hides("tokens") and st.session_state.get(view.SOFTMAX_LOGITS_KEY) is not None:
-    st.button(
-        "Use the softmax page's logits",
-        key="use_softmax_logits",
-        on_click=use_softmax_logits,
-        icon=":material/bar_chart:",
-        help="Replace the lines above by the last logits you typed on the Softmax page.",
-    )
+if not cls.hides("tokens"):
+    with st.expander("Paste logits and labels (as on the Softmax page)"):
+        last = st.session_state.get(view.SOFTMAX_LOGITS_KEY)  # the Softmax page's last logits
+        if "paste_logits" not in st.session_state and last is not None:
+            st.session_state["paste_logits"] = ", ".join(repr(float(v)) for v in last)
+        st.text_input(
+            "Logits (numbers separated by commas)",
+            key="paste_logits",
+            max_chars=20_000,
+            placeholder="e.g. 1.8, 0.9, 0.68",
+            help="Filled in with the last logits of the Softmax page, if you typed some there.",
+        )
+        st.text_input(
+            "Labels (optional, comma-separated)",
+            key="paste_labels",
+            max_chars=4_000,
+            placeholder="e.g. cat, dog, bird",
+        )
+        st.button(
+            "Use these as the candidates",
+            key="use_pasted",
+            on_click=use_pasted,
+            icon=":material/content_paste:",
+        )
+        problem = st.session_state.pop(_PASTE_PROBLEM, None)
+        if problem:
+            st.warning(softmax_view.md_escape(problem), icon=":material/warning:")
 cands, bad_input = view.read_tokens(tokens_text)
 if cands is None:
     st.error(

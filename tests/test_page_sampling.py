@@ -16,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 import activations as A
 from activations.sampling import parse_tokens
+from activations.softmax import parse_logits
 from tests.plotly_helpers import as_array, figures, trace
 from tests.test_page_softmax import (  # noqa: F401 (media_managers is a fixture)
     clicked_download,
@@ -214,7 +215,7 @@ def test_typed_tokens_are_never_markup():
     assert "`<b>x</b>`" in summary  # code-quoted in Markdown: shown, not rendered
 
 
-def test_tokens_from_the_softmax_page():
+def test_tokens_from_the_softmax_pages_logits_and_pasted_labels():
     at = AppTest.from_file(APP, default_timeout=60)
     at.query_params.update({"logits": "3, 1, -2"})
     at.switch_page("pages/softmax.py")
@@ -222,12 +223,28 @@ def test_tokens_from_the_softmax_page():
     at.switch_page(PAGE)
     at.query_params.clear()
     at.run()
-    at.button(key="use_softmax_logits").click().run()
+    assert parse_logits(at.text_input(key="paste_logits").value).tolist() == [3.0, 1.0, -2.0]
+    at.text_input(key="paste_labels").set_value("cat, dog: big, <b>bird</b>").run()
+    at.button(key="use_pasted").click().run()
     assert not at.exception
     model, _ = bars(at)
     np.testing.assert_allclose(model, A.softmax([3.0, 1.0, -2.0]), rtol=1e-14)
     typed = parse_tokens(at.text_area(key="tokens").value)
-    assert typed.tokens == ("class 0", "class 1", "class 2")
+    assert typed.tokens == ("cat", "dog: big", "<b>bird</b>")  # a colon in a label is kept
+
+
+def test_a_bad_paste_says_why_and_keeps_the_tokens():
+    at = open_page()
+    at.text_input(key="paste_logits").set_value("1, two").run()
+    at.button(key="use_pasted").click().run()
+    assert not at.exception
+    assert any("Could not read the pasted logits" in w.value for w in at.warning)
+    assert at.text_area(key="tokens").value == view.DEFAULT_TOKENS
+    at.text_input(key="paste_logits").set_value("1, 2").run()
+    at.text_input(key="paste_labels").set_value("a, b, c").run()
+    at.button(key="use_pasted").click().run()
+    assert any("3 labels for 2 logits" in w.value for w in at.warning)
+    assert parse_tokens(at.text_area(key="tokens").value).tokens == ("class 0", "class 1")
 
 
 # --- draws, sweep, attention ----------------------------------------------------------------------
