@@ -19,7 +19,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from activations import attention_scaling, effective_vocabulary, entropy, filter_steps, sample
-from activations.sampling import Candidates, Filtered, parse_tokens
+from activations.sampling import AttentionScaling, Candidates, Filtered, parse_tokens
 from ui import state, sweep
 from ui.plotting import PALETTE, base_layout, freeze, line_width
 from ui.softmax_view import (
@@ -440,9 +440,7 @@ class KnobView:
     sessions by :func:`knob_view`: arrays read-only, figures frozen)."""
 
     steps: Filtered
-    entropy_before: float
     entropy_after: float
-    vocab_before: float
     vocab_after: float
     chart: go.Figure
     sentence: str
@@ -473,9 +471,7 @@ def knob_view(
     title = f"Next token after “{PROMPT} …”<br><sup>{knob_title(t, top_k, top_p, min_p)}</sup>"
     return KnobView(
         steps=steps,
-        entropy_before=float(entropy(steps.model_probs)),
         entropy_after=float(entropy(steps.probs)),
-        vocab_before=effective_vocabulary(steps.model_probs),
         vocab_after=effective_vocabulary(steps.probs),
         chart=freeze(distribution_figure(steps, names, title=title, present=present, muted=muted)),
         sentence=distribution_sentence(steps, names, t),
@@ -586,13 +582,15 @@ D_K_GRID: tuple[int, ...] = tuple(2**i for i in range(11))  # 1 … 1024
 
 @dataclass(frozen=True)
 class AttentionView:
-    record: object  # activations.AttentionScaling
+    """What the attention section shows for one d_k (shared across sessions, figures frozen)."""
+
+    record: AttentionScaling
     weights_chart: go.Figure
     curves_chart: go.Figure
     sentence: str
 
 
-def attention_weights_figure(record, *, present: bool = False) -> go.Figure:
+def attention_weights_figure(record: AttentionScaling, *, present: bool = False) -> go.Figure:
     """The first query's attention weights over the keys, without (trace ``q·k``) and with
     (trace ``q·k/√d_k``) the scale."""
     n = record.n_keys
@@ -661,7 +659,7 @@ def attention_curves_figure(rows: list, d_k: int, record, *, present: bool = Fal
     return fig
 
 
-def attention_sentence(record) -> str:
+def attention_sentence(record: AttentionScaling) -> str:
     """The summary under the attention charts: every number from ``record``."""
     return (
         f"At d_k = {record.d_k}, the raw scores q·k spread with standard deviation "
