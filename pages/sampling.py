@@ -109,11 +109,12 @@ if not cls.hides("tokens"):
         )
         problem = st.session_state.pop(_PASTE_PROBLEM, None)
         if problem:
-            st.warning(softmax_view.md_escape(problem), icon=":material/warning:")
+            st.warning(softmax_view.parser_message(problem), icon=":material/warning:")
 cands, bad_input = view.read_tokens(tokens_text)
 if cands is None:
     st.error(
-        f"Could not read the tokens. {softmax_view.md_escape(bad_input)}", icon=":material/error:"
+        f"Could not read the tokens. {softmax_view.parser_message(bad_input)}",
+        icon=":material/error:",
     )
     cands = st.session_state.get(_LAST_VALID)
     if cands is None:
@@ -334,7 +335,7 @@ def knobs(z: np.ndarray, names: tuple[str, ...], muted: bool, draw_seed: int | N
             )
     columns: dict[str, object] = {
         "index": np.arange(len(z)),
-        "token": [view.csv_text(s) for s in cands.tokens],
+        "token": list(cands.tokens),  # to_csv makes each cell formula-safe (classroom.csv_cell)
         "logit": z,
         "p_model": out.steps.model_probs,
         "p_sampling": out.steps.probs,
@@ -413,3 +414,4 @@ with st.expander("Why the scale exists"):
 st.divider()
 classroom.export_row("Download the distributions (CSV)", "sampling.csv", CSV_KEY)
 st.caption("Each chart's camera icon saves a PNG whose title carries the settings.")
+cls.check_only()  # last: names the keys of ?only= that are no control of this page

@@ -8,6 +8,7 @@ numbers copied from the page.
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 
 import numpy as np
@@ -178,7 +179,8 @@ def test_bad_token_lines_name_the_line_and_keep_other_settings(text, line):
     with pytest.raises(ValueError) as parsed:
         parse_tokens(text)
     shown = unescape_md(at.error[0].value)
-    assert str(parsed.value) in shown  # the parser's message, shown literally
+    # the parser's message, shown literally: what it quotes (“…”) as a code span
+    assert re.sub(r"“([^”]*)”", r"`\1`", str(parsed.value)) in shown
     assert f"Line {line}" in shown and "token: logit" in shown
     _, sampling = bars(at)  # the last valid candidates, with top_p kept
     np.testing.assert_array_equal(sampling, A.filter_logits(DEFAULT.logits, top_p=0.8))
@@ -354,3 +356,12 @@ def test_csv_export_parses_back_and_cannot_run_formulas(media_managers):  # noqa
     np.testing.assert_array_equal(cols["count"], A.sample(p, 1000, 3))
     assert list(cols["removed_by"]) == ["kept", "kept", "top-k", "top-k"]
     assert not any(line.startswith(("=", "+", "@")) for line in text.splitlines())
+
+
+def test_a_token_link_longer_than_the_field_is_refused_with_a_message():
+    text = "a: 1\n" * (view.MAX_TOKENS_CHARS // 5 + 1)
+    at = open_page({"tokens": text, "top_k": "3"})
+    assert any("more than the 70,000" in w.value for w in at.warning)
+    assert at.text_area(key="tokens").value == view.DEFAULT_TOKENS
+    _, sampling = bars(at)  # the default candidates, the link's other settings kept
+    np.testing.assert_array_equal(sampling, A.filter_logits(DEFAULT.logits, top_k=3))

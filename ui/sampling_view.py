@@ -3,8 +3,8 @@
 The core (``activations.sampling``) filters, samples and scores attention; this module turns its
 records into Plotly figures and sentences. :func:`knob_view` is the one cached call a move of
 T, top-k, top-p or min-p makes. User-typed tokens reach Plotly HTML-escaped
-(``softmax_view.plotly_text``), Markdown only through ``state.shown`` or ``md_escape``, and the
-CSV only through :func:`csv_text` (no spreadsheet formula).
+(``softmax_view.plotly_text``), Markdown only through ``state.shown`` or ``parser_message``, and the
+CSV only through ``classroom.to_csv``, which writes no cell a spreadsheet would run.
 """
 
 from __future__ import annotations
@@ -85,8 +85,16 @@ def url_text_area(
     """A multi-line :func:`ui.state.url_text_input`: the URL gives its first value, each run
     writes it back (left out when it is the default); values longer than ``max_chars`` are not
     read from the URL."""
-    raw = st.query_params.get(key)
+    raw = state.single_value(key)
     initial = raw if raw is not None and len(raw) <= max_chars else default
+    if raw is not None and len(raw) > max_chars and key not in st.session_state:
+        st.warning(
+            state.literal_outside_code(
+                f"{label}: the link's {key}= has {len(raw):,} characters, more than the "
+                f"{max_chars:,} this field takes, so it was not used: {state.shown(raw)}"
+            ),
+            icon=":material/link_off:",
+        )
     if hidden:
         return initial
     state.seed_widget(key, initial)
@@ -114,7 +122,7 @@ def url_knob(
     with :func:`ui.state.check_query_params` first, which says what it rejected)."""
     kind = int if integer else float
     initial = kind(default)
-    raw = st.query_params.get(key)
+    raw = state.single_value(key)
     if raw is not None and state.number_in(low, high, integer=integer)(raw) is None:
         initial = kind(raw)
     if hidden:
@@ -163,17 +171,6 @@ def bar_names(tokens: Sequence[str]) -> list[str]:
         seen[tok] = seen.get(tok, 0) + 1
         out.append(f"{tok} #{seen[tok]}" if count[tok] > 1 else tok)
     return out
-
-
-# --- CSV: no cell a spreadsheet would run ---------------------------------------------------------
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "|", "%")
-
-
-def csv_text(text: str) -> str:
-    """A typed string made inert for a spreadsheet: a leading ``'`` when it starts like a
-    formula (``=``, ``+``, ``-``, ``@``, tab, CR, ...; OWASP's CSV-injection rule)."""
-    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 # --- the knobs' figures ---------------------------------------------------------------------------
