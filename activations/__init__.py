@@ -1,4 +1,5 @@
-"""Activation Lab's NumPy core: activations, softmax, LLM sampling and attention, depth.
+"""Activation Lab's NumPy core: activations, softmax, LLM sampling and attention, the depth
+simulator and the training lab.
 
 Pure NumPy (and ``scipy.special``); no Streamlit or Plotly import anywhere in this package.
 """
@@ -34,20 +35,33 @@ from activations.softmax import (
     softmax_jacobian,
     softmax_steps,
 )
+from activations.training import (
+    Dataset,
+    TrainingCost,
+    TrainingRun,
+    check_training_size,
+    make_dataset,
+    train,
+    training_cost,
+)
 
 __all__ = [
     "ACTIVATIONS",
     "Activation",
     "AttentionScaling",
     "Candidates",
+    "Dataset",
     "DepthResult",
     "Filtered",
     "Kink",
     "OneSided",
     "Param",
     "Properties",
+    "TrainingCost",
+    "TrainingRun",
     "Verdict",
     "attention_scaling",
+    "check_training_size",
     "critical_weight_std",
     "cross_entropy",
     "cross_entropy_grad",
@@ -56,6 +70,7 @@ __all__ = [
     "filter_logits",
     "filter_steps",
     "log_softmax",
+    "make_dataset",
     "parse_logits",
     "parse_tokens",
     "properties",
@@ -64,5 +79,7 @@ __all__ = [
     "softmax",
     "softmax_jacobian",
     "softmax_steps",
+    "train",
+    "training_cost",
     "verdict",
 ]

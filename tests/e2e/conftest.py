@@ -51,6 +51,7 @@ PAGES = (
     ("/explorer", "Activation explorer", "Activation explorer"),
     ("/softmax", "Softmax", "Softmax"),
     ("/depth", "Gradient through depth", "Gradient through depth"),
+    ("/training", "Training lab", "Training lab"),
     ("/sampling", "Softmax in language models", "Softmax in language models"),
 )
 

@@ -34,6 +34,7 @@ CHARTS = {
     "/explorer": ("explorer_chart",),
     "/softmax": ("softmax_bars",),
     "/depth": ("depth_grad_chart", "depth_std_chart"),
+    "/training": ("training_surface_chart", "training_loss_chart"),
     "/sampling": ("sampling_bars",),
 }
 NAMES = {
@@ -41,6 +42,7 @@ NAMES = {
     "/explorer": "explorer",
     "/softmax": "softmax",
     "/depth": "depth",
+    "/training": "training",
     "/sampling": "sampling",
 }
 
