@@ -88,6 +88,7 @@ if not cls.hides("tokens"):
         last = st.session_state.get(view.SOFTMAX_LOGITS_KEY)  # the Softmax page's last logits
         if "paste_logits" not in st.session_state and last is not None:
             st.session_state["paste_logits"] = ", ".join(repr(float(v)) for v in last)
+            st.session_state["paste_labels"] = st.session_state.get(view.SOFTMAX_LABELS_KEY, "")
         st.text_input(
             "Logits (numbers separated by commas)",
             key="paste_logits",

@@ -219,13 +219,14 @@ def test_typed_tokens_are_never_markup():
 
 def test_tokens_from_the_softmax_pages_logits_and_pasted_labels():
     at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params.update({"logits": "3, 1, -2"})
+    at.query_params.update({"logits": "3, 1, -2", "labels": "a, b, c"})
     at.switch_page("pages/softmax.py")
     at.run()
     at.switch_page(PAGE)
     at.query_params.clear()
     at.run()
     assert parse_logits(at.text_input(key="paste_logits").value).tolist() == [3.0, 1.0, -2.0]
+    assert at.text_input(key="paste_labels").value == "a, b, c"  # the Softmax page's labels too
     at.text_input(key="paste_labels").set_value("cat, dog: big, <b>bird</b>").run()
     at.button(key="use_pasted").click().run()
     assert not at.exception

@@ -70,6 +70,7 @@ DRAWS = 1000
 SEED_MAX = 999_999
 #: The session key where the softmax page keeps its last valid logits (pages/softmax.py).
 SOFTMAX_LOGITS_KEY = "_softmax_last_valid_logits"
+SOFTMAX_LABELS_KEY = "_softmax_last_labels"  # the Softmax page's labels, as typed
 
 
 def knob_settings(
