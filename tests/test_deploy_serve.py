@@ -1,0 +1,196 @@
+"""deploy/serve: the nginx config it writes, and the whole lifecycle over HTTP (no browser).
+
+The lifecycle test starts two real replicas behind Debian's nginx on 127.0.0.1 and checks what a
+school relies on: a browser's cookie keeps it on one replica, new browsers spread over both, a
+replica that is killed costs no request an error and is restarted by the supervisor, and Ctrl-C
+stops every process it started. The browser-level checks are in tests/e2e/test_proxy_browser.py.
+"""
+
+from __future__ import annotations
+
+import importlib.machinery
+import importlib.util
+import json
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.deploy_helpers import (
+    SERVE,
+    STOP,
+    Serve,
+    get,
+    need_nginx,
+    pid_alive,
+    route_cookie,
+)
+
+
+def _load_serve():
+    loader = importlib.machinery.SourceFileLoader("deploy_serve", str(SERVE))
+    spec = importlib.util.spec_from_loader("deploy_serve", loader)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["deploy_serve"] = module  # dataclasses look their module up there
+    loader.exec_module(module)
+    return module
+
+
+serve = _load_serve()
+
+
+def test_nginx_conf_keeps_every_path_in_the_run_dir(tmp_path):
+    conf = serve.nginx_conf(tmp_path, "127.0.0.1", 8080, [9001, 9002])
+    paths = re.findall(r"(?m)^\s*(?:pid|error_log|access_log|\w+_temp_path)\s+(\S+)", conf)
+    assert len(paths) == 8  # pid, error_log, access_log and five temp paths
+    for p in paths:
+        assert Path(p.rstrip(";")).is_relative_to(tmp_path), p
+    assert "include" not in conf  # nothing from /etc/nginx
+    assert "user " not in conf  # runs as whoever starts it
+
+
+def test_nginx_conf_routes_by_cookie_not_by_address(tmp_path):
+    conf = serve.nginx_conf(tmp_path, "127.0.0.1", 8080, [9001, 9002, 9003])
+    assert "ip_hash" not in conf  # a classroom shares one public address
+    assert re.search(r"hash \$lab_route consistent;", conf)
+    assert re.search(r"map \$cookie_lab_route \$lab_route \{\s*\"\" \$request_id;", conf)
+    assert "add_header Set-Cookie $lab_set_cookie always;" in conf
+    for port in (9001, 9002, 9003):
+        assert f"server 127.0.0.1:{port} max_fails=1 fail_timeout=5s;" in conf
+    assert "listen 127.0.0.1:8080;" in conf
+    assert "proxy_next_upstream error timeout http_502 http_503 http_504;" in conf
+
+
+def test_nginx_conf_upgrades_the_streamlit_websocket(tmp_path):
+    conf = serve.nginx_conf(tmp_path, "0.0.0.0", 8080, [9001])
+    stream = conf.split("location /_stcore/stream {", 1)[1].split("}", 1)[0]
+    assert "proxy_set_header Upgrade $http_upgrade;" in stream
+    assert "proxy_set_header Connection $connection_upgrade;" in stream
+    assert "proxy_read_timeout 1h;" in stream
+    # a location with its own proxy_set_header does not inherit the server's: Host is repeated
+    assert "proxy_set_header Host $http_host;" in stream
+
+
+def test_nginx_accepts_the_generated_conf(tmp_path):
+    nginx = need_nginx()
+    conf = serve.write_nginx_conf(tmp_path, "127.0.0.1", 8080, [9001, 9002])
+    err = str(tmp_path / "logs" / "nginx-error.log")
+    r = subprocess.run(
+        [nginx, "-t", "-p", str(tmp_path), "-c", str(conf), "-e", err],
+        capture_output=True,
+        text=True,
+    )
+    assert r.returncode == 0, r.stderr
+    assert "syntax is ok" in r.stderr
+
+
+def test_serve_rejects_bad_arguments_with_a_message():
+    for argv, text in (
+        (["--replicas", "0"], "--replicas must be at least 1"),
+        (["--port", "70000"], "--port must be between 1 and 65535"),
+    ):
+        r = subprocess.run([sys.executable, str(SERVE), *argv], capture_output=True, text=True)
+        assert r.returncode == 2
+        assert text in r.stderr
+
+
+def test_stop_without_a_running_serve_says_so(tmp_path):
+    r = subprocess.run(
+        [sys.executable, str(STOP), "--run-dir", str(tmp_path)], capture_output=True, text=True
+    )
+    assert r.returncode == 1
+    assert "nothing to stop" in r.stderr
+
+
+def _replica(headers) -> str:
+    return headers["X-Lab-Replica"].split(",")[-1].strip()  # the one that answered
+
+
+def test_serve_sticky_failover_restart_and_ctrl_c(tmp_path):
+    need_nginx()
+    s = Serve(tmp_path / "run", 2, "--restart-delay", "1", "--check-every", "0.5")
+    try:
+        s.start()
+        addrs = s.replica_addrs()
+        assert len(addrs) == 2
+
+        # New browsers get a cookie and spread over both replicas; each stays on its own.
+        routes: dict[str, str] = {}
+        for _ in range(24):
+            status, headers = get(s.url + "/_stcore/health")
+            assert status == 200
+            route = route_cookie(headers)
+            assert route and re.fullmatch(r"[0-9a-f]{32}", route)
+            routes[route] = _replica(headers)
+        assert set(routes.values()) == set(addrs)  # 2**-23 odds of all on one by chance
+        for route, replica in list(routes.items())[:8]:
+            for path in ("/_stcore/health", "/explorer?activation=elu", "/_stcore/host-config"):
+                status, headers = get(s.url + path, route)
+                assert status == 200
+                assert _replica(headers) == replica
+                assert route_cookie(headers) is None  # kept, not replaced
+
+        # Kill replica 1: its students' next requests are answered by replica 2, without errors.
+        victim = s.state()["replicas"][0]
+        victim_addr = f"127.0.0.1:{victim['port']}"
+        on_victim = [r for r, rep in routes.items() if rep == victim_addr]
+        subprocess.run(["kill", "-9", str(victim["pid"])], check=True)
+        killed_at = len(s.access())
+        for route in on_victim:
+            status, headers = get(s.url + "/explorer?activation=elu&param_alpha=1.5", route)
+            assert status == 200
+            assert _replica(headers) != victim_addr
+        assert all(a.status < 500 for a in s.access()[killed_at:])
+
+        # The supervisor restarts it on the same port; its students return to it.
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            state = s.state()["replicas"][0]
+            if state["restarts"] == 1 and "replica 1 healthy" in s.log().split("exited with")[-1]:
+                break
+            time.sleep(0.5)
+        else:
+            pytest.fail(f"replica 1 was not restarted:\n{s.log()}")
+        assert state["pid"] != victim["pid"]
+        assert "replica 1 (pid" in s.log() and "exited with -9" in s.log()
+        time.sleep(5.5)  # nginx's fail_timeout: it tries the replica again
+        status, headers = get(s.url + "/_stcore/health", on_victim[0])
+        assert status == 200 and _replica(headers) == victim_addr
+
+        # Ctrl-C stops nginx and every replica it started.
+        pids = [r["pid"] for r in s.state()["replicas"]] + [s.state()["nginx_pid"]]
+        assert s.stop() == 0
+        assert not [pid for pid in pids if pid_alive(pid)]
+        assert s.state()["status"] == "stopped"
+        assert not (tmp_path / "run" / "serve.pid").exists()
+    finally:
+        s.stop()
+
+
+def test_background_start_and_deploy_stop(tmp_path):
+    need_nginx()
+    run_dir = tmp_path / "run"
+    port = str(Serve(run_dir).port)
+    r = subprocess.run(
+        [sys.executable, str(SERVE), "--replicas", "1", "--port", port, "--run-dir", str(run_dir),
+         "--background"],
+        capture_output=True, text=True, timeout=180,
+    )  # fmt: skip
+    try:
+        assert r.returncode == 0, r.stderr
+        assert f"http://127.0.0.1:{port}" in r.stdout
+        status, _ = get(f"http://127.0.0.1:{port}/_stcore/health")
+        assert status == 200
+    finally:
+        stopped = subprocess.run(
+            [sys.executable, str(STOP), "--run-dir", str(run_dir)],
+            capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+    assert stopped.returncode == 0, stopped.stderr
+    assert "stopped" in stopped.stdout
+    state = json.loads((run_dir / "state.json").read_text())
+    pids = [rep["pid"] for rep in state["replicas"]] + [state["nginx_pid"], state["serve_pid"]]
+    assert not [pid for pid in pids if pid_alive(pid)]
