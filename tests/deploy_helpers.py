@@ -14,6 +14,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from dataclasses import dataclass
@@ -69,13 +70,16 @@ class Access:
 class Serve:
     """``deploy/serve --replicas K`` on a free port; ``url``, ``state()``, ``access()``."""
 
-    def __init__(self, run_dir: Path, replicas: int = 2, *extra: str) -> None:
-        self.run_dir = run_dir
+    def __init__(self, run_dir: Path | None = None, replicas: int = 2, *extra: str) -> None:
+        # Not under pytest's basetemp by default: a concurrent pytest run (another checkout on a
+        # shared machine) prunes old basetemps, and nginx's temp and log files with them.
+        self.own_dir = run_dir is None
+        self.run_dir = run_dir or Path(tempfile.mkdtemp(prefix="activation-lab-serve-"))
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.cmd = [
             sys.executable, str(SERVE), "--replicas", str(replicas), "--port", str(self.port),
-            "--host", "127.0.0.1", "--run-dir", str(run_dir), *extra,
+            "--host", "127.0.0.1", "--run-dir", str(self.run_dir), *extra,
         ]  # fmt: skip
         self.proc: subprocess.Popen[bytes] | None = None
 
@@ -107,6 +111,11 @@ class Serve:
                 self.proc.kill()
                 self.proc.wait(timeout=10)
         return self.proc.returncode
+
+    def cleanup(self) -> None:
+        """Remove the run dir if this object made it."""
+        if self.own_dir:
+            shutil.rmtree(self.run_dir, ignore_errors=True)
 
     def state(self) -> dict:
         try:

@@ -12,8 +12,10 @@ import importlib.machinery
 import importlib.util
 import json
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -23,6 +25,7 @@ from tests.deploy_helpers import (
     SERVE,
     STOP,
     Serve,
+    free_port,
     get,
     need_nginx,
     pid_alive,
@@ -109,9 +112,9 @@ def _replica(headers) -> str:
     return headers["X-Lab-Replica"].split(",")[-1].strip()  # the one that answered
 
 
-def test_serve_sticky_failover_restart_and_ctrl_c(tmp_path):
+def test_serve_sticky_failover_restart_and_ctrl_c():
     need_nginx()
-    s = Serve(tmp_path / "run", 2, "--restart-delay", "1", "--check-every", "0.5")
+    s = Serve(None, 2, "--restart-delay", "1", "--check-every", "0.5")
     try:
         s.start()
         addrs = s.replica_addrs()
@@ -165,15 +168,16 @@ def test_serve_sticky_failover_restart_and_ctrl_c(tmp_path):
         assert s.stop() == 0
         assert not [pid for pid in pids if pid_alive(pid)]
         assert s.state()["status"] == "stopped"
-        assert not (tmp_path / "run" / "serve.pid").exists()
+        assert not (s.run_dir / "serve.pid").exists()
     finally:
         s.stop()
+        s.cleanup()
 
 
-def test_background_start_and_deploy_stop(tmp_path):
+def test_background_start_and_deploy_stop():
     need_nginx()
-    run_dir = tmp_path / "run"
-    port = str(Serve(run_dir).port)
+    run_dir = Path(tempfile.mkdtemp(prefix="activation-lab-serve-"))  # see Serve.__init__
+    port = str(free_port())
     r = subprocess.run(
         [sys.executable, str(SERVE), "--replicas", "1", "--port", port, "--run-dir", str(run_dir),
          "--background"],
@@ -194,3 +198,4 @@ def test_background_start_and_deploy_stop(tmp_path):
     state = json.loads((run_dir / "state.json").read_text())
     pids = [rep["pid"] for rep in state["replicas"]] + [state["nginx_pid"], state["serve_pid"]]
     assert not [pid for pid in pids if pid_alive(pid)]
+    shutil.rmtree(run_dir, ignore_errors=True)
