@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib.machinery
 import importlib.util
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -88,6 +89,15 @@ def test_nginx_accepts_the_generated_conf(tmp_path):
     )
     assert r.returncode == 0, r.stderr
     assert "syntax is ok" in r.stderr
+
+
+def test_serve_defaults_one_replica_per_core_and_logs_under_deploy_run():
+    args = serve.parse_args([])
+    assert args.replicas == len(os.sched_getaffinity(0))
+    assert args.port == 8080
+    assert args.host == "127.0.0.1"  # the network only when asked (--host 0.0.0.0)
+    assert args.run_dir == serve.REPO / "deploy" / "run" / "8080"
+    assert serve.parse_args(["--port", "9000"]).run_dir.name == "9000"
 
 
 def test_serve_rejects_bad_arguments_with_a_message():
