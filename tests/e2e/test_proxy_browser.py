@@ -31,6 +31,14 @@ from tests.e2e.helpers import (
 pytestmark = pytest.mark.e2e
 
 STREAM = "/_stcore/stream"
+# Records every connection state the page passes through (a reconnect may be too quick to see by
+# polling): window.__labStates.
+_WATCH_CONNECTION_JS = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  window.__labStates = [];
+  new MutationObserver(() => window.__labStates.push(app.dataset.testConnectionState))
+    .observe(app, {attributes: true, attributeFilter: ['data-test-connection-state']});
+}"""
 
 
 def _start(*extra: str) -> Iterator[Serve]:
@@ -172,8 +180,17 @@ def test_a_killed_replica_s_students_continue_on_the_other_with_their_settings(l
     victim = next(r for r in proxy.state()["replicas"] if addrs[victim_addr] == r["index"])
     survivor_addr = next(a for a in addrs if a != victim_addr)
 
+    page.evaluate(_WATCH_CONNECTION_JS)
     killed_at = len(proxy.access())  # before the kill: the dropped websocket is logged after
     subprocess.run(["kill", "-9", str(victim["pid"])], check=True)
+
+    # Streamlit's page notices the dropped socket and reconnects by itself: nginx sends it to
+    # the other replica, and the page reruns there with the same settings.
+    page.wait_for_function("() => window.__labStates.some(s => s !== 'CONNECTED')")
+    settle(page, timeout=60_000)
+    wait_for_lines(page, "explorer_chart")
+    assert slider_value(page, "param_alpha") == pytest.approx(1.2)
+    assert "param_alpha=1.2" in page.url
 
     # The next page load of that student is served by the other replica, settings intact.
     response = page.reload()
