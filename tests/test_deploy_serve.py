@@ -14,6 +14,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -172,6 +173,22 @@ def test_serve_sticky_failover_restart_and_ctrl_c():
         time.sleep(5.5)  # nginx's fail_timeout: it tries the replica again
         status, headers = get(s.url + "/_stcore/health", on_victim[0])
         assert status == 200 and _replica(headers) == victim_addr
+
+        # A replica that hangs (alive, not answering) is killed and restarted after
+        # --max-fails (3) failed health checks.
+        hung = s.state()["replicas"][1]
+        os.kill(hung["pid"], signal.SIGSTOP)
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            state = s.state()["replicas"][1]
+            since_kill = s.log().split("replica 2 (pid")[-1]
+            if state["restarts"] == 1 and "replica 2 healthy" in since_kill:
+                break
+            time.sleep(0.5)
+        else:
+            pytest.fail(f"the hung replica 2 was not restarted:\n{s.log()}")
+        assert "replica 2 failed 3 health checks in a row: killing it" in s.log()
+        assert not pid_alive(hung["pid"])
 
         # Ctrl-C stops nginx and every replica it started.
         pids = [r["pid"] for r in s.state()["replicas"]] + [s.state()["nginx_pid"]]
