@@ -77,6 +77,8 @@ def test_nginx_conf_upgrades_the_streamlit_websocket(tmp_path):
     assert "proxy_read_timeout 1h;" in stream
     # a location with its own proxy_set_header does not inherit the server's: Host is repeated
     assert "proxy_set_header Host $http_host;" in stream
+    rest = conf.split("location / {", 1)[1].split("}", 1)[0]
+    assert "proxy_read_timeout 10s;" in rest  # a hung replica's HTTP requests move on
 
 
 def test_nginx_accepts_the_generated_conf(tmp_path):
