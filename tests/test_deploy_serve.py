@@ -15,6 +15,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -191,6 +192,37 @@ def test_serve_sticky_failover_restart_and_ctrl_c():
             pytest.fail(f"the hung replica 2 was not restarted:\n{s.log()}")
         assert "replica 2 failed 3 health checks in a row: killing it" in s.log()
         assert not pid_alive(hung["pid"])
+
+        # A replica whose port was taken while it was down comes back on another port, and
+        # nginx is told.
+        moved = s.state()["replicas"][0]
+        os.kill(moved["pid"], signal.SIGKILL)
+        while pid_alive(moved["pid"]):
+            time.sleep(0.02)
+        with socket.socket() as squatter:  # before the supervisor restarts it (1-2 s)
+            squatter.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            squatter.bind(("127.0.0.1", moved["port"]))
+            squatter.listen()
+            deadline = time.monotonic() + 90
+            while time.monotonic() < deadline:
+                state = s.state()["replicas"][0]
+                if (
+                    state["port"] != moved["port"]
+                    and "replica 1 healthy" in s.log().split("is taken now")[-1]
+                ):
+                    break
+                time.sleep(0.5)
+            else:
+                pytest.fail(f"replica 1 did not move off its taken port:\n{s.log()}")
+        assert "nginx reloaded with the new replica ports" in s.log()
+        new_addr = f"127.0.0.1:{state['port']}"
+        time.sleep(1)  # nginx's new worker
+        replicas = set()
+        for _ in range(16):
+            status, headers = get(s.url + "/_stcore/health")
+            assert status == 200
+            replicas.add(_replica(headers))
+        assert new_addr in replicas and f"127.0.0.1:{moved['port']}" not in replicas
 
         # Ctrl-C stops nginx and every replica it started.
         pids = [r["pid"] for r in s.state()["replicas"]] + [s.state()["nginx_pid"]]
