@@ -260,3 +260,25 @@ def test_background_start_and_deploy_stop():
     pids = [rep["pid"] for rep in state["replicas"]] + [state["nginx_pid"], state["serve_pid"]]
     assert not [pid for pid in pids if pid_alive(pid)]
     shutil.rmtree(run_dir, ignore_errors=True)
+
+
+def test_stop_cleans_up_after_a_killed_supervisor():
+    need_nginx()
+    s = Serve(None, 1)
+    try:
+        s.start()
+        state = s.state()
+        s.proc.kill()  # the supervisor dies without stopping anything
+        s.proc.wait(timeout=10)
+        left = [r["pid"] for r in state["replicas"]] + [state["nginx_pid"]]
+        assert all(pid_alive(pid) for pid in left)
+        r = subprocess.run(
+            [sys.executable, str(STOP), "--run-dir", str(s.run_dir)],
+            capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+        assert r.returncode == 0, r.stderr
+        assert "stopped 2 process(es) it had left" in r.stdout
+        assert not [pid for pid in left if pid_alive(pid)]
+    finally:
+        s.stop()
+        s.cleanup()
