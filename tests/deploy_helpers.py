@@ -97,7 +97,9 @@ class Serve:
             if self.state().get("status") == "running":
                 return
             time.sleep(0.2)
-        raise RuntimeError(f"deploy/serve not running after {STARTUP_TIMEOUT_S} s:\n{self.log()}")
+        raise RuntimeError(
+            f"deploy/serve not running after {STARTUP_TIMEOUT_S} s:\n{self.log()[-4000:]}"
+        )
 
     def stop(self) -> int | None:
         """Ctrl-C: SIGINT to the supervisor; its exit code."""
@@ -128,8 +130,9 @@ class Serve:
         return {f"127.0.0.1:{r['port']}": r["index"] for r in self.state()["replicas"]}
 
     def log(self) -> str:
+        """The supervisor's whole log (serve.log)."""
         try:
-            return (self.run_dir / "logs" / "serve.log").read_text(errors="replace")[-4000:]
+            return (self.run_dir / "logs" / "serve.log").read_text(errors="replace")
         except OSError:
             return ""
 
@@ -153,7 +156,7 @@ class Serve:
         return out
 
 
-def get(url: str, route: str | None = None, timeout: float = 10) -> tuple[int, Message]:
+def get(url: str, route: str | None = None, timeout: float = 30) -> tuple[int, Message]:
     """GET through the proxy (with the route cookie if given): status and headers."""
     req = urllib.request.Request(url)
     if route is not None:
