@@ -444,6 +444,7 @@ def simulate(
     nbins: int = 41,
     hist_limit: float = 3.0,
     keep_weights: bool = True,
+    progress: Callable[[int, int], None] | None = None,
 ) -> DepthResult:
     r"""Run the deep MLP forward and backward once; see the module docstring for the model.
 
@@ -458,6 +459,10 @@ def simulate(
     of ``depth`` (200 × 1024: 8 MB instead of 1.7 GB), drawing each twice (the backward pass
     redraws it); every other field is the same, bit for bit. :func:`simulation_bytes` estimates
     the peak memory either way.
+
+    ``progress(done, total)``, if given, is called after each layer of the forward pass and of
+    the backward pass (``total`` = 2 × depth steps): a caller can show how far a long run is, or
+    raise from it to abandon the run (the exception propagates; nothing is kept).
     """
     act, p = _resolve_activation(activation, params)
     depth = _check_int("depth", depth, MAX_DEPTH)
@@ -557,6 +562,8 @@ def simulate(
             sat[k - 1] = np.count_nonzero(small) / small.size
             dead[k - 1] = np.count_nonzero(small.all(axis=0)) / width
             record_h(k, h_new, h_total)
+            if progress is not None:
+                progress(k, 2 * depth)
             ds.append(d)
             h = h_new
             if k < depth:
@@ -597,6 +604,8 @@ def simulate(
                 grad_std[k - 1] = _std(dh_prev, dh_total, work)
                 grad_hist[k - 1] = _histogram(dh_prev, lo, hi, nbins, work, bins)
             dh = dh_prev
+            if progress is not None:
+                progress(2 * depth - k + 1, 2 * depth)
 
     return DepthResult(
         activation=act.name,

@@ -331,11 +331,13 @@ def parse_logits(text: str) -> Array:
                 f"Unbalanced brackets: {n_open} “{opening}” but {n_close} “{closing}” "
                 f"(a “{missing}” is missing). {LOGITS_HINT}."
             )
-    if body[0] in _BRACKETS and body[-1] == _BRACKETS[body[0]]:
+    bracketed = body[0] in _BRACKETS and body[-1] == _BRACKETS[body[0]]
+    if bracketed:
         body = body[1:-1]
     tokens = [tok for tok in _SEPARATORS.split(body) if tok]
     if not tokens:
-        raise ValueError(f"No numbers found inside the brackets. {LOGITS_HINT}.")
+        where = " inside the brackets" if bracketed else ", only separators"
+        raise ValueError(f"No numbers found{where}. {LOGITS_HINT}.")
     if len(tokens) > MAX_LOGITS:
         raise ValueError(
             f"Too many values: {len(tokens):,} (at most {MAX_LOGITS:,}). {LOGITS_HINT}."

@@ -443,3 +443,4 @@ with st.expander("What is simulated exactly?"):
         "gradient ∂L/∂W_l = h_{l−1}ᵀ·δz_l also carries the forward signal, so the two can "
         "change by different factors."
     )
+cls.check_only()  # last: names the keys of ?only= that are no control of this page

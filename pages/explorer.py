@@ -131,10 +131,10 @@ def _controls(cls: classroom.Classroom, act):
         probe = initial_probe
     else:
         state.seed_widget("probe_x", initial_probe)
-        probe = st.number_input(
+        probe = state.number_field(
             "Probe at x₀",
-            min_value=-view.X_LIMIT,
-            max_value=view.X_LIMIT,
+            -view.X_LIMIT,
+            view.X_LIMIT,
             step=0.1,
             format="%.3f",
             key="probe_x",
@@ -433,3 +433,4 @@ with main:
     _explorer(cls, chosen.name, *view_settings)
 if chosen.note:  # below the interactive part, so the chart stays near the top of the screen
     st.info(chosen.note, icon=":material/lightbulb:")
+cls.check_only()  # last: names the keys of ?only= that are no control of this page

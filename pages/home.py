@@ -121,3 +121,4 @@ with st.expander("Presenter tips"):
   after layer, the other need not.
 """
     )
+cls.check_only()  # last: names the keys of ?only= that are no control of this page

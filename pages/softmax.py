@@ -19,6 +19,7 @@ MAX_LOGITS_CHARS = 20_000
 MAX_LABELS_CHARS = 4_000
 MAX_SWEEP = 50  # classes in the in-chart temperature sweep (41 frames of n bars each)
 _LAST_VALID = "_softmax_last_valid_logits"
+_SET_ASIDE_TARGET = "_softmax_set_aside_target"  # the true class while the logits are too few
 NO_TARGET = "none"
 CSV_KEY = "softmax_csv"
 
@@ -59,7 +60,9 @@ with left:
         st.session_state[_LAST_VALID] = z
     except ValueError as exc:
         bad_input = str(exc)
-        st.error(f"Could not read the logits. {view.md_escape(bad_input)}", icon=":material/error:")
+        st.error(
+            f"Could not read the logits. {view.parser_message(bad_input)}", icon=":material/error:"
+        )
         z = st.session_state.get(_LAST_VALID)
         if z is None:
             z = parse_logits(DEFAULT_LOGITS)
@@ -81,6 +84,18 @@ with right:
         link_problems += state.check_query_params(
             {"target": state.one_of(target_options, "class index")}
         )
+    # The true class survives the logits shrinking below it: set aside while it is out of range
+    # (no loss drawn, and a note says so), restored when there are enough logits again, unless
+    # the student picked another class meanwhile.
+    chosen = st.session_state.get("target")
+    if chosen is not None and chosen not in target_options:
+        st.session_state[_SET_ASIDE_TARGET] = chosen
+        st.session_state["target"] = NO_TARGET
+    set_aside = st.session_state.get(_SET_ASIDE_TARGET)
+    if set_aside in target_options and st.session_state.get("target") == NO_TARGET:
+        st.session_state["target"] = set_aside
+        st.session_state.pop(_SET_ASIDE_TARGET)
+        set_aside = None
     target_key = state.url_selectbox(
         "True class y (for the loss)",
         target_options,
@@ -89,7 +104,13 @@ with right:
         format_func=lambda s: "none" if s == NO_TARGET else f"{s}: {labels[int(s)]}",
         hidden=cls.hides("target"),
         help="Pick the correct class to see the cross-entropy loss and its gradient.",
+        on_change=lambda: st.session_state.pop(_SET_ASIDE_TARGET, None),  # a choice of one's own
     )
+    if set_aside is not None:
+        st.caption(
+            f"The true class {set_aside} you picked needs at least {int(set_aside) + 1} logits; "
+            f"these are {n}, so no loss is shown. It comes back when there are enough logits."
+        )
     target = None if target_key == NO_TARGET else int(target_key)
     quiz_on = state.url_toggle("Predict, then reveal (quiz)", key="quiz", hidden=cls.hides("quiz"))
 
@@ -413,3 +434,4 @@ with probabilities_area:
 entropy_slot.metric(
     "Maximum, log n (nats)", f"{np.log(n):.3f}", help="The entropy of the uniform 1/n."
 )
+cls.check_only()  # last: names the keys of ?only= that are no control of this page

@@ -202,7 +202,7 @@ def test_large_relu_at_depth_200_explodes_without_overflow():
 def test_tampered_link_falls_back_with_a_warning(query, bad_key):
     at = open_depth({**query, "batch": "16"})
     warning = at.warning[0].value
-    assert f"{bad_key}=" in warning and "reset to their defaults" in warning
+    assert f"{bad_key}=" in warning and "reset to its default" in warning
     assert "<script>" not in warning or "`" in warning  # only ever code-quoted
     assert at.slider(key="batch").value == 16  # the other settings are kept
     assert at.slider(key="depth").value == DEFAULT["depth"]
@@ -544,3 +544,21 @@ def test_a_class_walking_the_depth_slider_stays_in_the_cache(monkeypatch):
         view.figures.clear()
     assert simulated == list(walked)  # each depth simulated once
     assert built == list(walked)  # and drawn once
+
+
+# --- issue #20: a typed depth never jumps ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [(None, "left empty"), (1000.0, "1000 is outside"), (2.5, "2.5 is not a whole number")],
+)
+def test_a_typed_depth_out_of_range_or_not_whole_keeps_the_depth(typed, said):
+    at = open_depth({"depth": "7", "width": "16"})
+    at.number_input(key="depth_exact").set_value(typed).run()
+    assert not at.exception
+    assert at.slider(key="depth").value == 7 and at.number_input(key="depth_exact").value == 7
+    message = " ".join(w.value for w in at.warning)
+    assert said in message and "whole number from 1 to 200" in message and "stays 7" in message
+    at.number_input(key="depth_exact").set_value(12.0).run()
+    assert at.slider(key="depth").value == 12 and at.query_params["depth"] in ("12", ["12"])

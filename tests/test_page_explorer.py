@@ -536,3 +536,39 @@ def test_slider_move_updates_the_number_field() -> None:
     assert not at.exception
     assert at.number_input(key="param_slope_exact").value == pytest.approx(0.3)
     assert_draws(at, "leaky_relu", {"slope": 0.3})
+
+
+# --- issue #20: nothing dropped without a word, number fields that never jump -------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "said"),
+    [
+        ({"activation": "relu", "param_alpha": "2"}, "param_alpha=`2` is not a parameter of ReLU"),
+        ({"activation": "elu", "param_alhpa": "2"}, "it has param_alpha"),
+    ],
+)
+def test_a_parameter_the_activation_lacks_is_reported(query, said):
+    at = explorer(**query)
+    assert any(said in w.value for w in at.warning), [w.value for w in at.warning]
+
+
+@pytest.mark.parametrize("typed", [None, 1000.0, -1e300, 25.0])
+def test_a_probe_typed_out_of_range_or_cleared_keeps_the_value_and_says_so(typed):
+    at = explorer(activation="elu", probe_x="3")
+    at.number_input(key="probe_x").set_value(typed).run()
+    assert not at.exception
+    assert at.number_input(key="probe_x").value == 3.0  # not the minimum, not the typed value
+    assert at.query_params["probe_x"] in ("3", ["3"])
+    message = " ".join(w.value for w in at.warning)
+    assert "Probe at x₀" in message and "it stays 3" in message and "from -20 to 20" in message
+
+
+def test_a_parameter_field_cleared_keeps_the_slider():
+    at = explorer(activation="elu", param_alpha="2")
+    at.number_input(key="param_alpha_exact").set_value(None).run()
+    assert at.slider(key="param_alpha").value == 2.0
+    assert at.number_input(key="param_alpha_exact").value == 2.0
+    assert any("it stays 2" in w.value for w in at.warning)
+    at.number_input(key="param_alpha_exact").set_value(0.5).run()
+    assert at.slider(key="param_alpha").value == 0.5 and not at.warning

@@ -16,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 import activations as A
 from activations.softmax import parse_logits
+from tests.hostile_links import MARK, markdown_problems
 from tests.plotly_helpers import as_array, figures, trace
 from ui import classroom
 from ui import softmax_view as view
@@ -54,6 +55,11 @@ def pipeline_table(at: AppTest) -> dict[str, list[str]]:
     ]
     header, body = rows[0], rows[2:]
     return {name: [row[j] for row in body] for j, name in enumerate(header)}
+
+
+def as_shown(message: str) -> str:
+    """The parser's message as the page shows it: the tokens it quotes (“…”) code-quoted."""
+    return re.sub(r"“([^”]*)”", r"`\1`", message)
 
 
 def unescape_md(text: str) -> str:
@@ -291,7 +297,7 @@ def test_bad_logits_show_the_parsers_message_and_keep_other_settings(text):
     at.text_input(key="logits").input(text).run()
     assert not at.exception
     assert len(at.error) == 1
-    assert str(parsed.value) in unescape_md(at.error[0].value)
+    assert as_shown(str(parsed.value)) in unescape_md(at.error[0].value)
     assert at.select_slider(key="temperature").value == 2.0
     assert at.text_input(key="labels").value == "a, b, c"
     assert at.selectbox(key="target").value == "1"
@@ -307,7 +313,9 @@ def test_error_text_cannot_inject_markdown():
     at.text_input(key="logits").input("**bold** [x](http://e.com)").run()
     assert not at.exception
     shown = at.error[0].value
-    assert "**bold**" not in shown and "](" not in shown  # every marker is backslash-escaped
+    # what was typed is code-quoted, the rest escaped: Markdown renders none of it
+    assert markdown_problems(shown.replace("**bold**", f"**{MARK}**")) == []
+    assert "`**bold**`" in shown
 
 
 @pytest.mark.parametrize("text", ["1000, 0, -1000", "1e308, -1e308"])
@@ -416,10 +424,11 @@ def test_tampered_query_params_warn_and_fall_back(query):
 def test_script_in_the_logits_link_is_an_error_not_markup():
     at = open_page({"logits": "<script>alert(1)</script>"})
     assert len(at.error) == 1
-    assert "<script>" not in at.error[0].value
+    # what was typed is shown code-quoted (literal text), never as markup
+    assert at.error[0].value.replace("`<script>", "").count("<script>") == 0
     with pytest.raises(ValueError) as parsed:
         parse_logits("<script>alert(1)</script>")
-    assert str(parsed.value) in unescape_md(at.error[0].value)
+    assert as_shown(str(parsed.value)) in unescape_md(at.error[0].value)
     np.testing.assert_allclose(bars(at), A.softmax(parse_logits(DEFAULT)), rtol=1e-12)
 
 
@@ -553,3 +562,50 @@ def test_the_legend_explains_both_kinds_of_bar():
         shapes[other],
     )
     assert fig["layout"]["barmode"] == "overlay"  # the empty swatches take no bar slot
+
+
+# --- issue #20: nothing dropped without a word, messages that say what happened -------------------
+
+
+def test_an_over_long_link_text_is_reported_not_dropped_silently():
+    long_logits = ", ".join(["1"] * 7000)  # 20,998 characters: over the field's 20,000
+    at = open_page({"logits": long_logits, "labels": "x" * 4001})
+    text = " ".join(w.value for w in at.warning)
+    assert "logits= has 20,998 characters, more than the 20,000" in text
+    assert "labels= has 4,001 characters, more than the 4,000" in text
+    assert markdown_problems(text) == []
+    assert at.text_input(key="logits").value == DEFAULT  # the default, said so
+
+
+def test_only_separators_are_not_called_brackets():
+    at = open_page()
+    at.text_input(key="logits").input(",,,,").run()
+    message = at.error[0].value
+    assert "only separators" in message and "brackets" not in message
+    at.text_input(key="logits").input("[ , ]").run()
+    assert "inside the brackets" in at.error[0].value
+
+
+def test_an_entity_in_a_label_is_shown_as_typed_in_the_step_table():
+    from markdown_it import MarkdownIt
+
+    at = open_page({"labels": "&lt;b&gt;x, b, c"})
+    (table,) = [m.value for m in at.markdown if "&lt;b" in m.value]
+    html = MarkdownIt("commonmark").enable("table").render(table)
+    assert "&amp;lt;b&amp;gt;x" in html  # the text typed, not "<b>x"
+
+
+def test_the_true_class_comes_back_when_the_logits_grow_again():
+    at = open_page({"logits": "1, 2, 3, 4", "target": "3"})
+    assert at.selectbox(key="target").value == "3"
+    at.text_input(key="logits").input("1, 2").run()
+    assert not at.exception and at.selectbox(key="target").value == "none"
+    assert any("true class 3 you picked needs at least 4 logits" in c.value for c in at.caption)
+    at.text_input(key="logits").input("1, 2, 3, 4, 5").run()
+    assert at.selectbox(key="target").value == "3"
+    assert at.query_params["target"] in ("3", ["3"])
+    # a class picked meanwhile is the student's own choice: nothing comes back over it
+    at.text_input(key="logits").input("1, 2").run()
+    at.selectbox(key="target").set_value("1").run()
+    at.text_input(key="logits").input("1, 2, 3, 4, 5").run()
+    assert at.selectbox(key="target").value == "1"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 
@@ -43,3 +44,76 @@ def test_an_exception_drops_the_held_writes():
     at.run()
     assert at.session_state.raised
     assert at.session_state.seen_after == {}
+
+
+# --- numbers a link carries: ASCII digits only (issue #20) ---------------------------------------
+
+
+def test_numbers_in_a_link_are_ascii_digits_only():
+    from ui import state
+
+    for raw in ("²", "①", "٣", "１２", "1_000", " 12", "12\n", "inf", "nan", "1e400", "0x1f", ""):
+        assert state.parse_number(raw) is None, raw
+        assert state.parse_number(raw, integer=True) is None, raw
+        assert state.number_in(0, 1e9, integer=True)(raw) is not None, raw
+    assert state.parse_number("-1.5e-3") == -1.5e-3
+    assert state.parse_number("12", integer=True) == 12
+    assert state.parse_number("1.5", integer=True) is None
+    assert state.number_in(1, 200, integer=True)("٣") == (
+        "must be a whole number from 1 to 200 (ASCII digits)"
+    )
+
+
+# --- user text shown literally (issue #20) -------------------------------------------------------
+
+
+def test_shown_keeps_user_text_inside_one_code_span():
+    from tests.hostile_links import MARK, PAYLOADS, markdown_problems
+    from ui import state
+
+    for payload in PAYLOADS:
+        quoted = state.shown(payload, limit=200)
+        assert quoted.count("`") == 2 and "\n" not in quoted, quoted
+        assert markdown_problems(f"x={quoted} is not known") == [], payload
+    # the newline that used to leave the code span is shown as \n
+    assert state.shown("\n\n# H") == "`\\n\\n# H`"
+    assert state.shown("\u202eab") == "`\\u202eab`"
+    # text outside code spans (a message built without shown) is escaped
+    message = state.literal_outside_code(f"key=[{MARK}](https://e.org) *{MARK}* `{MARK}`")
+    # (a bare URL outside a code span would still be a link in Streamlit: user text goes through
+    # shown(), never only through this)
+    assert markdown_problems(message.replace("https\\://", "")) == []
+    assert message.endswith(f"`{MARK}`")
+
+
+def _repeated_script() -> None:
+    import streamlit as st
+
+    from ui import state
+
+    st.session_state.problems = state.check_query_params(
+        {"depth": state.number_in(1, 200, integer=True)}
+    )
+    st.session_state.seen = st.query_params.get_all("depth")
+
+
+@pytest.mark.parametrize(
+    ("values", "kept"),
+    [(["3", "500"], ["3"]), (["500", "3"], ["3"]), (["3", "7"], ["7"]), (["x", "y"], [])],
+)
+def test_a_repeated_key_keeps_the_last_valid_occurrence(values, kept):
+    at = AppTest.from_function(_repeated_script)
+    at.query_params["depth"] = values
+    at.run()
+    assert not at.exception
+    assert at.session_state.seen == kept
+    assert len(at.session_state.problems) == len(values) - len(kept)
+
+
+def test_a_key_repeated_many_times_is_reported_in_a_few_lines():
+    at = AppTest.from_function(_repeated_script)
+    at.query_params["depth"] = ["x"] * 200 + ["9"]  # (Streamlit ignores over 1,000 parameters)
+    at.run()
+    assert at.session_state.seen == ["9"]
+    problems = at.session_state.problems
+    assert len(problems) == 6 and problems[-1] == "195 more values of depth left out"

@@ -13,13 +13,14 @@ import io
 import random
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 import numpy as np
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
-from activations import Activation
+from activations import ACTIVATIONS, Activation
 from ui import state
 
 PRESENT_KEY = "present"
@@ -38,34 +39,87 @@ h1 { font-size: 3rem !important; }
 """
 
 
+_ONLY_IGNORED = "_only_ignored_message"  # the message about an only= that named no control
+
+
 @dataclass(frozen=True)
 class Classroom:
-    """How the current page is shown: presenter view, and which controls a link leaves visible."""
+    """How the current page is shown: presenter view, and which controls a link leaves visible.
+
+    ``asked`` collects every control key the page asked :meth:`hides` about during this run, so
+    that :meth:`check_only` can name the keys of ``only=`` that are no control of this page.
+    """
 
     present: bool
     only: frozenset[str] | None
+    given: tuple[str, ...] = ()  # the keys only= named, as written (valid or not)
+    notice: DeltaGenerator | None = field(default=None, compare=False)
+    asked: set[str] = field(default_factory=set, compare=False)
+
+    def __deepcopy__(self, memo: dict) -> Classroom:
+        # A fragment's arguments are deep-copied on each of its reruns: this run's record (and
+        # its notice slot) is shared, not copied.
+        return self
 
     def hides(self, key: str) -> bool:
         """True when a focused link (``?only=...``) leaves the control ``key`` out."""
+        self.asked.add(key)
         return self.only is not None and key not in self.only
+
+    def check_only(self) -> None:
+        """Call last on a page: say which keys of ``only=`` name no control here.
+
+        When none does, every control was hidden: ``only`` is dropped from the link and the
+        page reruns with every control shown, saying why. Otherwise the keys it names still
+        apply, and the others are listed under the page's caption.
+        """
+        if not self.given:
+            return
+        known = set(self.asked)
+        if state.ACTIVATION_KEY in known:  # another activation's parameters are this page's too
+            known |= {state.param_key(p.name) for a in ACTIVATIONS.values() for p in a.params}
+        unknown = [k for k in self.given if k not in known]
+        if not unknown:
+            return
+        controls = ", ".join(sorted(self.asked)) or "none"
+        named = ", ".join(state.shown(k, 30) for k in unknown)
+        if self.only is None or not (self.only & known):
+            st.session_state[_ONLY_IGNORED] = (
+                f"only={named} names no control of this page, so every control is shown. "
+                f"The controls here: {controls}."
+            )
+            del st.query_params[ONLY_KEY]
+            st.rerun()
+        if self.notice is not None:
+            self.notice.warning(
+                state.literal_outside_code(
+                    f"only= names {named}, which is no control of this page (ignored). "
+                    f"The controls here: {controls}."
+                ),
+                icon=":material/link_off:",
+            )
+
+
+def _split_only(raw: str | None) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(k.strip() for k in (raw or "").split(",") if k.strip()))
 
 
 def _parse_only(raw: str | None) -> frozenset[str] | None:
-    if not raw:
-        return None
-    keys = {k.strip() for k in raw.split(",") if k.strip()}
-    valid = {k for k in keys if re.fullmatch(_WIDGET_KEY, k)}
+    valid = {k for k in _split_only(raw) if re.fullmatch(_WIDGET_KEY, k)}
     return frozenset(valid) if valid else None
 
 
 def setup() -> Classroom:
     """Read ``?present`` and ``?only``, draw the presenter toggle, style the page for it.
 
-    Call once per page, right after ``routing.ensure_router()``. The constant CSS is ours; no
-    user text ever reaches ``unsafe_allow_html``.
+    Call once per page, right after ``routing.ensure_router()``, and :meth:`Classroom.check_only`
+    at the end. The constant CSS is ours; no user text ever reaches ``unsafe_allow_html``.
     """
     problems = state.check_query_params({PRESENT_KEY: state.boolean()})
     state.warn_about(problems)
+    ignored = st.session_state.pop(_ONLY_IGNORED, None)
+    if ignored:
+        st.warning(state.literal_outside_code(ignored), icon=":material/link_off:")
     with st.sidebar:
         present = state.url_toggle(
             "Presenter view",
@@ -73,15 +127,19 @@ def setup() -> Classroom:
             default=False,
             help="Larger type and thicker lines for a projector. Shared links keep it.",
         )
-    only = _parse_only(st.query_params.get(ONLY_KEY))
+    raw_only = state.single_value(ONLY_KEY)
+    only = _parse_only(raw_only)
     if present:
         st.markdown(_PRESENTER_CSS, unsafe_allow_html=True)
+    notice = None
+    if raw_only:
+        notice = st.empty()  # check_only's message, if only= names keys this page lacks
     if only is not None:
         st.caption(
             "This link shows only some controls; the others are fixed by the link. "
             "Open the page from the menu to see them all."
         )
-    return Classroom(present=present, only=only)
+    return Classroom(present=present, only=only, given=_split_only(raw_only), notice=notice)
 
 
 def current_link() -> str:
@@ -112,19 +170,59 @@ def copy_link() -> None:
 # --- export -------------------------------------------------------------------------------------
 
 
+#: What a spreadsheet reads as the start of a formula (OWASP, "CSV Injection"): =, +, -, @, a tab
+#: or a carriage return first in a cell.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?", re.ASCII)
+
+
+def csv_cell(value: object) -> object:
+    """One CSV cell that no spreadsheet runs as a formula.
+
+    Numbers stay numbers: a float is written in full (``repr``), and a *text* cell that is a
+    plain decimal number (``"-1.5"``, ``"2e-3"``) is left as it is, since a spreadsheet reads it
+    as that number, not as a formula. Any other text that starts, after spaces or quotes, with
+    one of :data:`FORMULA_START` gets a leading ``'`` (OWASP's advice), which spreadsheets show as
+    text: ``=1+1`` → ``'=1+1``, ``-cmd|' /C calc'!A0`` → ``'-cmd|…``.
+    """
+    if isinstance(value, (float, np.floating)):
+        return repr(float(value))
+    if isinstance(value, (bool, int, np.integer, np.bool_)) or value is None:
+        return value
+    # A lone CR would end the row in a spreadsheet but not make the writer quote the cell (it
+    # quotes for "\n"): it becomes "\n", inside the quoted cell.
+    text = str(value).replace("\r\n", "\n").replace("\r", "\n")
+    if _PLAIN_NUMBER.fullmatch(text.strip()):
+        return text
+    if text.lstrip(' "').startswith(FORMULA_START):
+        return "'" + text
+    return text
+
+
+def _settings_value(value: object) -> str:
+    # A settings line is "# key: value" on one line; a spreadsheet opening the file splits it at
+    # commas, so each comma-separated piece is a cell of its own and is made safe as one.
+    text = " ".join(str(value).splitlines()).replace("\r", " ")
+    return ",".join(str(csv_cell(piece)) for piece in text.split(","))
+
+
 def to_csv(columns: Mapping[str, Iterable[float]], settings: Mapping[str, object]) -> str:
-    """CSV text: ``# key: value`` settings lines, a header row, then one row per point."""
+    """CSV text: ``# key: value`` settings lines, a header row, then one row per point.
+
+    Every cell, settings included, goes through :func:`csv_cell`: text a link or a typed field
+    carried (a class label, say) never reaches a spreadsheet as a formula.
+    """
     out = io.StringIO()
     for key, value in settings.items():
-        out.write(f"# {key}: {value}\n")
+        out.write(f"# {_settings_value(key)}: {_settings_value(value)}\n")
     arrays = {name: np.asarray(list(values)) for name, values in columns.items()}
     lengths = {len(a) for a in arrays.values()}
     if len(lengths) > 1:
         raise ValueError(f"columns have different lengths: {sorted(lengths)}")
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(arrays)
+    writer.writerow([csv_cell(name) for name in arrays])
     for row in zip(*arrays.values(), strict=True):
-        writer.writerow([repr(float(v)) if isinstance(v, (float, np.floating)) else v for v in row])
+        writer.writerow([csv_cell(v) for v in row])
     return out.getvalue()
 
 
@@ -139,7 +237,7 @@ def read_csv(text: str) -> tuple[dict[str, str], dict[str, np.ndarray]]:
             break
         key, _, value = line[2:].partition(": ")
         settings[key] = value
-    rows = list(csv.reader(lines[body_start:]))
+    rows = list(csv.reader(io.StringIO("\n".join(lines[body_start:]))))  # quoted line breaks
     header, data = rows[0], rows[1:]
     columns: dict[str, np.ndarray] = {}
     for j, name in enumerate(header):
@@ -249,7 +347,8 @@ def quiz_seed(key: str = "quiz_seed") -> int:
     Draws a "New question" button that picks another seed.
     """
     raw = st.query_params.get(key, "")
-    seed = int(raw) if raw.isdigit() and len(raw) <= 9 else None
+    # ASCII digits only: "²" passes str.isdigit and int() refuses it; "٣" int() reads as 3.
+    seed = int(raw) if re.fullmatch(r"[0-9]{1,9}", raw, re.ASCII) else None
     if st.button("New question", key=f"{key}_new", icon=":material/casino:"):
         seed = None
     if seed is None:

@@ -31,6 +31,7 @@ import dataclasses
 import math
 import threading
 from collections.abc import Iterator, Sequence
+from contextvars import ContextVar
 from typing import NamedTuple
 
 import numpy as np
@@ -48,6 +49,7 @@ from activations.depth import (
     simulate,
     simulation_bytes,
 )
+from ui import memory
 from ui.plotting import PALETTE, base_layout, freeze, line_width, series_style
 
 # --- settings -----------------------------------------------------------------------------------
@@ -166,7 +168,9 @@ def too_big(depth: int, width: int, batch: int) -> str | None:
 
 #: At most one heavy simulation (:func:`is_heavy`) runs at a time in this server process: each
 #: holds tens to hundreds of MB while it runs (up to :data:`RUN_MEMORY_BUDGET`), and a class
-#: moving the sliders together must not multiply that. Light runs never wait for it.
+#: moving the sliders together must not multiply that. Light runs never wait for it. Every run,
+#: light or heavy, also holds its estimated peak of the whole server's budget
+#: (``ui.memory.SERVER_BUDGET``) while it runs.
 HEAVY_SIMULATIONS = threading.Semaphore(1)
 WAITING_MESSAGE = (
     "Another large simulation is running on this server (many layers, wide layers or a big "
@@ -180,22 +184,79 @@ def is_heavy(depth: int, width: int, batch: int) -> bool:
     return depth * width * width > SLOW_WEIGHTS or run_bytes(depth, width, batch) > HEAVY_BYTES
 
 
+class Abandoned(Exception):
+    """Raised inside a run whose student has moved on (changed a setting, left the page)."""
+
+
+class Progress:
+    """How far one heavy run is, written by the thread that runs it, read by the page's thread
+    (plain attributes: each write replaces one value whole). ``cancel()`` makes the run raise
+    :class:`Abandoned` at its next layer, or while it waits for memory."""
+
+    def __init__(self) -> None:
+        self.done, self.total = 0, 0
+        self.waiting_for: str | None = None  # what the run waits for, while it waits
+        self.cancelled = False
+
+    def step(self, done: int, total: int) -> None:
+        if self.cancelled:
+            raise Abandoned
+        self.waiting_for = None
+        self.done, self.total = done, total
+
+    def wait(self, what: str) -> None:
+        if self.cancelled:
+            raise Abandoned
+        self.waiting_for = what
+
+    def cancel(self) -> None:
+        self.cancelled = True
+
+
+#: The :class:`Progress` of the run this thread computes (set by :func:`run_for`'s worker).
+_PROGRESS: ContextVar[Progress | None] = ContextVar("depth_progress", default=None)
+
+
+def _memory_wait_text(need: int, in_use: int, total: int) -> str:
+    return (
+        f"Waiting for memory: simulations of other students hold {in_use / 2**20:,.0f} MB of "
+        f"this server's {total / 2**20:,.0f} MB; yours needs {need / 2**20:,.0f} MB and starts "
+        "as soon as it fits…"
+    )
+
+
 @contextlib.contextmanager
 def heavy_slot(depth: int, width: int, batch: int) -> Iterator[None]:
-    """Hold :data:`HEAVY_SIMULATIONS` around a heavy run; a light run passes straight through.
+    """Hold this run's peak of the server's memory budget, and :data:`HEAVY_SIMULATIONS` around
+    a heavy run (a light run never waits for that one), then give the memory back.
 
-    When another session holds the slot, a spinner says what the wait is for.
+    While it waits, the run's :class:`Progress` (or, without one, a spinner) says what for.
     """
-    if not is_heavy(depth, width, batch):
-        yield
-        return
-    if not HEAVY_SIMULATIONS.acquire(blocking=False):
-        with st.spinner(WAITING_MESSAGE):
-            HEAVY_SIMULATIONS.acquire()
-    try:
-        yield
-    finally:
-        HEAVY_SIMULATIONS.release()
+    progress = _PROGRESS.get()
+    need = run_bytes(depth, width, batch)
+
+    def on_wait(in_use: int, total: int) -> None:
+        if progress is not None:
+            progress.wait(_memory_wait_text(need, in_use, total))
+
+    heavy = is_heavy(depth, width, batch)
+    # A light run (short, under HEAVY_BYTES) does not queue behind a heavy one waiting for room.
+    with memory.SERVER_BUDGET.hold(need, on_wait=on_wait, overtake=not heavy):
+        if not heavy:
+            yield
+            return
+        if not HEAVY_SIMULATIONS.acquire(blocking=False):
+            if progress is not None:
+                while not HEAVY_SIMULATIONS.acquire(timeout=0.25):
+                    progress.wait(WAITING_MESSAGE)
+            else:
+                with st.spinner(WAITING_MESSAGE):
+                    HEAVY_SIMULATIONS.acquire()
+        try:
+            yield
+        finally:
+            HEAVY_SIMULATIONS.release()
+            memory.give_back()  # the run's arrays are freed by now: return them to the system
 
 
 #: Results :func:`run` keeps, and sets of figures :func:`figures` keeps (module docstring).
@@ -223,6 +284,7 @@ def run(
     Heavy settings wait for :data:`HEAVY_SIMULATIONS` (one at a time per server); the full
     result, weights included, is dropped before the slot is released.
     """
+    progress = _PROGRESS.get()
     with heavy_slot(depth, width, batch):
         return _slim(
             simulate(
@@ -236,6 +298,7 @@ def run(
                 params=dict(params),
                 weight_std=weight_std if init == "custom" else None,
                 keep_weights=keeps_weights(depth, width),
+                progress=None if progress is None else progress.step,
             )
         )
 
@@ -619,22 +682,83 @@ def histogram_caption(result: DepthResult) -> str:
 RunArgs = tuple[str, Params, int, int, int, str, int, bool, float | None]
 
 
+#: A run that has not finished after this long shows a progress bar.
+PROGRESS_AFTER_S = 0.3
+
+
 def run_for(args: RunArgs) -> DepthResult:
     """:func:`run` for these arguments, passed by keyword: for each positional argument
     Streamlit's cache looks up its name with ``inspect.signature``, ~16 µs apiece on every call
-    (0.14 ms a move for nine)."""
+    (0.14 ms a move for nine).
+
+    A heavy run (:func:`is_heavy`: seconds, or hundreds of MB) runs on a helper thread while the
+    page shows its progress, layer by layer, or what it waits for. The student can move on
+    meanwhile: a changed setting, another page or a closed tab stops this script run at its next
+    progress update, and the run is abandoned (:class:`Abandoned`), its memory given back.
+    """
     slug, params, depth, width, batch, init, seed, residual, weight_std = args
-    return run(
-        slug=slug,
-        params=params,
-        depth=depth,
-        width=width,
-        batch=batch,
-        init=init,
-        seed=seed,
-        residual=residual,
-        weight_std=weight_std,
+    kwargs = {
+        "slug": slug,
+        "params": params,
+        "depth": depth,
+        "width": width,
+        "batch": batch,
+        "init": init,
+        "seed": seed,
+        "residual": residual,
+        "weight_std": weight_std,
+    }
+    if not is_heavy(depth, width, batch):
+        return run(**kwargs)
+    return _run_with_progress(kwargs, f"{pair_label(slug, init)}: {depth} layers × {width} units")
+
+
+def _step_text(progress: Progress) -> str:
+    depth, done = progress.total // 2, progress.done
+    if not depth:
+        return "starting…"
+    where = (
+        f"forward pass, layer {done} of {depth}"
+        if done <= depth
+        else f"backward pass, layer {2 * depth - done + 1} (from {depth} down to 1)"
     )
+    return f"{where}. You can change any setting or open another page meanwhile."
+
+
+def _run_with_progress(kwargs: dict[str, object], what: str) -> DepthResult:
+    progress = Progress()
+    outcome: dict[str, object] = {}
+
+    def work() -> None:
+        _PROGRESS.set(progress)  # this thread's own context
+        try:
+            outcome["result"] = run(**kwargs)
+        except BaseException as exc:  # handed to the page's thread, which re-raises it
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=work, name="depth-run", daemon=True)
+    worker.start()
+    bar = None
+    try:
+        worker.join(PROGRESS_AFTER_S)
+        while worker.is_alive():
+            # Each update is a message to the browser: Streamlit stops this script run here
+            # when the student has changed something since (the finally below then cancels).
+            text = progress.waiting_for or f"Simulating {what}: {_step_text(progress)}"
+            fraction = progress.done / progress.total if progress.total else 0.0
+            if bar is None:
+                bar = st.progress(fraction, text=text)
+            else:
+                bar.progress(fraction, text=text)
+            worker.join(0.5)
+    finally:
+        if worker.is_alive():
+            progress.cancel()  # the student moved on: the run stops at its next layer
+        if bar is not None:
+            bar.empty()
+    if "error" in outcome:
+        raise outcome["error"]  # type: ignore[misc]
+    return outcome["result"]  # type: ignore[return-value]
 
 
 class Figures(NamedTuple):

@@ -19,7 +19,7 @@ import streamlit as st
 
 from activations import ACTIVATIONS, Activation
 from activations import functions as core
-from ui import sweep
+from ui import state, sweep
 from ui.plotting import (
     DF_LINE,
     F_LINE,
@@ -77,11 +77,8 @@ def parse_x_range(raw: str) -> tuple[float, float] | None:
     parts = raw.split(",")
     if len(parts) != 2:
         return None
-    try:
-        lo, hi = (float(p) for p in parts)
-    except ValueError:
-        return None
-    if not (math.isfinite(lo) and math.isfinite(hi)):
+    lo, hi = (state.parse_number(p.strip()) for p in parts)  # ASCII digits only
+    if lo is None or hi is None:
         return None
     if not (-X_LIMIT <= lo < hi <= X_LIMIT):
         return None

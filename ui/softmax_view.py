@@ -51,10 +51,8 @@ def nearest_temperature(t: float) -> float:
 
 def temperature_check(raw: str) -> str | None:
     """URL check for ``temperature``: a number from 0.01 to 100 (it is snapped to the grid)."""
-    try:
-        t = float(raw)
-    except ValueError:
-        t = math.nan
+    parsed = state.parse_number(raw)  # ASCII digits only
+    t = math.nan if parsed is None else parsed
     if not (T_LOW <= t <= T_HIGH):  # also rejects NaN
         return f"must be a number from {format_t(T_LOW)} to {format_t(T_HIGH)}"
     return None
@@ -69,8 +67,9 @@ def temperature_slider(*, key: str = "temperature", hidden: bool = False) -> flo
     initial = T_DEFAULT
     raw = st.query_params.get(key)
     if raw is not None and temperature_check(raw) is None:
-        initial = nearest_temperature(float(raw))
-        if not math.isclose(initial, float(raw), rel_tol=1e-9):
+        typed = float(state.parse_number(raw) or T_DEFAULT)  # checked just above: a number
+        initial = nearest_temperature(typed)
+        if not math.isclose(initial, typed, rel_tol=1e-9):
             st.caption(
                 f"temperature={state.shown(raw)} is between the slider's steps; "
                 f"showing the nearest step, T = {format_t(initial)}."
@@ -92,12 +91,23 @@ def temperature_slider(*, key: str = "temperature", hidden: bool = False) -> flo
 
 # --- user text ----------------------------------------------------------------------------------
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#|~$:!])")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#|~$:!&])")  # & too: "&lt;" stays literal
 
 
 def md_escape(text: str) -> str:
     """Text (e.g. a parser message quoting what the user typed) safe to show as Markdown."""
-    return _MD_SPECIAL.sub(r"\\\1", text)
+    return _MD_SPECIAL.sub(r"\\\1", state.visible(text))
+
+
+_QUOTED = re.compile(r"“([^”]*)”")
+
+
+def parser_message(text: str) -> str:
+    """The logits parser's message as literal Markdown: the tokens it quotes (“…”, what the
+    user typed) as code spans, everything else escaped (``state.literal_outside_code``).
+    Escaping alone is not enough: Streamlit still turns an escaped ``https://…`` into a link."""
+    quoted = _QUOTED.sub(lambda m: state.shown(m.group(1), 60), text.replace("`", "'"))
+    return state.literal_outside_code(quoted)
 
 
 MAX_LABEL_CHARS = 30

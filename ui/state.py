@@ -17,6 +17,9 @@ page share them.
 from __future__ import annotations
 
 import functools
+import math
+import re
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from contextvars import ContextVar
 from typing import ParamSpec, TypeVar
@@ -39,10 +42,59 @@ def param_key(name: str) -> str:
     return f"param_{name}"
 
 
+#: Control and format characters (newlines, tabs, bidi overrides, zero-width marks) as the
+#: visible escapes :func:`visible` writes for them.
+_NAMED_CONTROLS = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def visible(text: str) -> str:
+    """``text`` with every control or format character written as a visible escape (``\\n``,
+    ``\\u202e``): nothing a link carries can break a line, start a Markdown block or reorder
+    the text around it."""
+    return "".join(
+        _NAMED_CONTROLS.get(c, f"\\u{ord(c):04x}") if unicodedata.category(c).startswith("C") else c
+        for c in text
+    )
+
+
 def shown(text: str, limit: int = 40) -> str:
-    """User text made safe to show in Markdown: truncated, code-quoted, backticks removed."""
-    text = text.replace("`", "'")
-    return f"`{text[:limit]}…`" if len(text) > limit else f"`{text}`"
+    """User text made safe to show in Markdown, as literal text: truncated, code-quoted.
+
+    Inside a code span Markdown renders nothing (no link, image, heading, emphasis, LaTeX, colour
+    or HTML); the span cannot be closed early (backticks become ``'``) nor left (line breaks and
+    other control characters are written as visible escapes, :func:`visible`).
+    """
+    cut = text[:limit]
+    # Streamlit's frontend rewrites ":material/name:" even inside a code span (to
+    # ":material_name:"): a zero-width space after the colon keeps the text as it was typed.
+    quoted = visible(cut).replace("`", "'").replace(":material/", ":\u200bmaterial/")
+    return f"`{quoted}…`" if len(text) > limit else f"`{quoted}`"
+
+
+_CODE_SPAN = re.compile(r"(`[^`\n]*`)")
+# Every character Markdown reads inside a line (emphasis, code, links, images, HTML, entities,
+# LaTeX, Streamlit's :colour[…] and :icon:, strikethrough, table pipes), except an underscore
+# inside a word (``t_sweep``), which CommonMark never reads as emphasis. Block markers (#, >, -,
+# =, 1.) act only at the start of a line, and :func:`visible` leaves no line breaks.
+_MARKDOWN_ACTIVE = re.compile(r"([\\`*\[\]()!<>&$:~|{}^]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9]))")
+
+
+def md_literal(text: str) -> str:
+    """Any one-line text made literal in Markdown: every character Markdown reads inside a line
+    backslash-escaped (CommonMark allows it for any punctuation), control characters made
+    visible. (A bare URL still shows as a link in Streamlit's Markdown: user text goes through
+    :func:`shown` instead.)"""
+    return _MARKDOWN_ACTIVE.sub(r"\\\1", visible(text))
+
+
+def literal_outside_code(message: str) -> str:
+    """``message`` with everything outside its code spans (what :func:`shown` made) escaped by
+    :func:`md_literal`: a message built from user text without :func:`shown` still renders as
+    text."""
+    # (visible() writes shown()'s own zero-width space as \u200b: put it back)
+    message = visible(message).replace(":\\u200bmaterial/", ":\u200bmaterial/")
+    parts = _CODE_SPAN.split(message)
+    return "".join(part if i % 2 else md_literal(part) for i, part in enumerate(parts))
 
 
 # --- checks for raw URL values ------------------------------------------------------------------
@@ -57,13 +109,35 @@ def one_of(options: Iterable[str], what: str) -> Check:
     return check
 
 
+#: Numbers a link may carry: ASCII digits only, an optional sign, decimals and an exponent.
+#: Python's ``int()`` and ``float()`` also read other scripts' digits ("٣", "１２"), superscripts
+#: pass ``str.isdigit`` ("²", which ``int()`` then refuses), and they accept "1_000", "inf" and
+#: surrounding spaces: a link is held to the plain form a person would type.
+_INTEGER = re.compile(r"[+-]?[0-9]{1,18}", re.ASCII)
+_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?", re.ASCII)
+
+
+def parse_number(raw: str, *, integer: bool = False) -> float | int | None:
+    """``raw`` as a finite number (an ``int`` when ``integer``), or None.
+
+    Only ASCII digits are read (``"٣"``, ``"１２"``, ``"²"`` are not numbers here), with an
+    optional sign; a decimal may have a point and an exponent (``1e-3``). None for anything
+    else, and for a decimal too large for float64 (``1e400``).
+    """
+    if integer:
+        return int(raw) if _INTEGER.fullmatch(raw) else None
+    if len(raw) > 64 or not _DECIMAL.fullmatch(raw):
+        return None
+    value = float(raw)  # safe: raw is a plain decimal literal
+    return value if math.isfinite(value) else None
+
+
 def number_in(low: float, high: float, *, integer: bool = False) -> Check:
     def check(raw: str) -> str | None:
         kind = "a whole number" if integer else "a number"
-        accepted = f"must be {kind} from {low:g} to {high:g}"
-        try:
-            value = int(raw) if integer else float(raw)
-        except ValueError:
+        accepted = f"must be {kind} from {low:g} to {high:g} (ASCII digits)"
+        value = parse_number(raw, integer=integer)
+        if value is None:
             return accepted
         return None if low <= value <= high else accepted
 
@@ -80,44 +154,92 @@ def boolean() -> Check:
     return check
 
 
+#: Occurrences of one repeated key named in the warning; the rest are counted.
+MAX_REPORTED = 5
+
+
 def check_query_params(checks: Mapping[str, Check]) -> list[str]:
     """Validate the raw URL values of ``checks``'s keys; one message per rejected value.
 
     Call before creating the widgets: a rejected value is removed from the URL, so the widget
-    falls back to its default and the link stops carrying it.
+    falls back to its default and the link stops carrying it. A key given more than once
+    (``?depth=3&depth=500``) follows one rule on every page: the last valid occurrence wins, the
+    URL is rewritten to that single value, and each occurrence left out is reported.
     """
     problems = []
     for key, check in checks.items():
         if key not in st.query_params:
             continue
-        raw = st.query_params[key]
-        reason = check(raw)
-        if reason is not None:
-            problems.append(f"{key}={shown(raw)} {reason}")
+        values = st.query_params.get_all(key)
+        reasons = [check(raw) for raw in values]
+        kept = next((i for i in reversed(range(len(values))) if reasons[i] is None), None)
+        outcome = (
+            "reset to its default"
+            if kept is None
+            else f"the last valid value in the link, {shown(values[kept])}, is used"
+        )
+        left_out = [
+            f"{key}={shown(raw)} {reason}: {outcome}"
+            if reason is not None
+            else f"{key}={shown(raw)} is given again later: {outcome}"
+            for i, (raw, reason) in enumerate(zip(values, reasons, strict=True))
+            if i != kept
+        ]
+        problems += left_out[:MAX_REPORTED]
+        if len(left_out) > MAX_REPORTED:
+            problems.append(f"{len(left_out) - MAX_REPORTED:,} more values of {key} left out")
+        if kept is None:
             del st.query_params[key]
+        elif len(values) > 1:
+            st.query_params[key] = values[kept]
     return problems
 
 
+LINK_WARNING = "Some settings in the link could not be used"
+
+
 def warn_about(problems: list[str]) -> None:
+    """One warning listing ``problems`` (from :func:`check_query_params`), rendered as literal
+    text: user text inside them is code-quoted by :func:`shown`, and everything else is escaped
+    (:func:`literal_outside_code`), so nothing a link carries can become a link, an image, a
+    heading, a colour or a formula."""
     if problems:
         st.warning(
-            "Some settings in the link could not be used and were reset to their defaults: "
-            + "; ".join(problems)
-            + ".",
+            literal_outside_code(f"{LINK_WARNING}: " + "; ".join(problems) + "."),
             icon=":material/link_off:",
         )
+
+
+def single_value(key: str) -> str | None:
+    """The URL's value of ``key``, rewriting a repeated key to its last occurrence (the rule of
+    :func:`check_query_params`, for keys without a check: text fields, ``only``)."""
+    values = st.query_params.get_all(key)
+    if len(values) > 1:
+        st.query_params[key] = values[-1]
+    return values[-1] if values else None
 
 
 # --- the shared activation picker ---------------------------------------------------------------
 
 
 def activation_checks() -> dict[str, Check]:
-    """URL checks for ``activation`` and every ``param_<name>`` of the chosen activation."""
+    """URL checks for ``activation`` and every ``param_<name>`` of the chosen activation.
+
+    A ``param_…`` the chosen activation does not have (``?activation=relu&param_alpha=2``, a
+    typo, another activation's) is reported with the parameters it does have, not dropped
+    silently.
+    """
     checks: dict[str, Check] = {ACTIVATION_KEY: one_of(ACTIVATIONS, "activation")}
-    slug = st.query_params.get(ACTIVATION_KEY)
-    act = ACTIVATIONS.get(slug) if slug else None
-    for p in act.params if act else ():
+    # The activation check_query_params will keep: the last valid one (the rule for repeats).
+    given = [v for v in st.query_params.get_all(ACTIVATION_KEY) if v in ACTIVATIONS]
+    act = ACTIVATIONS[given[-1] if given else st.session_state.get(_SHARED_SLUG, "relu")]
+    for p in act.params:
         checks[param_key(p.name)] = number_in(p.low, p.high)
+    has = ", ".join(param_key(p.name) for p in act.params)
+    foreign = f"is not a parameter of {act.label} ({f'it has {has}' if has else 'it has none'})"
+    for key in st.query_params:
+        if key.startswith("param_") and key not in checks:
+            checks[key] = lambda raw, why=foreign: why
     return checks
 
 
@@ -203,7 +325,7 @@ def sync_url(key: str, value: object, default: object) -> None:
     if value == default:
         if key in st.query_params:
             del st.query_params[key]
-    elif st.query_params.get(key) != str(value):
+    elif st.query_params.get_all(key) != [str(value)]:  # a repeated key becomes one value
         st.query_params[key] = str(value)
 
 
@@ -219,6 +341,92 @@ def exact_key(key: str) -> str:
 def _copy_state(source: str, target: str) -> None:
     # on_change of one of a slider/number pair: the other follows.
     st.session_state[target] = st.session_state[source]
+
+
+def _valid_key(key: str) -> str:
+    return f"_last_valid_{key}"
+
+
+def _problem_key(key: str) -> str:
+    return f"_typed_problem_{key}"
+
+
+def _typed_reason(typed: object, low: float, high: float, integer: bool) -> str | None:
+    if not isinstance(typed, (int, float)) or not math.isfinite(typed):
+        return "the field was left empty, or what was typed is not a number this field reads"
+    if not low <= typed <= high:
+        return f"{typed:g} is outside the range"
+    if integer and not float(typed).is_integer():
+        return f"{typed:g} is not a whole number"
+    return None
+
+
+def _take_typed(
+    field: str, target: str, label: str, low: float, high: float, integer: bool
+) -> None:
+    """on_change of a number field: use what was typed when it is in range, else keep the value
+    in use (``target``'s, or the field's last valid one) and leave a message for the next run.
+
+    The field has no bounds of its own, so that a browser sends every entry here: with bounds,
+    an empty field or 1e400 became the minimum without a word, and an out-of-range number stayed
+    on screen while the chart used the previous value.
+    """
+    typed = st.session_state.get(field)
+    reason = _typed_reason(typed, low, high, integer)
+    if field == target:  # a field of its own: the last valid value is kept aside
+        kept = st.session_state.get(_valid_key(target), low)
+    else:  # the field of a slider: the slider holds the value in use
+        kept = st.session_state[target]
+    if reason is None:
+        value = int(typed) if integer else float(typed)
+        st.session_state[target] = value
+        if field == target:
+            st.session_state[_valid_key(target)] = value
+        st.session_state.pop(_problem_key(target), None)
+        return
+    kind = "a whole number" if integer else "a number"
+    st.session_state[_problem_key(target)] = (
+        f"{label}: {reason}, so it was not used. Type {kind} from {low:g} to {high:g}; "
+        f"it stays {kept:g}."
+    )
+    if field == target:
+        st.session_state[field] = kept
+
+
+def typed_problem(key: str) -> None:
+    """Show (once) why the number last typed for ``key`` was not used, if it was not."""
+    problem = st.session_state.pop(_problem_key(key), None)
+    if problem:
+        st.warning(md_literal(problem), icon=":material/keyboard:")
+
+
+def number_field(
+    label: str,
+    low: float,
+    high: float,
+    *,
+    key: str,
+    integer: bool = False,
+    **kwargs,
+) -> float:
+    """A number input for values from ``low`` to ``high`` that never jumps silently.
+
+    Seed it with :func:`seed_widget` first. An empty field, a number out of range or not a
+    number keeps the value in use and says so (:func:`typed_problem`); see :func:`_take_typed`.
+    """
+    value = st.session_state.get(key)
+    if isinstance(value, (int, float)) and math.isfinite(value) and low <= value <= high:
+        st.session_state[_valid_key(key)] = value
+    st.number_input(
+        label,
+        value=None,
+        key=key,
+        on_change=_take_typed,
+        args=(key, key, label, low, high, integer),
+        **kwargs,
+    )
+    typed_problem(key)
+    return st.session_state[_valid_key(key)]
 
 
 def url_slider(
@@ -247,12 +455,14 @@ def url_slider(
     initial = kind(start if start is not None else default)
     raw = st.query_params.get(key)
     if raw is not None and number_in(low, high, integer=integer)(raw) is None:
-        initial = kind(raw)
+        initial = kind(parse_number(raw, integer=integer))
     if hidden:
         return initial
     seed_widget(key, initial)
     number_key = exact_key(key)
-    st.session_state[number_key] = st.session_state[key]
+    # The number field is unbounded and float-typed, integer or not: it then hands every entry
+    # (empty, 1e400, 1e3 in a whole-number field, 2.5) to _take_typed, which explains a refusal.
+    st.session_state[number_key] = float(st.session_state[key])
     bounds = {"min_value": kind(low), "max_value": kind(high), "step": kind(step)}
     # One horizontal container, not st.columns: one block sent on each rerun instead of three
     # (a slider drag reruns this; every block is a message). It wraps on a narrow phone screen.
@@ -269,15 +479,17 @@ def url_slider(
         )
         st.number_input(
             f"{label}: exact value",
-            **bounds,
+            value=None,
+            step=float(step),
             key=number_key,
-            format=format,
+            format=format or ("%g" if integer else None),
             label_visibility="collapsed",
-            on_change=_copy_state,
-            args=(number_key, key),
+            on_change=_take_typed,
+            args=(number_key, key, label, low, high, integer),
             disabled=kwargs.get("disabled", False),
             width=NUMBER_FIELD_WIDTH,
         )
+    typed_problem(key)
     sync_url(key, value, kind(default))
     return value
 
@@ -300,8 +512,16 @@ def url_text_input(
     label: str, *, key: str, default: str, max_chars: int, hidden: bool = False, **kwargs
 ) -> str:
     """A text input mirrored in the URL (values longer than ``max_chars`` are not read)."""
-    raw = st.query_params.get(key)
+    raw = single_value(key)
     initial = raw if raw is not None and len(raw) <= max_chars else default
+    if raw is not None and len(raw) > max_chars and key not in st.session_state:
+        st.warning(
+            literal_outside_code(
+                f"{label}: the link's {key}= has {len(raw):,} characters, more than the "
+                f"{max_chars:,} this field takes, so it was not used: {shown(raw)}"
+            ),
+            icon=":material/link_off:",
+        )
     if hidden:
         return initial
     seed_widget(key, initial)
