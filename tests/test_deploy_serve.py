@@ -281,6 +281,9 @@ def test_stop_cleans_up_after_a_killed_supervisor():
         )  # fmt: skip
         assert r.returncode == 0, r.stderr
         assert "stopped 2 process(es) it had left" in r.stdout
+        deadline = time.monotonic() + 10  # gone, or a zombie until init reaps it
+        while [pid for pid in left if pid_alive(pid)] and time.monotonic() < deadline:
+            time.sleep(0.1)
         assert not [pid for pid in left if pid_alive(pid)]
     finally:
         s.stop()
