@@ -5,13 +5,15 @@ softmax and depth every chart the page redraws on that move, ``floor_*_all``), a
 ``streamlit run`` server: focus the slider's handle, install a MutationObserver on the chart,
 press ArrowRight/ArrowLeft (alternating) and time, with ``performance.now()`` in the page, from
 the ``keydown`` event to the first change of a drawn path's ``d`` attribute in that chart
-(``path.js-line`` for line charts, bar paths for bars). Each move waits for the rerun to
-settle before the next.
+(``path.js-line`` for line charts, bar paths for bars, the ``href`` of a heatmap's image).
+Each move waits for the rerun to settle before the next.
 
 The Plotly-slider sweeps (ui/sweep.py, served by floor_app ``?figure=sweep`` /
 ``temperature_sweep``) have no Streamlit widget: their slider is SVG and not focusable, so the
 script clicks the next step's tick with the mouse and times from the ``mousedown`` event to the
-path change (Plotly.animate swaps the frame in the browser; no server round trip).
+path change (Plotly.animate swaps the frame in the browser; no server round trip). The training
+page's snapshot scrubber (``training_scrubber``; ``_race``: four activations, four heatmaps a
+frame) is timed the same way, to the change of a decision surface's image.
 
     python benchmarks/bench_browser_latency.py --moves 24
     python benchmarks/bench_browser_latency.py --cases explorer,floor,sweep --moves 30
@@ -78,6 +80,12 @@ CASES = {
         Case("floor_depth_all", FLOOR, "/?figure=depth_all", "v", "chart"),
         Case("sweep", FLOOR, "/?figure=sweep", None, "chart"),
         Case("temperature_sweep", FLOOR, "/?figure=temperature_sweep", None, "chart"),
+        # the training page's snapshot scrubber: a frame of decision surfaces (heatmaps)
+        Case("training_scrubber", "app.py", "/training", None, "training_surface_chart"),
+        Case(
+            "training_scrubber_race", "app.py", "/training?compare=tanh,leaky_relu,gelu", None,
+            "training_surface_chart",
+        ),
     )
 }  # fmt: skip
 
@@ -90,12 +98,13 @@ OBSERVER_JS = """
   const mark = () => { window.__t = {input: performance.now(), change: null}; };
   document.addEventListener('keydown', mark, true);
   document.addEventListener('mousedown', mark, true);
-  const sel = '.scatterlayer .trace path.js-line, .barlayer .point path';
+  const sel = '.scatterlayer .trace path.js-line, .barlayer .point path, .heatmaplayer image';
   // Re-query the chart each time: a rerun may replace the plot's element.
   const snapshot = () => {
     const root = document.querySelector(chartSel);
     if (!root) return '';
-    return Array.from(root.querySelectorAll(sel)).map(p => p.getAttribute('d')).join('|');
+    return Array.from(root.querySelectorAll(sel))
+      .map(p => p.getAttribute('d') || p.getAttribute('href')).join('|');
   };
   window.__last = snapshot();
   new MutationObserver(() => {
@@ -106,7 +115,7 @@ OBSERVER_JS = """
       if (t.input !== null && t.change === null) t.change = performance.now();
     }
   }).observe(document.body,
-             {attributes: true, attributeFilter: ['d'], childList: true, subtree: true});
+             {attributes: true, attributeFilter: ['d', 'href'], childList: true, subtree: true});
   return true;
 }
 """
@@ -128,7 +137,10 @@ def wait_idle(page, timeout_s: float = 10.0) -> None:
 
 def measure(page, case: Case, moves: int) -> list[float]:
     sel = chart_selector(case)
-    drawn = f"{sel} .scatterlayer .trace path.js-line, {sel} .barlayer .point path"
+    drawn = (
+        f"{sel} .scatterlayer .trace path.js-line, {sel} .barlayer .point path, "
+        f"{sel} .heatmaplayer image"
+    )
     page.wait_for_selector(drawn, state="attached", timeout=60_000)
     wait_idle(page)
     if not page.evaluate(OBSERVER_JS, sel):
@@ -157,6 +169,7 @@ def measure(page, case: Case, moves: int) -> list[float]:
             target = active + 1 if i % 2 == 0 else active
             if target >= n_ticks:
                 target = active - 1
+            ticks.nth(target).scroll_into_view_if_needed()  # below the fold on a tall page
             box = ticks.nth(target).bounding_box()
             # on the rail, straight above the step's tick (Plotly snaps to the nearest step)
             page.mouse.click(box["x"] + box["width"] / 2, box["y"] - 16)

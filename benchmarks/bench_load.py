@@ -7,7 +7,8 @@ until ``script_finished``. The widget id is read from the first run's deltas (th
 ends in the widget key), and so is the fragment it is drawn in: as a browser does, a move of a
 widget inside an ``st.fragment`` asks for a rerun of that fragment only (``fragment_id``).
 Every student moves the slider one step left or right (a key press) at about one move a second,
-each at its own random phase.
+each at its own random phase (the training page: one move every 10 s, each student on its own
+seed and walking one way, so every move is a new training).
 
 Per N (10, 30, 60 by default) the run has two phases:
 
@@ -35,6 +36,8 @@ overhead per move, and nginx's own CPU is counted in the through-nginx row.
     python benchmarks/bench_load.py --page floor --sessions 60 --seconds 20   # the bare page
     python benchmarks/bench_load.py --page depth --replicas 2 --sessions 60,120   # two servers
     python benchmarks/bench_load.py --page explorer --replicas 2 --via-nginx --sessions 120
+    python benchmarks/bench_load.py --page training --sessions 60 --seconds 60   # lr every 10 s
+    python benchmarks/bench_load.py --page training_lesson --cold --sessions 60 --seconds 10
 """
 
 from __future__ import annotations
@@ -63,7 +66,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from ui import depth_view, softmax_view  # noqa: E402
+from ui import depth_view, softmax_view, training_view  # noqa: E402
 
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 RUN_TIMEOUT = 10.0  # a slider rerun slower than this counts as an error
@@ -80,6 +83,14 @@ class Target:
     grid: tuple  # the slider's values, in order
     start: int  # index of the initial value
     query: str = ""
+    period: float = 1.0  # seconds between a student's moves
+    # Appended to each student's query, formatted with the student's index (e.g. "&seed={i}":
+    # each student its own data and weights, so no two share a cached result).
+    query_each: str = ""
+    # "random": each move one step left or right; "straight": every move one step the same
+    # way (each student's own, turning only at an end), so a value is revisited only after
+    # the far end: with query_each, every move is a new computation.
+    walk: str = "random"
 
 
 def targets() -> dict[str, Target]:
@@ -90,12 +101,31 @@ def targets() -> dict[str, Target]:
     depths = tuple(float(d) for d in range(lo, hi + 1))
     d_start = depths.index(float(depth_view.DEFAULTS["depth"]))
     floor = "benchmarks/floor_app.py"
+    rates = tuple(training_view.format_lr(v) for v in training_view.LEARNING_RATES)
+    lr_start = rates.index(training_view.format_lr(float(training_view.DEFAULTS["lr"])))
+    lesson = "&".join(f"{k}={v}" for k, v in training_view.LESSONS["dying_relu"].query)
     return {
         "explorer": Target(
             "app.py", "explorer", "param_alpha", "double", alphas, 20, "activation=elu"
         ),
         "softmax": Target("app.py", "softmax", "temperature", "string", temps, t_start),
         "depth": Target("app.py", "depth", "depth", "double", depths, d_start),
+        # a class on the training page: a new learning rate every 10 s, each its own training
+        "training": Target(
+            "app.py",
+            "training",
+            "lr",
+            "string",
+            rates,
+            lr_start,
+            period=10.0,
+            query_each="seed={i}",
+            walk="straight",
+        ),
+        # a class opening one lesson link at once (run with --cold: one training, shared)
+        "training_lesson": Target(
+            "app.py", "training", "lr", "string", rates, rates.index("3"), lesson, period=10.0
+        ),
         "floor": Target(floor, "", "v", "double", alphas, 20, "figure=explorer"),
         "floor_softmax": Target(floor, "", "v", "string", temps, t_start, "figure=softmax"),
         "floor_depth": Target(floor, "", "v", "double", depths, d_start, "figure=depth"),
@@ -255,6 +285,7 @@ class Student:
     page_hash: str = ""
     query: str = ""
     hashes: set[str] = field(default_factory=set)
+    index: int = 0  # the student's number in its level (Target.query_each)
     via_proxy: bool = False  # fetch a route cookie first and send it, as a browser would
     replica: str = ""  # the replica nginx chose (its X-Lab-Replica header)
 
@@ -335,8 +366,10 @@ class Student:
 
     def run(self, start_at: float, phase: Phase) -> None:
         t = self.target
-        self.query = t.query
+        each = t.query_each.format(i=self.index)
+        self.query = "&".join(q for q in (t.query, each) if q)
         index = t.start
+        step = self.rng.choice((-1, 1))
         try:
             time.sleep(max(0.0, start_at - time.perf_counter()))
             t0 = time.perf_counter()
@@ -354,13 +387,17 @@ class Student:
                 self.errors.append(f"no widget ending in {t.key!r} on the page")
                 return
             phase.go.wait(JOIN_TIMEOUT + 30)
-            time.sleep(self.rng.random())  # each student at its own phase
+            time.sleep(self.rng.random() * t.period)  # each student at its own phase
             while time.perf_counter() < phase.stop_at:
                 tick = time.perf_counter()
-                index = min(max(index + self.rng.choice((-1, 1)), 0), len(t.grid) - 1)
+                if t.walk == "random":
+                    step = self.rng.choice((-1, 1))
+                elif not 0 <= index + step < len(t.grid):
+                    step = -step  # straight: turn at an end
+                index = min(max(index + step, 0), len(t.grid) - 1)
                 self.latencies.append(self.rerun(t.grid[index]))
                 self.ends.append(time.perf_counter())
-                delay = 1.0 + self.rng.uniform(-0.2, 0.2) - (time.perf_counter() - tick)
+                delay = t.period * (1 + self.rng.uniform(-0.2, 0.2)) - (time.perf_counter() - tick)
                 time.sleep(max(0.0, delay))
         except Exception as exc:
             self.lost = True
@@ -401,6 +438,7 @@ def level(
             proxy_port or ports[i % len(ports)],
             target,
             random.Random(rng.random()),
+            index=i,
             via_proxy=proxy_port is not None,
         )
         for i in range(n)
@@ -412,11 +450,13 @@ def level(
     samplers = [Sampler(pid) for pid in pids]
     for sampler in samplers:
         sampler.start()
+    j0 = sum(cpu_seconds(pid) for pid in pids)
     for th in threads:
         th.start()
     deadline = join_start + ramp + JOIN_TIMEOUT + 5
     for _ in students:  # the join phase: until every student has had its first run
         phase.joined.acquire(timeout=max(0.0, deadline - time.perf_counter()))
+    join_cpu = sum(cpu_seconds(pid) for pid in pids) - j0
     # the steady phase: CPU is read over [go + 1.5 s, stop], once every student is moving
     go = time.perf_counter()
     phase.stop_at = go + 1.5 + seconds
@@ -460,6 +500,7 @@ def level(
         "cpu_ms_per_move": cores * 1e3 / moves_per_s if moves_per_s else float("nan"),
         "rss": max(sampler.peak for sampler in samplers),  # the busiest replica's
         "client_cores": client_cores,
+        "join_cpu": join_cpu,
         "proxy_cores": proxy_cores,
         "proxy_ms_per_move": proxy_cores * 1e3 / moves_per_s if moves_per_s else float("nan"),
         "per_replica": dict(sorted(per_replica.items())),
@@ -467,15 +508,16 @@ def level(
     }
 
 
-def print_row(via: str, n: int, r: dict) -> None:
-    # at one move a second per student, a core carries 1000 ms / (CPU ms per move)
-    per_core = 1e3 / r["cpu_ms_per_move"]
+def print_row(via: str, n: int, r: dict, period: float) -> None:
+    # at one move a period per student, a core carries period × 1000 ms / (CPU ms per move)
+    per_core = period * 1e3 / r["cpu_ms_per_move"]
     print(
         (f"{via:6} " if via else "")
         + f"{n:3d} {r['join_p50']:8.2f} {r['join_p95']:8.2f} {r['moves']:6d} "
         f"{r['p50']:7.0f} {r['p95']:7.0f} {r['max']:7.0f} {r['errors']:4d} "
         f"{r['lost']:4d} {r['cores']:5.2f} {r['cpu_ms_per_move']:11.1f} "
-        f"{r['rss']:6.0f} {per_core:13.0f} {r['client_cores']:6.2f}",
+        f"{r['rss']:6.0f} {per_core:13.0f} {r['client_cores']:6.2f} "
+        f"{r['join_cpu']:10.2f}",
         flush=True,
     )
     if r["joined"] < n:
@@ -535,13 +577,15 @@ def main() -> None:
         print(
             f"page={args.page} ({target.script} /{target.page}?{target.query}), {servers}, "
             f"idle RSS {max(rss_mb(pid) for pid in pids):.0f} MB, {os.cpu_count()} cores, "
-            f"{args.seconds:g} s per level, 1 move/s/student, load average "
+            f"{args.seconds:g} s per level, 1 move per {target.period:g} s per student, "
+            f"load average "
             f"{os.getloadavg()[0]:.1f}"
             + (f"; nginx pids {', '.join(map(str, proxy_pids))}" if args.via_nginx else "")
         )
         print(
-            "cores: the server's CPU in the steady phase; students/core = 1000 / CPU ms per move "
-            "(one move a second each); client: this load generator's own cores"
+            "cores: the server's CPU in the steady phase; students/core = period × 1000 / CPU "
+            "ms per move (one move a period each); client: this load generator's own cores; "
+            "join CPU: the server's CPU seconds while the level joined"
             + (
                 "; via: direct or nginx (cores, CPU ms then include nginx's)"
                 if args.via_nginx
@@ -552,7 +596,7 @@ def main() -> None:
             ("via    " if args.via_nginx else "")
             + f"{'N':>3} {'join p50':>8} {'join p95':>8} {'moves':>6} {'p50 ms':>7} {'p95 ms':>7} "
             f"{'max ms':>7} {'err':>4} {'lost':>4} {'cores':>5} {'CPU ms/move':>11} "
-            f"{'RSS MB':>6} {'students/core':>13} {'client':>6}"
+            f"{'RSS MB':>6} {'students/core':>13} {'client':>6} {'join CPU s':>10}"
         )
         for port in [] if args.cold else ports:
             teacher = Student(port, target, random.Random(-1))
@@ -572,7 +616,7 @@ def main() -> None:
                 own = proxy_pids if proxy else ()
                 r = level(ports, pids, target, n, args.seconds, args.ramp, seed, proxy, own)
                 rows[via] = r
-                print_row(via, n, r)
+                print_row(via, n, r, target.period)
             if args.via_nginx:
                 d, x = rows["direct"], rows["nginx"]
                 print(

@@ -6,6 +6,7 @@ import streamlit as st
 
 from activations import ACTIVATIONS
 from ui import classroom, routing
+from ui.training_view import LESSONS as TRAINING_LESSONS
 
 routing.ensure_router()
 cls = classroom.setup()
@@ -60,6 +61,24 @@ st.markdown(
     "Push a signal through many layers: watch activations and gradients vanish or explode, "
     "and how initialisation (Glorot, He, LeCun) and the activation's slope decide which."
 )
+st.page_link(
+    "pages/training.py", label="Training lab", icon=":material/model_training:", width="stretch"
+)
+st.markdown(
+    "Train a small network on TensorFlow Playground's datasets and watch the activation decide "
+    "how it learns: the decision surface forming (a scrubber over the snapshots), the loss, "
+    "dead units, gradient norms and update sizes per layer. Race up to four activations on "
+    "the same data, weights and batches. Lessons:"
+)
+with st.container(horizontal=True, gap="small"):
+    for lesson in TRAINING_LESSONS.values():
+        st.page_link(
+            "pages/training.py",
+            label=lesson.title,
+            icon=":material/school:",
+            query_params=lesson.query_dict,
+            help=lesson.claim,
+        )
 
 st.subheader("How to choose an activation")
 st.markdown(

@@ -24,6 +24,7 @@ PAGE_SPECS: tuple[tuple[str, str, str, str], ...] = (
     ("pages/explorer.py", "Activation explorer", "explorer", ":material/show_chart:"),
     ("pages/softmax.py", "Softmax", "softmax", ":material/bar_chart:"),
     ("pages/depth.py", "Gradient through depth", "depth", ":material/stacked_line_chart:"),
+    ("pages/training.py", "Training lab", "training", ":material/model_training:"),
 )
 
 

@@ -45,12 +45,13 @@ PROJECTOR = {"width": 1920, "height": 1080}
 STARTUP_TIMEOUT_S = 60
 TIMEOUT_MS = 20_000  # Playwright's per-action wait; a 2-core CI machine under load is slow
 
-# The four pages as (path, sidebar title, h1): the sidebar lists exactly these titles.
+# The pages as (path, sidebar title, h1): the sidebar lists exactly these titles.
 PAGES = (
     ("/", "Home", "Activation Lab"),
     ("/explorer", "Activation explorer", "Activation explorer"),
     ("/softmax", "Softmax", "Softmax"),
     ("/depth", "Gradient through depth", "Gradient through depth"),
+    ("/training", "Training lab", "Training lab"),
 )
 
 # Streamlit's favicon for page_icon=":material/show_chart:" is fetched from Google's CDN; there is

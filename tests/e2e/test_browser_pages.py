@@ -31,6 +31,7 @@ MAIN_CHART = {
     "/explorer": "explorer_chart",
     "/softmax": "softmax_bars",
     "/depth": "depth_grad_chart",
+    "/training": "training_loss_chart",
 }
 
 

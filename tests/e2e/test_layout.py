@@ -34,8 +34,15 @@ CHARTS = {
     "/explorer": ("explorer_chart",),
     "/softmax": ("softmax_bars",),
     "/depth": ("depth_grad_chart", "depth_std_chart"),
+    "/training": ("training_surface_chart", "training_loss_chart"),
 }
-NAMES = {"/": "home", "/explorer": "explorer", "/softmax": "softmax", "/depth": "depth"}
+NAMES = {
+    "/": "home",
+    "/explorer": "explorer",
+    "/softmax": "softmax",
+    "/depth": "depth",
+    "/training": "training",
+}
 
 
 def _screenshot(page, path: Path) -> None:
