@@ -196,13 +196,18 @@ def test_serve_sticky_failover_restart_and_ctrl_c():
         # A replica whose port was taken while it was down comes back on another port, and
         # nginx is told.
         moved = s.state()["replicas"][0]
-        os.kill(moved["pid"], signal.SIGKILL)
-        while pid_alive(moved["pid"]):
-            time.sleep(0.02)
-        with socket.socket() as squatter:  # before the supervisor restarts it (1-2 s)
+        s.proc.send_signal(signal.SIGSTOP)  # no restart before the squatter has the port
+        try:
+            os.kill(moved["pid"], signal.SIGKILL)
+            while pid_alive(moved["pid"]):
+                time.sleep(0.02)
+            squatter = socket.socket()
             squatter.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             squatter.bind(("127.0.0.1", moved["port"]))
             squatter.listen()
+        finally:
+            s.proc.send_signal(signal.SIGCONT)
+        with squatter:
             deadline = time.monotonic() + 90
             while time.monotonic() < deadline:
                 state = s.state()["replicas"][0]
