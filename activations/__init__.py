@@ -1,4 +1,5 @@
-"""Activation Lab's NumPy core: activations, softmax, the depth simulator and the training lab.
+"""Activation Lab's NumPy core: activations, gated units, softmax, the depth simulator and the
+training lab.
 
 Pure NumPy (and ``scipy.special``); no Streamlit or Plotly import anywhere in this package.
 """
@@ -9,19 +10,35 @@ from activations.functions import (
     Activation,
     Kink,
     OneSided,
+    Order,
     Param,
     Properties,
     properties,
 )
+from activations.gated import (
+    GATED_UNITS,
+    GatedUnit,
+    ffn_parameters,
+    gated_forward,
+    gated_gradients,
+    gated_hidden_width,
+    on_diagonal,
+)
 from activations.softmax import (
     cross_entropy,
     cross_entropy_grad,
+    entmax15,
+    entmax15_jacobian,
     entropy,
     log_softmax,
+    optimal_logit_gap,
     parse_logits,
+    smoothed_target,
     softmax,
     softmax_jacobian,
     softmax_steps,
+    sparsemax,
+    sparsemax_jacobian,
 )
 from activations.training import (
     Dataset,
@@ -35,11 +52,14 @@ from activations.training import (
 
 __all__ = [
     "ACTIVATIONS",
+    "GATED_UNITS",
     "Activation",
     "Dataset",
     "DepthResult",
+    "GatedUnit",
     "Kink",
     "OneSided",
+    "Order",
     "Param",
     "Properties",
     "TrainingCost",
@@ -49,15 +69,26 @@ __all__ = [
     "critical_weight_std",
     "cross_entropy",
     "cross_entropy_grad",
+    "entmax15",
+    "entmax15_jacobian",
     "entropy",
+    "ffn_parameters",
+    "gated_forward",
+    "gated_gradients",
+    "gated_hidden_width",
     "log_softmax",
     "make_dataset",
+    "optimal_logit_gap",
+    "on_diagonal",
     "parse_logits",
     "properties",
     "simulate",
+    "smoothed_target",
     "softmax",
     "softmax_jacobian",
     "softmax_steps",
+    "sparsemax",
+    "sparsemax_jacobian",
     "train",
     "training_cost",
     "verdict",

@@ -10,8 +10,9 @@ Streamlit + Plotly cost for that figure alone. Pick the figure with ``?figure=``
 * ``depth``: the grad-norm and activation-spread charts (``depth_view.grad_norm_figure`` and
   ``std_figure``, the simulator cached as the page caches it), the slider moves the depth;
 * ``softmax_all`` / ``depth_all``: the like-for-like floors. A move of the softmax page's T
-  redraws three charts (with no true class picked, as the page opens): the probability bars,
-  the Jacobian heatmap and the sigmoid-vs-softmax bars; a move of the depth page's depth slider
+  redraws six charts (with no true class picked and three logits, as the page opens): the
+  probability bars, the Jacobian heatmap, the sigmoid-vs-softmax bars, and the sparse
+  alternatives' bars, Jacobians and simplex; a move of the depth page's depth slider
   redraws four: the grad-norm and activation-spread lines and the two heatmaps. These draw
   exactly those figures, in the page's order (the chart the latency benchmark watches first),
   the same objects from the page's own cached view functions with the page's default settings,
@@ -79,6 +80,9 @@ elif figure == "softmax_all":  # every chart a T move redraws on pages/softmax.p
     st.plotly_chart(out.probability_chart, config=PLOTLY_CONFIG, key="chart")
     st.plotly_chart(out.jacobian_chart, config=PLOTLY_CONFIG, key="chart2")
     st.plotly_chart(out.sigmoid_chart, config=PLOTLY_CONFIG, key="chart3")
+    st.plotly_chart(out.sparse_chart, config=PLOTLY_CONFIG, key="chart4")
+    st.plotly_chart(out.sparse_jacobian_chart, config=PLOTLY_CONFIG, key="chart5")
+    st.plotly_chart(out.simplex_chart, config=PLOTLY_CONFIG, key="chart6")
 elif figure == "depth_all":  # every chart a depth move redraws on pages/depth.py, in its order
     d = depth_view.DEFAULTS
     depth = int(st.slider("depth", *depth_view.DEPTH_RANGE, value=d["depth"], step=1, key="v"))

@@ -49,7 +49,8 @@ st.markdown(
 st.page_link("pages/softmax.py", label="Softmax", icon=":material/bar_chart:", width="stretch")
 st.markdown(
     "From logits to probabilities: temperature, the Jacobian, cross-entropy and its gradient "
-    "p − onehot(y), and why softmax is not argmax."
+    "p − onehot(y) (with label smoothing), why softmax is not argmax, and the sparse "
+    "alternatives sparsemax and 1.5-entmax."
 )
 st.page_link(
     "pages/depth.py",

@@ -43,7 +43,7 @@ def open_page(page: str) -> AppTest:
 
 def test_softmax_floor_draws_the_pages_charts_before_and_after_a_move():
     page, floor = open_page("pages/softmax.py"), open_floor("softmax_all")
-    assert len(specs(floor)) == 3
+    assert len(specs(floor)) == 6
     assert specs(floor) == specs(page)
 
     t = softmax_view.TEMPERATURES[softmax_view.TEMPERATURES.index(1.0) + 3]
