@@ -140,6 +140,10 @@ def targets() -> dict[str, Target]:
         # like for like: every chart the page redraws on that move (floor_app.py)
         "floor_softmax_all": Target(floor, "", "v", "string", temps, t_start, "figure=softmax_all"),
         "floor_depth_all": Target(floor, "", "v", "double", depths, d_start, "figure=depth_all"),
+        "sampling": Target("app.py", "sampling", "temperature", "string", temps, t_start),
+        "floor_sampling_all": Target(
+            floor, "", "v", "string", temps, t_start, "figure=sampling_all"
+        ),
     }
 
 

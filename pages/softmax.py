@@ -19,6 +19,7 @@ MAX_LOGITS_CHARS = 20_000
 MAX_LABELS_CHARS = 4_000
 MAX_SWEEP = 50  # classes in the in-chart temperature sweep (41 frames of n bars each)
 _LAST_VALID = "_softmax_last_valid_logits"
+_LAST_LABELS = "_softmax_last_labels"  # read by the sampling page (ui/sampling_view.py)
 _SET_ASIDE_TARGET = "_softmax_set_aside_target"  # the true class while the logits are too few
 NO_TARGET = "none"
 CSV_KEY = "softmax_csv"
@@ -81,6 +82,7 @@ with left:
         placeholder="e.g. cat, dog, bird",
     )
     labels, label_problem = view.parse_labels(labels_text, n)
+    st.session_state[_LAST_LABELS] = labels_text  # the sampling page offers them with the logits
     if label_problem:
         st.warning(label_problem, icon=":material/label_off:")
 with right:
