@@ -203,7 +203,15 @@ def test_serve_sticky_failover_restart_and_ctrl_c():
                 time.sleep(0.02)
             squatter = socket.socket()
             squatter.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            squatter.bind(("127.0.0.1", moved["port"]))
+            deadline = time.monotonic() + 20
+            while True:  # the dead replica's closing sockets may hold the port for a moment
+                try:
+                    squatter.bind(("127.0.0.1", moved["port"]))
+                    break
+                except OSError:
+                    if time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.2)
             squatter.listen()
         finally:
             s.proc.send_signal(signal.SIGCONT)
