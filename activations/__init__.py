@@ -1,4 +1,5 @@
-"""Activation Lab's NumPy core: activations, softmax, the depth simulator and the training lab.
+"""Activation Lab's NumPy core: activations, gated units, softmax, LLM sampling and attention,
+the depth simulator and the training lab.
 
 Pure NumPy (and ``scipy.special``); no Streamlit or Plotly import anywhere in this package.
 """
@@ -9,9 +10,30 @@ from activations.functions import (
     Activation,
     Kink,
     OneSided,
+    Order,
     Param,
     Properties,
     properties,
+)
+from activations.gated import (
+    GATED_UNITS,
+    GatedUnit,
+    ffn_parameters,
+    gated_forward,
+    gated_gradients,
+    gated_hidden_width,
+    on_diagonal,
+)
+from activations.sampling import (
+    AttentionScaling,
+    Candidates,
+    Filtered,
+    attention_scaling,
+    effective_vocabulary,
+    filter_logits,
+    filter_steps,
+    parse_tokens,
+    sample,
 )
 from activations.softmax import (
     cross_entropy,
@@ -41,28 +63,45 @@ from activations.training import (
 
 __all__ = [
     "ACTIVATIONS",
+    "GATED_UNITS",
     "Activation",
+    "AttentionScaling",
+    "Candidates",
     "Dataset",
     "DepthResult",
+    "Filtered",
+    "GatedUnit",
     "Kink",
     "OneSided",
+    "Order",
     "Param",
     "Properties",
     "TrainingCost",
     "TrainingRun",
     "Verdict",
+    "attention_scaling",
     "check_training_size",
     "critical_weight_std",
     "cross_entropy",
     "cross_entropy_grad",
+    "effective_vocabulary",
     "entmax15",
     "entmax15_jacobian",
     "entropy",
+    "ffn_parameters",
+    "filter_logits",
+    "filter_steps",
+    "gated_forward",
+    "gated_gradients",
+    "gated_hidden_width",
     "log_softmax",
     "make_dataset",
+    "on_diagonal",
     "optimal_logit_gap",
     "parse_logits",
+    "parse_tokens",
     "properties",
+    "sample",
     "simulate",
     "smoothed_target",
     "softmax",

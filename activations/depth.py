@@ -6,8 +6,7 @@ A deep MLP of ``depth`` square layers (width × width), row-vector convention, n
 
 .. math::
 
-    h_0 \sim \mathcal N(0, 1)^{B\times n}, \quad z_l = h_{l-1} W_l, \quad
-    h_l = f(z_l) \;\;(\text{or } h_{l-1} + f(z_l) \text{ with a residual connection}),
+    h_0 \sim \mathcal N(0, 1)^{B\times n}, \quad z_l = h_{l-1} W_l, \quad h_l = f(z_l),
 
 with :math:`W_l` i.i.d. :math:`\mathcal N(0, \sigma_w^2)`. The gradient arriving at the top,
 :math:`\partial L/\partial h_L`, is drawn :math:`\mathcal N(0, 1)` (``upstream``), i.e.
@@ -18,7 +17,22 @@ catalogue's derivatives:
 
     \delta z_l = \delta h_l \odot f'(z_l), \quad
     \frac{\partial L}{\partial W_l} = h_{l-1}^\top \delta z_l, \quad
-    \delta h_{l-1} = \delta z_l W_l^\top \;(+\,\delta h_l \text{ if residual}).
+    \delta h_{l-1} = \delta z_l W_l^\top.
+
+With ``residual=True`` every layer is a pre-activation residual block (He et al. 2016,
+*Identity mappings in deep residual networks*; W·f(h) in column-vector notation):
+
+.. math::
+
+    h_l = h_{l-1} + f(h_{l-1})\, W_l, \quad
+    \frac{\partial L}{\partial W_l} = f(h_{l-1})^\top \delta h_l, \quad
+    \delta h_{l-1} = \delta h_l + (\delta h_l W_l^\top) \odot f'(h_{l-1}).
+
+This form, not h_{l-1} + f(h_{l-1} W_l), because its backward gain matches the mean field's
+1 + χ at practical widths: W_l is independent of the f′ it meets, h_{l-1} being computed
+before W_l is drawn. In h + f(hW) a layer's weights and its own ReLU mask are correlated,
+and at depth 50 × width 256 (ReLU, He) the simulated gradient gain sits ~10³ above 1 + χ
+(measured: ``tests/test_depth.py``).
 
 Mean field
 ----------
@@ -244,7 +258,8 @@ def _total(x: Array) -> float:
 
 
 def _std(x: Array, total: float | None = None, work: Array | None = None) -> float:
-    """Standard deviation of a finite array, also when squaring its entries would overflow."""
+    """Standard deviation of a finite array, also when squaring its entries would overflow or
+    underflow."""
     return _mean_std(x, total, work)[1]
 
 
@@ -262,18 +277,21 @@ def _mean_std(
     mean = (float(flat.sum()) if total is None else total) / flat.size
     c = np.subtract(flat, mean, out=work)
     s = math.sqrt(float(np.dot(c, c)) / flat.size)
-    if not math.isfinite(s):
+    if not math.isfinite(s) or s == 0.0:
+        # Squares beyond float64's range: above (overflow) or below it (entries under ~1e−162
+        # square to 0, and the std would read 0 while they are not: a vanishing gradient
+        # passes through there). Rescaled by the largest entry; all zeros stay 0.
         m = float(np.max(np.abs(x)))
-        s = m * float((x / m).std())
+        s = m * float((x / m).std()) if m > 0.0 else 0.0
     return mean, s
 
 
 def _fro(x: Array) -> float:
     """Frobenius norm of a finite array, rescaled when the sum of squares would overflow."""
     s = math.sqrt(float(np.einsum("ij,ij->", x, x)))
-    if not math.isfinite(s):
+    if not math.isfinite(s) or s == 0.0:  # squares beyond float64's range, either way (_mean_std)
         m = float(np.max(np.abs(x)))
-        s = m * math.sqrt(float(np.einsum("ij,ij->", x / m, x / m)))
+        s = m * math.sqrt(float(np.einsum("ij,ij->", x / m, x / m))) if m > 0.0 else 0.0
     return s
 
 
@@ -528,6 +546,8 @@ def simulate(
         if redrawn is None
         else nullcontext(None)  # the loop draws each weight, and the upstream after them
     )
+    if residual:
+        hs = []  # here: a_{l-1} = f(h_{l-1}), what W_l multiplies, for every layer
     with drawing as wait:
         for k in range(1, depth + 1):
             if redrawn is None:
@@ -535,6 +555,35 @@ def simulate(
                 w_k = weights[k - 1]
             else:
                 w_k = redrawn.next()
+            if residual:
+                # Pre-activation branch h_l = h_{l-1} + f(h_{l-1}) W_l (module docstring).
+                with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+                    fz, d = fused(h, **p) if fused is not None else (fn(h, **p), grad(h, **p))
+                    # f and f′ are kept, and d is scaled in place by the backward pass: neither
+                    # may be h itself (the identity's f) or share memory with it.
+                    if np.may_share_memory(fz, h):
+                        fz = fz.copy()
+                    if np.may_share_memory(d, h) or np.may_share_memory(d, fz):
+                        d = d.copy()
+                    finite = _all_finite(fz, _total(fz)) and _all_finite(d, _total(d))
+                    if finite:
+                        branch = np.matmul(fz, w_k, out=z_buffer)
+                        h_new = h + branch
+                        h_total = _total(h_new)
+                        finite = _all_finite(branch, _total(branch)) and _all_finite(h_new, h_total)
+                if not finite:
+                    overflow_layer = k
+                    break
+                with np.errstate(over="ignore", invalid="ignore"):
+                    pre_std[k - 1] = _std(h, None, work)  # what f sees: h_{l-1}
+                small = np.less(np.abs(d, out=work_2d), SATURATION_THRESHOLD, out=small_buffer)
+                sat[k - 1] = np.count_nonzero(small) / small.size
+                dead[k - 1] = np.count_nonzero(small.all(axis=0)) / width
+                record_h(k, h_new, h_total)
+                hs.append(fz)
+                ds.append(d)
+                h = h_new
+                continue
             # Silenced: an overflow here is detected by the finiteness checks just below.
             with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
                 z = np.matmul(h, w_k, out=z_buffer)
@@ -549,7 +598,7 @@ def simulate(
                         fz = fz.copy()
                     if np.may_share_memory(d, z_buffer):
                         d = d.copy()
-                    h_new = h + fz if residual else fz
+                    h_new = fz
                     h_total = _total(h_new)
                     finite = _all_finite(h_new, h_total) and _all_finite(d, _total(d))
             if not finite:
@@ -585,15 +634,21 @@ def simulate(
         grad_hist[depth] = _histogram(dh, lo, hi, nbins, work, bins)
         for k in range(depth, 0, -1):
             with np.errstate(over="ignore", invalid="ignore"):
-                dz = ds[k - 1]
-                dz *= dh  # δz_l = δh_l ⊙ f'(z_l), in place: f'(z_l) is not needed again
-                gw = np.matmul(hs[k - 1].T, dz, out=gw_buffer)
-                norm = _fro(gw)
-                # Into the buffer dh did not use (dh is the upstream, or the other buffer).
                 w_k = weights[k - 1] if redrawn is None else redrawn.again(k)
-                dh_prev = np.matmul(dz, w_k.T, out=dh_buffers[k % 2])
                 if residual:
+                    # ∂L/∂W_l = a_{l-1}ᵀ δh_l; δh_{l-1} = δh_l + (δh_l W_lᵀ) ⊙ f′(h_{l-1}).
+                    gw = np.matmul(hs[k - 1].T, dh, out=gw_buffer)
+                    norm = _fro(gw)
+                    dh_prev = np.matmul(dh, w_k.T, out=dh_buffers[k % 2])
+                    dh_prev *= ds[k - 1]
                     dh_prev += dh
+                else:
+                    dz = ds[k - 1]
+                    dz *= dh  # δz_l = δh_l ⊙ f'(z_l), in place: f'(z_l) is not needed again
+                    gw = np.matmul(hs[k - 1].T, dz, out=gw_buffer)
+                    norm = _fro(gw)
+                    # Into the buffer dh did not use (dh is the upstream, or the other buffer).
+                    dh_prev = np.matmul(dz, w_k.T, out=dh_buffers[k % 2])
                 dh_total = _total(dh_prev)
                 finite = math.isfinite(norm) and _all_finite(dh_prev, dh_total)
             if not finite:
@@ -704,41 +759,48 @@ def mean_field(
 ) -> MeanField:
     r"""The mean-field recursion for the network :func:`simulate` runs.
 
-    Forward, tracking the per-unit mean m and second moment s of h (s_0 = q0, m_0 = 0):
-    :math:`q_l = \sigma_w^2 n s_{l-1}`, and without residual :math:`m_l = \mathbb E f,\;
-    s_l = \mathbb E f^2`; with residual :math:`m_l = m_{l-1} + \mathbb E f,\;
-    s_l = s_{l-1} + 2 m_{l-1}\mathbb E f + \mathbb E f^2`. Backward, g = E[δh²], g_L = 1:
-    :math:`g_{l-1} = \chi_l g_l` (residual: :math:`(1 + \chi_l) g_l`).
+    Forward, tracking the per-unit mean m and second moment s of h (s_0 = q0, m_0 = 0).
+    Without residual: :math:`q_l = \sigma_w^2 n s_{l-1}`, :math:`m_l = \mathbb E f,\;
+    s_l = \mathbb E f^2` (z ~ N(0, q_l)), and :math:`\chi_l = \sigma_w^2 n\,\mathbb E f'^2`.
+    With the pre-activation residual branch :math:`h_l = h_{l-1} + f(h_{l-1}) W_l`, f sees
+    h_{l-1} itself, :math:`q_l = s_{l-1}`; the branch has mean 0 and second moment
+    :math:`\sigma_w^2 n\,\mathbb E f^2`, so :math:`m_l = 0,\;
+    s_l = s_{l-1} + \sigma_w^2 n\,\mathbb E f^2`, and χ_l is the same expression at q_l.
+    Backward, g = E[δh²], g_L = 1: :math:`g_{l-1} = \chi_l g_l` (residual:
+    :math:`(1 + \chi_l) g_l`). The weight-gradient norm multiplies n√B by the root mean
+    squares of what W_l multiplies (h_{l-1}, or f(h_{l-1})) and of what reaches it
+    (δh_l f′(z_l), or δh_l).
     """
     act, p = _resolve_activation(activation, params)
     n, s2 = float(width), float(sigma_w) ** 2
     q = np.full(depth, np.nan)
     edf2 = np.full(depth, np.nan)
-    s_in = np.full(depth, np.nan)  # E[h_{l-1}²] for l = 1..depth
+    s_in = np.full(depth, np.nan)  # E[a²] of what W_l multiplies: h_{l-1}, or f(h_{l-1})
     act_std = np.full(depth + 1, np.nan)
     act_std[0] = math.sqrt(q0)
-    m_prev, s_prev = 0.0, float(q0)
+    s_prev = float(q0)
     with np.errstate(all="ignore"):  # beyond float64's range the prediction is inf/NaN
         for k in range(depth):
-            s_in[k] = s_prev
-            ql = s2 * n * s_prev
+            ql = s_prev if residual else s2 * n * s_prev
             if not math.isfinite(ql):
                 break
             q[k] = ql
             ef, ef2, edf2[k] = _moments(act, p, ql)
             if residual:
-                m_k = m_prev + ef
-                s_k = s_prev + 2.0 * m_prev * ef + ef2
+                s_in[k] = ef2
+                m_k, s_k = 0.0, s_prev + s2 * n * ef2
             else:
+                s_in[k] = s_prev
                 m_k, s_k = ef, ef2
             act_std[k + 1] = math.sqrt(max(s_k - m_k * m_k, 0.0))
-            m_prev, s_prev = m_k, s_k
+            s_prev = s_k
         gain = s2 * n * edf2
         factor = 1.0 + gain if residual else gain
         # g_l = Π_{k>l} factor_k: a reversed cumulative product, g_L = 1.
         g = np.ones(depth + 1)
         g[:-1] = np.cumprod(factor[::-1])[::-1]
-        norms = n * np.sqrt(batch * s_in * g[1:] * edf2)
+        # What reaches W_l: δh_l ⊙ f′(z_l) (second moment g_l·E f′²), or δh_l itself (g_l).
+        norms = n * np.sqrt(batch * s_in * g[1:] * (1.0 if residual else edf2))
         grad_stds = np.sqrt(g)
     out = [q, gain, act_std, grad_stds, norms]
     for arr in out:
@@ -815,7 +877,15 @@ class Verdict:
     ``weight_grad_ratio`` = ‖∂L/∂W_1‖/‖∂L/∂W_L‖ is reported beside it but not used: it also
     carries the forward signal (∂L/∂W_l = h_{l−1}ᵀδz_l), so for ReLU with Xavier init the
     shrinking activations and the shrinking gradients cancel and it stays near 1, although
-    both are collapsing. ``signal_ratio`` = std(h_L)/std(h_0) shows the forward side.
+    both are collapsing. For ReLU (positively homogeneous) its shape does not depend on the
+    weight scale at all: σ_w = 0.01 and He give the same ratio. ``signal_ratio`` =
+    std(h_L)/std(h_0) shows the forward side.
+
+    When ``ratio`` is 0, ``zero_from`` is the highest layer l whose ∂L/∂h_l is exactly 0 and
+    ``underflow`` says why: True when the layer above it was already below
+    :data:`UNDERFLOW_BELOW` (the gradient shrank past float64's smallest numbers and rounded
+    to 0), False when it was a normal number (nothing passed the layer: f′ = 0 for every unit
+    and example, or zero weights).
     """
 
     kind: Literal["vanishing", "exploding", "healthy"]
@@ -826,6 +896,14 @@ class Verdict:
     overflowed: bool
     overflow_layer: int | None
     summary: str
+    zero_from: int | None = None
+    underflow: bool = False
+
+
+#: A gradient std below this just above a layer of exact zeros means the zeros are underflow:
+#: float64's normal numbers end at 2.2e−308 and its subnormals at 4.9e−324, so a signal that
+#: shrinks by a factor per layer passes through this range before it rounds to 0.
+UNDERFLOW_BELOW = 1e-290
 
 
 def _ratio(num: float, den: float) -> float:
@@ -860,11 +938,29 @@ def verdict(result: DepthResult) -> Verdict:
         kind, word = "exploding", "Exploding"
     else:
         kind, word = "healthy", "Healthy"
+    zero_from: int | None = None
+    underflow = False
     if ratio == 0.0:
-        summary = f"{word}: no gradient reaches the input (it is exactly 0)."
+        stds = np.asarray(result.grad_stds, dtype=np.float64)
+        zero_from = int(np.flatnonzero(stds == 0.0).max())
+        above = float(stds[zero_from + 1])
+        underflow = 0.0 < above < UNDERFLOW_BELOW
+        if underflow:
+            summary = (
+                f"{word}: the gradient underflows, shrinking below float64's smallest numbers "
+                f"and rounding to 0 at layer {zero_from} (it is {above:.2g} at layer "
+                f"{zero_from + 1})."
+            )
+        else:
+            summary = (
+                f"{word}: no gradient reaches the input (it is exactly 0 from layer "
+                f"{zero_from} down)."
+            )
     else:
         summary = (
             f"{word}: the gradient reaching the input is {ratio:.3g}× the one at layer "
             f"{depth} (×{factor:.3g} per layer)."
         )
-    return Verdict(kind, ratio, factor, weight_ratio, signal, False, None, summary)
+    return Verdict(
+        kind, ratio, factor, weight_ratio, signal, False, None, summary, zero_from, underflow
+    )

@@ -19,7 +19,11 @@ Streamlit + Plotly cost for that figure alone. Pick the figure with ``?figure=``
   the same objects from the page's own cached view functions with the page's default settings,
   and nothing else;
 * ``sweep`` / ``temperature_sweep``: ui/sweep.py's figures (ELU's α family, softmax over T),
-  whose Plotly slider swaps frames in the browser (no Streamlit widget, no rerun).
+  whose Plotly slider swaps frames in the browser (no Streamlit widget, no rerun);
+* ``sampling_all``: the like-for-like floor of pages/sampling.py, whose T move (as the page
+  opens: no draws, no sweep) redraws one chart, the model-vs-sampling bars, taken from the
+  page's cached view; ``sampling_sweep``: that page's in-chart T sweep (its default candidates,
+  every filter off).
 
 ``?cached=1``: the figure comes from the page's own cache (``st.cache_resource``, frozen, as the
 pages draw it) instead of being built on every rerun: what Streamlit costs to *send* that figure,
@@ -40,10 +44,20 @@ import numpy as np
 import streamlit as st
 
 from activations import ACTIVATIONS, softmax
-from ui import blas, depth_view, explorer_view, softmax_view, sweep
+from ui import blas, depth_view, explorer_view, sampling_view, softmax_view, sweep
 from ui.plotting import PLOTLY_CONFIG
 
-FIGURES = ("explorer", "softmax", "depth", "softmax_all", "depth_all", "sweep", "temperature_sweep")
+FIGURES = (
+    "explorer",
+    "softmax",
+    "depth",
+    "softmax_all",
+    "depth_all",
+    "sweep",
+    "temperature_sweep",
+    "sampling_all",
+    "sampling_sweep",
+)
 LOGITS = (1.8, 0.9, 0.68)
 
 blas.limit_to_one_thread()  # as app.py does: the floors run on the same BLAS settings
@@ -108,13 +122,35 @@ elif figure == "depth_all":  # every chart a depth move redraws on pages/depth.p
         f"{settings}, batch {d['batch']}, seed {d['seed']}",
         False,
     )
-    st.plotly_chart(drawn.grad_norm, config=PLOTLY_CONFIG, key="chart")
+    st.plotly_chart(drawn.signal, config=PLOTLY_CONFIG, key="chart")
+    st.plotly_chart(drawn.grad_norm, config=PLOTLY_CONFIG, key="chart5")
     st.plotly_chart(drawn.spread, config=PLOTLY_CONFIG, key="chart2")
     st.plotly_chart(drawn.act_hist, config=PLOTLY_CONFIG, key="chart3")
     st.plotly_chart(drawn.grad_hist, config=PLOTLY_CONFIG, key="chart4")
 elif figure == "sweep":  # ui/sweep.py: the α family of ELU, swapped in the browser
     x = np.linspace(*explorer_view.X_DEFAULT, 600)
     fig = sweep.sweep_figure(ACTIVATIONS["elu"], "alpha", {"alpha": 1.0}, x)
+    st.plotly_chart(fig, config=PLOTLY_CONFIG, key="chart")
+elif figure in ("sampling_all", "sampling_sweep"):  # pages/sampling.py at its defaults
+    c, _ = sampling_view.read_tokens(sampling_view.DEFAULT_TOKENS)
+    names = tuple(sampling_view.bar_names(list(c.tokens)))
+    if figure == "sampling_sweep":
+        fig = sampling_view.cached_sweep(
+            z=c.logits, names=names, t=1.0, top_k=None, top_p=None, min_p=None, present=False
+        )
+    else:
+        temps = softmax_view.TEMPERATURES
+        t = st.select_slider("T", temps, value=1.0, format_func=softmax_view.format_t, key="v")
+        fig = sampling_view.knob_view(
+            z=c.logits,
+            names=names,
+            t=float(t),
+            top_k=None,
+            top_p=None,
+            min_p=None,
+            present=False,
+            muted=False,
+        ).chart
     st.plotly_chart(fig, config=PLOTLY_CONFIG, key="chart")
 elif figure == "temperature_sweep":
     fig = sweep.temperature_sweep_figure(LOGITS)
@@ -128,9 +164,8 @@ else:
     runs = [("relu·he", result)]
     if cached:
         args = ("relu", (), int(depth), d["width"], d["batch"], d["init"], d["seed"], False, None)
-        grad_fig, std_fig, _, _ = depth_view.figures(
-            (("relu·he", args),), runs, f"depth {depth}", False
-        )
+        built = depth_view.figures((("relu·he", args),), runs, f"depth {depth}", False)
+        grad_fig, std_fig = built.grad_norm, built.spread
     else:
         grad_fig = depth_view.grad_norm_figure(runs, title=f"grad norm, depth {depth}")
         std_fig = depth_view.std_figure(runs, title=f"activation spread, depth {depth}")

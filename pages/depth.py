@@ -34,13 +34,11 @@ st.markdown(
     "A stack of fully connected layers, all the same width, with random inputs and a random "
     "gradient arriving at the top. Backprop multiplies the gradient by one factor per layer, "
     "about **σ_w·f′(z)·√width**: a factor below 1 makes it **vanish**, above 1 **explode**. "
-    "Watch the first chart: a flat line is healthy. Dashed lines are the mean-field prediction, "
-    "exact for infinitely wide layers. A finite layer multiplies the signal by a slightly random "
-    "factor, so over many layers the log of its size takes a random walk (spread of order "
-    "√(depth/width)) with a small downward drift (of order depth/width): ReLU at depth 50 and "
-    "width 256 can end 2× below the dashed line, by an amount that changes with the seed; at "
-    "depth 5 they typically agree within about 5%."
+    "Watch the first chart, the gradient signal ∂L/∂h_l relative to the top layer: between its "
+    "two dotted lines is healthy. Dashed lines are the mean-field prediction, exact only for "
+    "infinitely wide layers; the caption under the chart says how far this run is from it."
 )
+st.markdown(view.RULE)
 
 # --- read and validate the link -------------------------------------------------------------------
 
@@ -60,6 +58,9 @@ problems = state.check_query_params(
 state.warn_about(problems)
 
 CRITICAL_ERROR = "_depth_critical_error"
+#: What the critical-init button set, explained: (activation, sentence), shown while the
+#: activation stays chosen and the init is custom.
+CRITICAL_NOTE = "_depth_critical_note"
 #: What the fragment last simulated: (activation, params, width, depth). The critical-init
 #: button is drawn by the page, so its own arguments would be those of the last full run, not of
 #: the sliders the fragment has moved since.
@@ -88,8 +89,10 @@ def _set_critical() -> None:
     st.session_state.pop(CRITICAL_ERROR, None)
     for key in ("init", "weight_std"):
         st.session_state.pop(key, None)
+    shown = min(sigma, view.WEIGHT_STD_RANGE[1])
     st.query_params["init"] = "custom"
-    st.query_params["weight_std"] = f"{min(sigma, view.WEIGHT_STD_RANGE[1]):.4f}"
+    st.query_params["weight_std"] = f"{shown:.4f}"
+    st.session_state[CRITICAL_NOTE] = (slug, view.critical_explanation(width, depth, sigma))
 
 
 # --- the interactive part -------------------------------------------------------------------------
@@ -229,12 +232,24 @@ def explore(
         if view.is_all_zero_init(result):
             st.warning(view.symmetry_sentence(result), icon=":material/drag_handle:")
 
+        if act.name == "selu" and init == "lecun" and pkey == view.params_key(act.param_defaults()):
+            st.caption(view.selu_note(width, depth))
+
         # One caption under each chart (every element is a message on each move): the summary
-        # for screen readers, what the log axis leaves out, and for the first chart why its
-        # factor is not the verdict's.
+        # for screen readers and what the log axis leaves out; under the first chart the rule
+        # and the gap to the dashed line, under the second why it is not the verdict's chart.
+        signal_text = view.signal_summary(result, v, settings)
+        st.plotly_chart(drawn.signal, config=PLOTLY_CONFIG, key="depth_grad_chart", alt=signal_text)
+        classroom.summary(
+            view.paragraphs(
+                signal_text,
+                *view.not_drawn_notes(runs, "grad_stds"),
+                *([view.RESIDUAL_FORM] if residual else []),
+            )
+        )
         grad_text = view.grad_summary(result, settings)
         st.plotly_chart(
-            drawn.grad_norm, config=PLOTLY_CONFIG, key="depth_grad_chart", alt=grad_text
+            drawn.grad_norm, config=PLOTLY_CONFIG, key="depth_weight_grad_chart", alt=grad_text
         )
         classroom.summary(
             view.paragraphs(
@@ -317,10 +332,10 @@ def quiz() -> None:
     st.metric("Score", f"{right} / {asked}")
     q_settings = view.settings_text(q.slug, q_params, q.init, q_result.sigma_w, q.depth, q.width)
     q_fig = view.quiz_figure(q_seed, cls.present, q_result, q_settings)
-    q_text = view.grad_summary(q_result, q_settings)
+    q_text = view.signal_summary(q_result, q_verdict, q_settings)
     st.plotly_chart(q_fig, config=PLOTLY_CONFIG, key="depth_quiz_chart", alt=q_text)
     classroom.summary(q_text)
-    st.caption(view.quiz_explanation(q_result))
+    st.caption(view.quiz_explanation(q_result, q_verdict))
 
 
 # --- the page ----------------------------------------------------------------------------------
@@ -376,12 +391,15 @@ with controls:
     error_slug, error = st.session_state.get(CRITICAL_ERROR, (None, ""))
     if error_slug == act.name:
         st.error(error)
+    note_slug, note = st.session_state.get(CRITICAL_NOTE, (None, ""))
+    if note_slug == act.name and init == "custom":
+        st.caption(note)
     residual = state.url_toggle(
         "Residual connections",
         key="residual",
         hidden=cls.hides("residual"),
-        help="h_l = h_{l−1} + f(z_l): an identity path around every layer, so the backward "
-        "gain becomes 1 + χ ≥ 1.",
+        help="Pre-activation residual blocks, h_l = h_{l−1} + f(h_{l−1})·W_l: an identity path "
+        "around every layer, so the backward gain becomes 1 + χ ≥ 1.",
     )
     raw_pairs = st.query_params.get("compare")
     initial_pairs = (view.parse_pairs(raw_pairs) if raw_pairs else None) or []
@@ -422,12 +440,14 @@ with st.expander("Why one factor per layer?"):
         "makes this exact for wide layers: the gradient's mean square is multiplied by "
         "**χ = σ_w²·width·E[f′(z)²]** per layer; χ = 1 is *critical*."
     )
+_, _, shown_width, shown_depth = st.session_state[SHAPE]
 with st.expander("Which initialisation for which activation?"):
     st.markdown(
         "- **Xavier / Glorot** (σ² = 2/(fan_in + fan_out)) for tanh-like functions.\n"
         "- **He / Kaiming** (σ² = 2/fan_in) for ReLU: half the units are off, so the variance is "
         "doubled to compensate.\n"
         "- **LeCun** (σ² = 1/fan_in) for SELU, whose constants keep mean 0 and variance 1.\n"
+        f"- {view.selu_note(shown_width, shown_depth)}\n"
         "- **Zeros**: every unit of a layer computes the same thing and gets the same update — "
         "the symmetry is never broken.\n"
         "- **Residual connections** add an identity path (gain 1 + χ ≥ 1); normalisation layers "
@@ -436,11 +456,11 @@ with st.expander("Which initialisation for which activation?"):
 with st.expander("What is simulated exactly?"):
     st.markdown(
         "Inputs and the gradient arriving at the top are standard normal, weights are normal "
-        "with standard deviation σ_w, no biases. The first chart shows the Frobenius norm of "
-        "∂L/∂W_l, the gradient the optimiser would use for layer l. Values beyond float64's "
-        "range are reported as an overflow instead of drawn. The verdict compares the gradient "
-        "with respect to the activations, ∂L/∂h, at the input and at the top: the weight "
-        "gradient ∂L/∂W_l = h_{l−1}ᵀ·δz_l also carries the forward signal, so the two can "
-        "change by different factors."
+        "with standard deviation σ_w, no biases. The first chart shows the standard deviation "
+        "of the gradient signal ∂L/∂h_l at each layer divided by its value at the top: the "
+        "verdict reads its value at layer 0. The second shows the Frobenius norm of ∂L/∂W_l, "
+        "the gradient the optimiser would use for layer l; since ∂L/∂W_l = h_{l−1}ᵀ·δz_l it "
+        "also carries the forward signal, so it can change by a different factor. Values "
+        "beyond float64's range are reported as an overflow instead of drawn. " + view.RESIDUAL_FORM
     )
 cls.check_only()  # last: names the keys of ?only= that are no control of this page

@@ -81,6 +81,15 @@ with st.container(horizontal=True, gap="small"):
             help=lesson.claim,
         )
 
+st.page_link(
+    "pages/sampling.py", label="Softmax in language models", icon=":material/chat:", width="stretch"
+)
+st.markdown(
+    "Where students meet softmax today: a model's next-token choice under temperature, top-k, "
+    "top-p and min-p (Hugging Face's order), seeded draws, and why attention divides its "
+    "scores by √d_k."
+)
+
 st.subheader("How to choose an activation")
 st.markdown(
     "Hidden layers and the output layer have different jobs. Each link opens the explorer "

@@ -19,6 +19,7 @@ MAX_LOGITS_CHARS = 20_000
 MAX_LABELS_CHARS = 4_000
 MAX_SWEEP = 50  # classes in the in-chart temperature sweep (41 frames of n bars each)
 _LAST_VALID = "_softmax_last_valid_logits"
+_LAST_LABELS = "_softmax_last_labels"  # read by the sampling page (ui/sampling_view.py)
 _SET_ASIDE_TARGET = "_softmax_set_aside_target"  # the true class while the logits are too few
 NO_TARGET = "none"
 CSV_KEY = "softmax_csv"
@@ -82,6 +83,7 @@ with left:
         placeholder="e.g. cat, dog, bird",
     )
     labels, label_problem = view.parse_labels(labels_text, n)
+    st.session_state[_LAST_LABELS] = labels_text  # the sampling page offers them with the logits
     if label_problem:
         st.warning(label_problem, icon=":material/label_off:")
 with right:
@@ -394,8 +396,9 @@ sigmoid_slot = st.container()
 with st.expander("In what sense softmax generalises the sigmoid", expanded=False):
     st.markdown(
         "For **two classes**, softmax([z, 0])₀ = e^z / (e^z + 1) = σ(z): a sigmoid is a "
-        "softmax over a class and a fixed zero logit. More generally softmax([z₁, z₂])₁ = "
-        "σ(z₁ − z₂): the sentence under the chart checks it on your first two logits. With "
+        "softmax over a class and a fixed zero logit. More generally softmax([z₀, z₁])₀ = "
+        "σ(z₀ − z₁) (classes counted from 0, as everywhere on this page): the sentence "
+        "under the chart checks it on your first two logits. With "
         "more classes, softmax couples them: raising one logit lowers every other "
         "probability. A **sigmoid per logit** does not: each σ(zᵢ) is between 0 and 1 on its "
         "own and the sum can be anything from 0 to n. That is the right output for "

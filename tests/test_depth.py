@@ -30,9 +30,14 @@ def need(slug):
 def network_loss(act, weights, inputs, upstream, residual, params=None):
     """L = Σ upstream ⊙ h_L, written independently of the simulator (the model it documents)."""
     h = inputs
+    f = A.ACTIVATIONS[act]
     for w in weights:
-        f = A.ACTIVATIONS[act].forward(h @ w, **(params or {}))
-        h = h + f if residual else f
+        # Residual: the pre-activation block h + f(h)W (He et al. 2016), as documented.
+        h = (
+            h + f.forward(h, **(params or {})) @ w
+            if residual
+            else f.forward(h @ w, **(params or {}))
+        )
     return float(np.sum(upstream * h))
 
 
@@ -149,17 +154,22 @@ def reference_statistics(res, act, residual, params=None):
 
     hs, ds, zs = [res.inputs], [], []
     for w in res.weights:
-        z = hs[-1] @ w
+        # Residual: f sees h_{l-1} itself (the pre-activation block h + f(h)W).
+        z = hs[-1] if residual else hs[-1] @ w
         zs.append(z)
         ds.append(f.derivative(z, **(params or {})))
         fz = f.forward(z, **(params or {}))
-        hs.append(hs[-1] + fz if residual else fz)
+        hs.append(hs[-1] + fz @ w if residual else fz)
     dh = res.upstream
     grad_stds, grad_norms, grad_hists = [dh.std()], [], [hist(dh)]
     for h, d, w in zip(hs[-2::-1], ds[::-1], res.weights[::-1], strict=True):
-        dz = dh * d
-        grad_norms.append(np.linalg.norm(h.T @ dz))
-        dh = dz @ w.T + (dh if residual else 0)
+        if residual:
+            grad_norms.append(np.linalg.norm(f.forward(h, **(params or {})).T @ dh))
+            dh = dh + (dh @ w.T) * d
+        else:
+            dz = dh * d
+            grad_norms.append(np.linalg.norm(h.T @ dz))
+            dh = dz @ w.T
         grad_stds.append(dh.std())
         grad_hists.append(hist(dh))
     small = [np.abs(d) < SATURATION_THRESHOLD for d in ds]
@@ -494,6 +504,39 @@ def test_residual_connections_keep_gradients_from_vanishing():
     assert np.all(np.diff(res.grad_stds) <= 1e-12 * res.grad_stds[1:]) or res.grad_stds[0] >= 1.0
 
 
+# Simulated / predicted std of ∂L/∂h_0 with residual connections, measured over seeds 0-19
+# (batch 64): ReLU/He 50 × 256: 0.70-1.77 (median 1.06); GELU/He 50 × 256: 0.75-1.86;
+# tanh/Xavier 50 × 256: 0.93-1.10; ReLU/He 20 × 128: 0.85-1.40. A factor 2.5 either way holds
+# them all with room; with the branch h + f(hW) ReLU/He 50 × 256 was 850-1,540× off.
+RESIDUAL_AGREEMENT = [
+    ("relu", "he", 50, 256, 2.5),
+    ("gelu", "he", 50, 256, 2.5),
+    ("tanh", "xavier", 50, 256, 1.25),
+    ("relu", "he", 20, 128, 1.6),
+]
+
+
+@pytest.mark.parametrize(("act", "init", "depth", "width", "factor"), RESIDUAL_AGREEMENT)
+def test_residual_gradient_follows_the_mean_field_gain(act, init, depth, width, factor):
+    """The dashed line of the residual network is 1 + χ per layer, and the simulation follows it
+    (the page says so: what it says about the dashed line must be what it shows)."""
+    for seed in (0, 1, 2):
+        res = simulate(act, depth, width, 64, init, seed=seed, residual=True)
+        gain = float(np.prod(1.0 + res.predicted_gain))
+        assert res.predicted_grad_stds[0] == pytest.approx(math.sqrt(gain), rel=1e-9)
+        ratio = res.grad_stds[0] / res.predicted_grad_stds[0]
+        assert 1 / factor < ratio < factor, (act, seed, ratio)
+
+
+def test_relu_he_residual_prediction_is_two_per_layer():
+    """ReLU with He: χ = 1 at every layer, so the gradient's mean square doubles per layer and
+    its size grows 2^(depth/2) (2²⁵ ≈ 3.4e7 at depth 50), which the simulation reaches."""
+    res = simulate("relu", 50, 256, 64, "he", seed=0, residual=True)
+    np.testing.assert_allclose(res.predicted_gain, 1.0, rtol=1e-9)
+    assert res.predicted_grad_stds[0] == pytest.approx(2.0**25, rel=1e-9)
+    assert 2.0**25 / 2.5 < res.grad_stds[0] < 2.0**25 * 2.5
+
+
 def test_zero_init_makes_every_unit_identical():
     for act in ("sigmoid", "relu"):
         with np.errstate(**STRICT):
@@ -622,3 +665,45 @@ def test_bad_arguments_are_rejected(kwargs, match):
 def test_accepts_an_activation_object():
     res = simulate(A.ACTIVATIONS["relu"], 3, 8, 4)
     assert res.activation == "relu"
+
+
+# --- exactly 0 or underflow (issue #16) -----------------------------------------------------
+
+
+def test_std_of_tiny_values_is_not_zero():
+    """Entries below ~1e−162 square to 0: the std must be rescaled, not read as 0."""
+    from activations.depth import _fro, _std
+
+    x = np.array([[3e-170, -1e-170], [2e-170, 5e-171]])
+    assert _std(x) == pytest.approx(float((x / 1e-170).std()) * 1e-170, rel=1e-12)
+    assert _fro(x) == pytest.approx(float(np.linalg.norm(x / 1e-170)) * 1e-170, rel=1e-12)
+    assert _std(np.zeros((2, 2))) == 0.0 and _fro(np.zeros((2, 2))) == 0.0
+
+
+def test_a_gradient_that_underflows_is_reported_as_underflow():
+    """Sigmoid, small init, 200 × 8: ∂L/∂h shrinks by ~0.007 per layer and underflows; it is a
+    normal number until the layers just above (the std no longer reads 0 at 1e−162)."""
+    res = simulate("sigmoid", 200, 8, 64, "small", seed=0)
+    v = verdict(res)
+    assert v.ratio == 0.0 and v.kind == "vanishing" and v.underflow
+    assert res.grad_stds[v.zero_from] == 0.0
+    assert np.all(res.grad_stds[: v.zero_from + 1] == 0.0)
+    assert 0.0 < res.grad_stds[v.zero_from + 1] < 1e-290
+    assert "underflows" in v.summary and "exactly 0" not in v.summary
+
+
+def test_a_gradient_stopped_by_zero_weights_is_exactly_zero():
+    v = verdict(simulate("relu", 10, 16, 4, "zeros", seed=0))
+    assert v.ratio == 0.0 and not v.underflow and v.zero_from == 9
+    assert "exactly 0 from layer 9 down" in v.summary
+
+
+def test_relu_weight_gradient_shape_does_not_depend_on_the_weight_scale():
+    """Why the page reads vanishing from ∂L/∂h, not from ‖∂L/∂W_l‖: ReLU 50 × 256 with
+    σ_w = 0.01 has He's weight-gradient ratio (1.3) while ∂L/∂h reaches 1e−48 of its size."""
+    small, he = (simulate("relu", 50, 256, 64, init, seed=0) for init in ("small", "he"))
+    assert verdict(small).weight_grad_ratio == pytest.approx(verdict(he).weight_grad_ratio)
+    np.testing.assert_allclose(
+        small.grad_norms / small.grad_norms[-1], he.grad_norms / he.grad_norms[-1], rtol=1e-9
+    )
+    assert verdict(small).kind == "vanishing" and verdict(he).kind == "healthy"

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import activations as A
-from activations.functions import Activation
+from activations.functions import Activation, _template
 
 NAMES = list(A.ACTIVATIONS)
 EPS = np.finfo(np.float64).eps
@@ -29,8 +29,18 @@ def act(name: str) -> Activation:
     return A.ACTIVATIONS[name]
 
 
+def ordered(a: Activation, params: dict[str, float]) -> dict[str, float]:
+    """Independently drawn parameters, put in the order the entry requires (a.orders): the
+    smaller of min_val and max_val becomes min_val. Equal values may still be refused."""
+    params = dict(params)
+    for o in a.orders:
+        if params[o.low] > params[o.high]:
+            params[o.low], params[o.high] = params[o.high], params[o.low]
+    return params
+
+
 def random_params(a: Activation, rng: np.random.Generator) -> dict[str, float]:
-    return {p.name: float(rng.uniform(p.low, p.high)) for p in a.params}
+    return ordered(a, {p.name: float(rng.uniform(p.low, p.high)) for p in a.params})
 
 
 def param_sets(a: Activation, n_random: int = 3, seed: int = 0) -> list[dict[str, float]]:
@@ -228,7 +238,8 @@ def test_random_inputs_and_params_never_give_nan_inf_or_warnings(name, data):
     x = np.array(
         data.draw(st.lists(st.floats(-1e6, 1e6, allow_subnormal=True), min_size=1, max_size=16))
     )
-    params = {p.name: data.draw(st.floats(p.low, p.high)) for p in a.params}
+    params = ordered(a, {p.name: data.draw(st.floats(p.low, p.high)) for p in a.params})
+    assume(a.refusal(params) is None)  # hard_tanh's min_val = max_val
     with np.errstate(**RAISE):
         f = a.forward(x, **params)
         df = a.derivative(x, **params)
@@ -455,10 +466,10 @@ REQUIRED = {
     "squareplus": {"b": 4.0},
     "gelu": {},
     "gelu_tanh": {},
-    "softplus": {"beta": 1.0},
+    "softplus": {"beta": 1.0, "threshold": 0.0},
     "mish": {},
     "relu6": {},
-    "hard_tanh": {},
+    "hard_tanh": {"min_val": -1.0, "max_val": 1.0},
     "hard_sigmoid": {},
     "hard_swish": {},
     "softsign": {},
@@ -489,7 +500,14 @@ def test_slugs_are_snake_case_and_match_names():
 
 
 # Framework constants that are not on any decimal slider grid.
-OFF_GRID = {("selu", "alpha"), ("selu", "lam"), ("rrelu", "upper")}
+OFF_GRID = {
+    ("selu", "alpha"),
+    ("selu", "lam"),
+    ("rrelu", "upper"),
+    ("laplace", "mu"),  # √½
+    ("laplace", "sigma"),  # √(1/(4π))
+    ("xielu", "eps"),  # −1e-6
+}
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -504,12 +522,20 @@ def test_params_are_sensible_slider_metadata(name):
             assert abs(k - round(k)) < 1e-9, f"{name}.{p.name} default is off the step grid"
 
 
-LATEX_SYMBOL = {"α": r"\alpha", "β": r"\beta", "λ": r"\lambda", "θ": r"\theta"}
+LATEX_SYMBOL = {
+    "α": r"\alpha",
+    "β": r"\beta",
+    "λ": r"\lambda",
+    "θ": r"\theta",
+    "μ": r"\mu",
+    "σ": r"\sigma",
+    "ε": r"\varepsilon",
+}
+SUBSCRIPT = {"₁": "_1", "₂": "_2", "ₗ": "_l", "ᵣ": "_r", "ₚ": "_p", "ₙ": "_n"}
 
 
 def _latex(symbol: str) -> str:
-    symbol = LATEX_SYMBOL.get(symbol, symbol)
-    return symbol.replace("₁", "_1").replace("₂", "_2")
+    return "".join(LATEX_SYMBOL.get(c, SUBSCRIPT.get(c, c)) for c in symbol)
 
 
 def _balanced(latex: str) -> bool:
@@ -542,6 +568,30 @@ def test_notes_avoid_the_known_mistakes():
         assert d in act("leaky_relu").note
     assert "0.2x + 0.5" in act("hard_sigmoid").note and "x/6" in act("hard_sigmoid").note
     assert "fixed point" in act("selu").note
+    # ReLU6 is Krizhevsky's (2010); MobileNet made it popular.
+    assert "Krizhevsky (2010)" in act("relu6").note and "popular by MobileNet" in act("relu6").note
+    assert "from MobileNet" not in act("relu6").note
+
+
+def test_squareplus_with_b_zero_avoids_the_builtins_nan_gradient():
+    """keras.activations.squareplus(x, b=0) is (x + √(x²))/2: NaN gradient at 0. With b = 0 the
+    snippet is the custom expression (run through torch autograd in the test above)."""
+    sp = act("squareplus")
+    assert sp.snippet("keras", b=4.0) == (
+        "keras.layers.Activation(lambda x: keras.activations.squareplus(x, b=4))"
+    )
+    code = sp.snippet("keras", b=0.0)
+    assert code.startswith("#") and "NaN gradient at x = 0" in code
+    assert "keras.ops.where(x * x + 0 > 0" in code
+    assert "torch.where(x * x + 0 > 0" in sp.snippet("pytorch", b=0.0)
+
+
+def test_prelu_says_how_many_alphas_pytorch_learns():
+    """torch.nn.PReLU(init=…) learns one α (num_parameters=1); per channel: num_parameters=C."""
+    note, code = act("prelu").note, act("prelu").snippet("pytorch", alpha=0.1)
+    assert code == "torch.nn.PReLU(num_parameters=1, init=0.1)"
+    assert "num_parameters=1" in note and "num_parameters=C" in note
+    assert "each channel can learn its own" not in note
 
 
 # --- snippets -------------------------------------------------------------------------------------
@@ -565,7 +615,7 @@ def test_snippet_falls_back_to_a_custom_function_with_a_reason():
     gaussian = act("gaussian").snippet("pytorch")
     assert "no built-in" in gaussian and "torch.exp(" in gaussian
     with pytest.raises(ValueError):
-        act("relu").snippet("jax")
+        act("relu").snippet("mxnet")
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -605,9 +655,11 @@ def test_pytorch_snippet_computes_the_same_function(name, tmp_path):
     torch = pytest.importorskip("torch", reason="torch not installed: pip install torch==2.13.0")
     a = act(name)
     for params in param_sets(a, n_random=2):
-        fn, builtin = _run_torch_snippet(a.snippet("pytorch", **params), tmp_path)
-        # Kinks only for built-ins: their conventions at kinks are the ones we follow.
-        x = np.concatenate([np.linspace(-8, 8, 100), a.kink_points(**params) if builtin else []])
+        fn, _ = _run_torch_snippet(a.snippet("pytorch", **params), tmp_path)
+        # The special points too: every kink (a built-in's convention there is the one we
+        # follow; a custom function must give the same f′) and 0, where a 0/0 in a discarded
+        # branch (sinc's sin(x)/x, squareplus's √(x² + 0)) turns autograd's gradient into NaN.
+        x = np.concatenate([np.linspace(-8, 8, 100), a.kink_points(**params), [0.0]])
         xt = torch.tensor(x, dtype=torch.float64, requires_grad=True)
         y = fn(xt)
         np.testing.assert_allclose(
@@ -617,6 +669,56 @@ def test_pytorch_snippet_computes_the_same_function(name, tmp_path):
             np.testing.assert_array_equal(a.derivative(x, **params), 0.0)
             continue
         y.backward(torch.ones_like(y))
+        np.testing.assert_allclose(
+            xt.grad.numpy(), a.derivative(x, **params), rtol=1e-7, atol=1e-9, err_msg=name
+        )
+
+
+#: Entries whose custom expression calls a function torch lacks (``keras.ops.softplus``): only
+#: the Keras fallback uses it, and PyTorch has a built-in for them.
+KERAS_ONLY_EXPR = {"mish"}
+
+
+@pytest.mark.parametrize("name", [n for n in NAMES if A.ACTIVATIONS[n].expr])
+def test_every_custom_expression_has_the_apps_gradient_at_its_special_points(name, tmp_path):
+    """Each entry's custom expression (what a snippet falls back to, in PyTorch or Keras) run
+    through torch autograd at the kinks and 0, whether or not PyTorch has a built-in: the
+    gradient must be finite and the app's f′ (its convention at kinks), not NaN from a 0/0 in a
+    branch ``where`` discards, nor a tie split by ``maximum``."""
+    torch = pytest.importorskip("torch", reason="torch not installed: pip install torch==2.13.0")
+    a = act(name)
+    exprs = [_template(a.expr, a.resolve(p)) for p in param_sets(a, n_random=2)]
+    calls = {c for e in exprs for c in re.findall(r"\{ns\}\.(\w+)", e)}
+    missing = {c for c in calls if not hasattr(torch, c)}
+    if missing:
+        assert name in KERAS_ONLY_EXPR, f"{name}: torch has no {missing}"
+        return
+    lows = {p.name: p.low for p in a.params}  # b = 0 for squareplus, α = 0, …
+    for params in [*param_sets(a, n_random=2), lows]:
+        try:
+            resolved = a.resolve(params)
+        except ValueError:  # a combination the entry refuses (hard tanh's min_val = max_val)
+            assert params is lows
+            continue
+        body = _template(a.expr, resolved).format(
+            ns="torch", **{k: repr(v) for k, v in resolved.items()}
+        )
+        path = tmp_path / f"expr_{abs(hash(body))}.py"
+        path.write_text(f"import torch\n\n\ndef f(x):\n    return {body}\n")
+        spec = importlib.util.spec_from_file_location(path.stem, path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        x = np.concatenate([a.kink_points(**params), [0.0, -1.0, 1.0, 2.5]])
+        xt = torch.tensor(x, dtype=torch.float64, requires_grad=True)
+        y = module.f(xt)
+        np.testing.assert_allclose(
+            y.detach().numpy(), a.forward(x, **params), rtol=1e-7, atol=1e-9, err_msg=name
+        )
+        if not y.requires_grad:  # a step function: no graph, its derivative is 0
+            np.testing.assert_array_equal(a.derivative(x, **params), 0.0)
+            continue
+        y.backward(torch.ones_like(y))
+        assert np.all(np.isfinite(xt.grad.numpy())), f"{name} {params}: NaN gradient at {x}"
         np.testing.assert_allclose(
             xt.grad.numpy(), a.derivative(x, **params), rtol=1e-7, atol=1e-9, err_msg=name
         )

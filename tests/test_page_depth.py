@@ -16,7 +16,7 @@ import pytest
 from streamlit.elements.lib import policies
 from streamlit.testing.v1 import AppTest
 
-from activations.depth import INITS, critical_weight_std, simulate, verdict
+from activations.depth import INITS, VERDICT_RATIO, critical_weight_std, simulate, verdict
 from tests.plotly_helpers import as_array, figures, trace
 from ui import classroom
 from ui import depth_view as view
@@ -44,6 +44,10 @@ def chart(at: AppTest, title_start: str) -> dict:
 
 def grad_chart(at: AppTest) -> dict:
     return chart(at, "Weight-gradient norm")
+
+
+def signal_chart(at: AppTest) -> dict:
+    return chart(at, "Gradient signal")
 
 
 def std_chart(at: AppTest) -> dict:
@@ -122,6 +126,10 @@ def test_default_page_draws_the_core_simulation():
         np.testing.assert_allclose(as_array(heat["z"]), shares)
         assert heat["zmin"] == 0
         assert heat["zmax"] == pytest.approx(expected_colour_max(shares, r.hist_edges))
+    # The first chart is the gradient signal the verdict measures, relative to the top.
+    assert figures(at)[0]["layout"]["title"]["text"].startswith("Gradient signal ∂L/∂h_l")
+    assert_curve_matches(signal_chart(at), name, 0, r.grad_stds / r.grad_stds[-1])
+    assert_curve_matches(signal_chart(at), f"{name} mean field", 0, r.predicted_grad_stds)
     # The verdict is the core's.
     assert verdict(r).kind == "healthy"
     assert "healthy" in at.success[0].value
@@ -229,6 +237,8 @@ def test_critical_init_button(monkeypatch):
     r = simulate("tanh", 30, 128, DEFAULT["batch"], "custom", 0, weight_std=round(expected, 4))
     assert verdict(r).kind == "healthy"
     assert "healthy" in at.success[0].value
+    # Why σ_w²·width is not Xavier's 1, with this run's numbers.
+    assert view.critical_explanation(128, 30, expected) in [c.value for c in at.caption]
     # The page keeps working afterwards (a widget moved after the callback).
     at.slider(key="depth").set_value(40).run()
     assert not at.exception and not logged
@@ -276,7 +286,10 @@ def test_quiz_scores_with_the_core_verdict(right):
     shown = at.success if right else at.error
     assert any(("Right!" if right else "Not quite.") in e.value for e in shown)
     assert any(m.value == f"{int(right)} / 1" for m in at.metric)
-    assert_curve_matches(chart(at, "Quiz:"), view.pair_label(q.slug, q.init), 1, r.grad_norms)
+    # The quiz shows what it marks: the gradient signal relative to the top.
+    quiz_chart = chart(at, "Quiz:")
+    ratios = r.grad_stds / r.grad_stds[-1]
+    assert_curve_matches(quiz_chart, view.pair_label(q.slug, q.init), 0, ratios)
     # Answering again does not count twice.
     at.run()
     assert any(m.value == f"{int(right)} / 1" for m in at.metric)
@@ -438,7 +451,7 @@ def test_the_largest_settings_are_refused_with_what_fits(monkeypatch):
     # The largest batch that fits does run, and without keeping its 1.7 GB of weights.
     at.slider(key="batch").set_value(fits).run()
     assert not at.exception and not at.error
-    assert ran == [(200, 1024, fits)] and len(figures(at)) == 4
+    assert ran == [(200, 1024, fits)] and len(figures(at)) == 5
 
 
 def test_run_keeps_the_weights_only_while_they_are_small(monkeypatch):
@@ -494,10 +507,11 @@ def test_a_depth_move_updates_every_output():
     )
     # Each chart's caption speaks of this network, none of the previous one.
     captions = [c.value for c in at.caption]
-    assert sum("20 layers × 64 units" in c for c in captions) == 3, captions
+    assert sum("20 layers × 64 units" in c for c in captions) == 4, captions
     assert not any(f"{DEFAULT['depth']} layers" in c for c in captions), captions
     grad_caption = next(c for c in captions if "from the top layer (20) to the first" in c)
     assert view.WEIGHT_VS_SIGNAL in grad_caption  # the note stays under its chart
+    assert_curve_matches(signal_chart(at), "relu·he", 0, r.grad_stds / r.grad_stds[-1])
     assert at.query_params["depth"] in (["20"], "20")
 
 
@@ -544,6 +558,175 @@ def test_a_class_walking_the_depth_slider_stays_in_the_cache(monkeypatch):
         view.figures.clear()
     assert simulated == list(walked)  # each depth simulated once
     assert built == list(walked)  # and drawn once
+
+
+# --- one definition of vanish / healthy / explode (issue #16) ------------------------------------
+
+
+def threshold_lines(fig: dict) -> dict[str, float]:
+    """The first chart's dotted threshold lines: name → their (constant) y."""
+    lines = {}
+    for t in fig["data"]:
+        name = t.get("name", "")
+        if name.startswith(("explode above", "vanish below")):
+            y = as_array(t["y"])
+            assert np.all(y == y[0])
+            lines[name] = float(y[0])
+    return lines
+
+
+def kind_on_chart(fig: dict, name: str, v) -> str:
+    """What a student reading the chart concludes: where the run's point at layer 0 sits
+    between the dotted lines (an undrawn point: exactly 0, or past an overflow)."""
+    lines = threshold_lines(fig)
+    low = lines[f"vanish below ×1/{VERDICT_RATIO:g}"]
+    high = lines[f"explode above ×{VERDICT_RATIO:g}"]
+    t = trace(fig, name)
+    x, y = as_array(t["x"]).astype(int), as_array(t["y"])
+    if not x.size or x[0] != 0:
+        return "exploding" if v.overflowed else "vanishing"
+    return "vanishing" if y[0] < low else "exploding" if y[0] > high else "healthy"
+
+
+def every_quiz_question() -> dict[tuple[str, str, int], int]:
+    """Each question the quiz can ask (activation × init × depth) and the first seed that asks
+    it (the seed also seeds its simulation)."""
+    wanted = len(view.QUIZ_ACTIVATIONS) * len(view.QUIZ_INITS) * len(view.QUIZ_DEPTHS)
+    found: dict[tuple[str, str, int], int] = {}
+    seed = 1
+    while len(found) < wanted:
+        q = view.quiz_question(seed)
+        found.setdefault((q.slug, q.init, q.depth), seed)
+        seed += 1
+    return found
+
+
+def test_every_quiz_question_shows_a_chart_that_agrees_with_its_answer():
+    """Over all 120 questions: the chart the answer shows, its caption and its explanation give
+    the same verdict as the marking (seed 188 used to show a flat weight-gradient chart with the
+    answer "vanish"; seed 73 said "survive" beside "×0.768 per layer")."""
+    for (slug, init, depth), seed in every_quiz_question().items():
+        q = view.quiz_question(seed)
+        r = simulate(slug, depth, q.width, q.batch, init, seed)
+        v = verdict(r)
+        name = view.pair_label(slug, init)
+        built = view.signal_figure([(name, r)], title="Quiz")
+        fig = {"data": [{"name": t.name, "x": list(t.x), "y": list(t.y)} for t in built.data]}
+        assert threshold_lines(fig) == {
+            f"explode above ×{VERDICT_RATIO:g}": VERDICT_RATIO,
+            f"vanish below ×1/{VERDICT_RATIO:g}": 1 / VERDICT_RATIO,
+        }
+        assert kind_on_chart(fig, name, v) == v.kind, (slug, init, depth, seed, v.ratio)
+        word = {"vanishing": "vanish", "exploding": "explode", "healthy": "survive"}[v.kind]
+        assert f"gradients {word}" in view.signal_summary(r, v, "s"), (slug, init, depth)
+        if not v.overflowed and v.ratio > 0:
+            assert f"counts as {v.kind}" in view.quiz_explanation(r, v)
+            assert f"×{v.factor_per_layer:.3g} per layer" in view.quiz_explanation(r, v)
+
+
+def test_the_rule_is_stated_on_the_page_with_the_verdicts_threshold():
+    at = open_depth()
+    assert view.RULE in [m.value for m in at.markdown]
+    assert f"1/{VERDICT_RATIO:g}" in view.RULE and f"{VERDICT_RATIO:g}×" in view.RULE
+    assert "a flat line is healthy" not in texts(at)
+
+
+def test_a_dead_relu_network_is_not_flat_on_the_first_chart():
+    """ReLU 50 × 256 with σ_w = 0.01: the weight-gradient chart keeps He's shape (positive
+    homogeneity), the gradient-signal chart falls below the vanish line with the verdict."""
+    small = simulate("relu", 50, 256, 64, "small", 0)
+    he = simulate("relu", 50, 256, 64, "he", 0)
+    assert verdict(small).weight_grad_ratio == pytest.approx(verdict(he).weight_grad_ratio)
+    at = open_depth({"init": "small"})
+    v = verdict(small)
+    assert v.kind == "vanishing"
+    fig = signal_chart(at)
+    assert kind_on_chart(fig, "relu·small", v) == "vanishing"
+    assert as_array(trace(fig, "relu·small")["y"])[0] == pytest.approx(v.ratio, rel=1e-12)
+    assert any(view.WEIGHT_VS_SIGNAL in c.value for c in at.caption)
+    assert "same shape for a dead network" in view.WEIGHT_VS_SIGNAL
+
+
+def test_underflow_is_called_underflow():
+    """Sigmoid, small init, 200 layers of width 8: ∂L/∂h is not exactly 0, it underflows."""
+    at = open_depth(
+        {"activation": "sigmoid", "init": "small", "depth": "200", "width": "8", "batch": "64"}
+    )
+    v = verdict(simulate("sigmoid", 200, 8, 64, "small", 0))
+    assert v.ratio == 0 and v.underflow
+    box = " ".join(w.value for w in at.warning)
+    assert f"underflows to 0 at layer {v.zero_from}" in box
+    assert "exactly 0" not in box
+
+
+def test_residual_form_is_said_and_the_dashed_line_is_close():
+    at = open_depth({"residual": "true"})
+    assert any(view.RESIDUAL_FORM in c.value for c in at.caption)
+    r = simulate("relu", 50, 256, 64, "he", 0, residual=True)
+    gap = r.grad_stds[0] / r.predicted_grad_stds[0]
+    assert 0.4 < gap < 2.5  # tests/test_depth.py: RESIDUAL_AGREEMENT
+    assert any(f"this run is {view.magnitude(gap)}× that" in c.value for c in at.caption)
+
+
+def test_selu_with_lecun_explains_its_backward_gain():
+    at = open_depth({"activation": "selu", "init": "lecun"})
+    chi = view.selu_lecun_gain(256)
+    assert chi == pytest.approx(1.0716, abs=5e-4)
+    note = view.selu_note(256, 50)
+    assert f"χ = E[selu′(z)²] = {chi:.4g}" in note and "forward statistics" in note
+    assert any(note == c.value for c in at.caption)
+    mf_growth = math.sqrt(chi) ** 50
+    assert f"×{mf_growth:.3g} over 50" in note
+
+
+def test_critical_init_says_why_it_is_not_xavier():
+    for slug, expected in (("tanh", 1.40), ("selu", 0.72)):
+        sigma = critical_weight_std(slug, width=256, depth=50)
+        text = view.critical_explanation(256, 50, sigma)
+        c = sigma**2 * 256
+        assert c == pytest.approx(expected, abs=0.01)
+        assert f"σ_w²·width = {c:.3g}" in text and "Xavier and LeCun use 1" in text
+        assert f"E[f′(z)²] averages {1 / c:.3g}" in text
+
+
+def test_the_gap_to_the_dashed_line_is_computed_not_asserted():
+    """The finite-width note is this run's measured gap (GELU/He sits far off the line at
+    width 128; ReLU/He near it), not a sentence about ReLU said for every activation."""
+    for slug in ("relu", "gelu"):
+        at = open_depth({"activation": slug, "width": "128"})
+        r = simulate(slug, DEFAULT["depth"], 128, DEFAULT["batch"], "he", 0)
+        gap = (r.grad_stds[0] / r.grad_stds[-1]) / r.predicted_grad_stds[0]
+        assert any(f"this run is {view.magnitude(gap)}× that" in c.value for c in at.caption)
+    assert "2× below the dashed line" not in texts(at)
+
+
+# --- the catalogue's newer entries, with no edit to this page (issue #18) -----------------------
+
+
+@pytest.mark.parametrize(
+    ("slug", "params"),
+    [
+        ("xielu", {}),
+        ("srelu", {"t_left": -0.5}),
+        ("dyt", {"alpha": 1.5}),
+        ("hard_tanh", {"min_val": 0.0, "max_val": 6.0}),
+    ],
+)
+def test_newer_entries_run_through_depth(slug, params):
+    query = {"activation": slug, **{f"param_{k}": str(v) for k, v in params.items()}}
+    at = open_depth(query)
+    assert at.selectbox(key="activation").value == slug
+    r = simulate(slug, DEFAULT["depth"], DEFAULT["width"], DEFAULT["batch"], "he", 0, params=params)
+    assert_curve_matches(grad_chart(at), view.pair_label(slug, "he"), 1, r.grad_norms)
+
+
+def test_a_refused_combination_keeps_the_sliders_and_runs_the_last_accepted():
+    at = open_depth({"activation": "hard_tanh", "param_min_val": "0.5", "param_max_val": "-1"})
+    (error,) = at.error
+    assert "min\\_val = 0.5 must be smaller than max\\_val = -1" in error.value
+    assert at.slider(key="param_min_val").value == 0.5  # what the link set stays
+    r = simulate("hard_tanh", DEFAULT["depth"], DEFAULT["width"], DEFAULT["batch"], "he", 0)
+    assert_curve_matches(grad_chart(at), view.pair_label("hard_tanh", "he"), 1, r.grad_norms)
 
 
 # --- issue #20: a typed depth never jumps ------------------------------------------------------

@@ -564,6 +564,39 @@ def test_the_legend_explains_both_kinds_of_bar():
     assert fig["layout"]["barmode"] == "overlay"  # the empty swatches take no bar slot
 
 
+@pytest.mark.parametrize(
+    ("logits", "target", "confident"),
+    [("1000, 0, -1000", "0", True), ("2, -1, 0.5", "1", False), ("2, -1, 0.5", "0", False)],
+)
+def test_the_gradient_sentence_says_why_the_true_class_gradient_is_near_zero(
+    logits, target, confident
+):
+    """[1000, 0, −1000], y = 0: p_y ≈ 1 already, so its gradient p_y − 1 ≈ 0: the page says
+    so instead of "its logit should go up"; otherwise it says the gradient is negative."""
+    at = open_page({"logits": logits, "target": target})
+    z = np.array([float(v) for v in logits.split(",")])
+    y = int(target)
+    grad = A.cross_entropy_grad(z, y, 1.0)
+    p = A.softmax(z, 1.0)
+    (sentence,) = [c.value for c in at.caption if "for the true class" in c.value]
+    assert f"The gradient is {grad[y]:.3g} for the true class" in sentence
+    if confident:
+        assert p[y] >= view.CONFIDENT
+        assert f"its probability is already {p[y]:.6g} ≈ 1" in sentence
+        assert "should go up" not in sentence and "raises its logit" not in sentence
+    else:
+        assert grad[y] < 0 and "p_y − 1 < 0: gradient descent raises its logit" in sentence
+        others = np.delete(grad, y)
+        assert f"at {others.max():.3g}" in sentence
+
+
+def test_the_two_class_relation_counts_classes_from_zero():
+    at = open_page()
+    text = " ".join(m.value for m in at.markdown)
+    assert "softmax([z₀, z₁])₀ = σ(z₀ − z₁)" in text
+    assert "z₂" not in text and "softmax([z₁, z₂])₁" not in text
+
+
 # --- sparse alternatives ------------------------------------------------------------------------
 
 

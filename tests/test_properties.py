@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import activations as A
@@ -113,10 +113,124 @@ def test_sinusoid_neither_saturates_nor_has_limits():
     assert p.argmax == pytest.approx(math.pi / 2, abs=1e-6)
 
 
-def test_leaky_relu_never_saturates_and_is_zero_centred():
+def test_leaky_relu_never_saturates_and_is_not_zero_centred():
     p = props("leaky_relu")
     assert not p.saturates_left and not p.saturates_right
-    assert not p.bounded_below and not p.bounded_above and p.zero_centred
+    # f(0) = 0 and f takes both signs, but its mean for x ~ N(0, 1) is 0.395 (ReLU's 0.399).
+    assert not p.bounded_below and not p.bounded_above and not p.zero_centred
+
+
+# TEACHING.md: E[f(z)] for z ~ N(0, 1). Closed forms where there is one: ReLU 1/√(2π), Leaky
+# ReLU (1 − a)/√(2π), GELU E[zΦ(z)] = E[φ(z)] = 1/(2√π); the others to TEACHING's digits.
+MEAN_OUTPUTS = [
+    ("relu", {}, 1 / math.sqrt(2 * math.pi), 1e-7),
+    ("leaky_relu", {}, 0.99 / math.sqrt(2 * math.pi), 1e-7),
+    ("gelu", {}, 1 / (2 * math.sqrt(math.pi)), 1e-7),
+    ("swish", {}, 0.21, 0.005),
+    ("elu", {}, 0.16, 0.005),
+    ("tanh", {}, 0.0, 1e-12),
+    ("softsign", {}, 0.0, 1e-12),
+    ("arctan", {}, 0.0, 1e-12),
+    ("selu", {}, 0.0, 1e-3),  # the self-normalising fixed point: mean 0 for N(0, 1) inputs
+]
+
+
+@pytest.mark.parametrize(("slug", "params", "mean", "tol"), MEAN_OUTPUTS)
+def test_mean_output_for_a_standard_normal_input(slug, params, mean, tol):
+    assert props(slug, **params).mean_output == pytest.approx(mean, abs=tol)
+
+
+@pytest.mark.parametrize(
+    ("slug", "params", "centred"),
+    [
+        ("tanh", {}, True),
+        ("selu", {}, True),
+        ("softsign", {}, True),
+        ("arctan", {}, True),
+        ("hard_tanh", {}, True),
+        ("identity", {}, True),
+        ("relu", {}, False),
+        ("leaky_relu", {}, False),
+        ("prelu", {}, False),
+        ("elu", {}, False),
+        ("celu", {}, False),
+        ("gelu", {}, False),
+        ("swish", {}, False),
+        ("mish", {}, False),
+        ("hard_swish", {}, False),
+        ("bent_identity", {}, False),
+        ("sigmoid", {}, False),
+        ("selu", {"alpha": 1.0, "lam": 1.0}, False),  # plain ELU: the fixed point is lost
+        ("leaky_relu", {"slope": 1.0}, True),  # the identity
+    ],
+)
+def test_zero_centred_is_about_the_mean_output_not_f_of_zero(slug, params, centred):
+    p = props(slug, **params)
+    assert p.zero_centred == centred
+    assert p.zero_centred == (
+        abs(p.mean_output) <= A.functions.ZERO_CENTRED_TOLERANCE * p.rms_output
+    )
+
+
+def test_sinc_tends_to_zero_not_to_its_last_sample():
+    p = props("sinc")
+    assert p.limit_left == 0.0 and p.limit_right == 0.0  # sin(1e6)/1e6 ≈ −3.5e−7 is no limit
+
+
+def test_a_damped_oscillation_around_a_constant_has_that_constant_as_limit():
+    from activations.functions import _tail_limit
+
+    x = np.array([1e2, 1e3, 1e4, 1e5, 1e6])
+    assert _tail_limit(2.0 + np.sin(x) / x) == 2.0
+    assert math.isnan(_tail_limit(np.sin(x)))  # no damping: no limit
+
+
+@pytest.mark.parametrize(
+    ("slug", "params", "parts"),
+    [
+        # {v} ∪ (θ, ∞) when v < θ: not the interval [−2, ∞).
+        (
+            "threshold",
+            {"threshold": 1.0, "value": -2.0},
+            [(-2.0, -2.0, True, True), (1.0, math.inf, False, False)],
+        ),
+        ("binary_step", {}, [(0.0, 0.0, True, True), (1.0, 1.0, True, True)]),
+        (
+            "hard_shrink",
+            {"lam": 0.5},
+            [
+                (-math.inf, -0.5, False, False),
+                (0.0, 0.0, True, True),
+                (0.5, math.inf, False, False),
+            ],
+        ),
+    ],
+)
+def test_a_range_with_gaps_is_a_union(slug, params, parts):
+    got = props(slug, **params).range_parts
+    assert len(got) == len(parts)
+    for (lo, hi, lc, hc), (elo, ehi, elc, ehc) in zip(got, parts, strict=True):
+        assert lo == pytest.approx(elo, abs=1e-6) and hi == pytest.approx(ehi, abs=1e-6)
+        assert (lc, hc) == (elc, ehc)
+
+
+@pytest.mark.parametrize(
+    ("params", "continuous"),
+    [
+        ({"threshold": 0.0, "value": 0.0}, True),  # ReLU
+        ({"threshold": 1.0, "value": 1.0}, True),  # max(x, 1): v = θ ≠ 0 does not jump
+        ({"threshold": -1.5, "value": -1.5}, True),
+        ({"threshold": 1.0, "value": -2.0}, False),
+        ({"threshold": 1.0, "value": 2.0}, False),
+    ],
+)
+def test_threshold_jumps_exactly_when_v_differs_from_theta(params, continuous):
+    p = props("threshold", **params)
+    assert p.continuous == continuous
+    assert p.range_parts == () or not continuous
+    note = A.ACTIVATIONS["threshold"].note
+    assert "with v = θ it is max(x, θ), continuous" in note and "{v} ∪ (θ, ∞)" in note
+    assert "otherwise the output jumps" not in note
 
 
 def test_discontinuities():
@@ -150,6 +264,10 @@ def test_log_sigmoid_is_bounded_above_by_zero():
 def test_properties_are_consistent_with_the_function(name, data):
     a = A.ACTIVATIONS[name]
     params = {p.name: data.draw(st.floats(p.low, p.high)) for p in a.params}
+    for o in a.orders:  # min_val ≤ max_val, t_left ≤ t_right: drawn apart, put in order
+        if params[o.low] > params[o.high]:
+            params[o.low], params[o.high] = params[o.high], params[o.low]
+    assume(a.refusal(params) is None)
     with np.errstate(**RAISE):
         p = properties(a, **params)
     lo, hi = p.output_range

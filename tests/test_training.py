@@ -557,3 +557,11 @@ def test_training_cost_bounds_the_peak_memory(act, hidden, steps, batch):
         tracemalloc.stop()
     estimate = training_cost(hidden, steps, batch, activation=act).bytes
     assert peak <= estimate
+
+
+def test_a_parameter_setting_the_catalogue_refuses_is_refused_by_train_with_its_reason():
+    data = make_dataset("circle", n=60, seed=1)
+    with pytest.raises(ValueError, match="t_left = 1 must be at most t_right = -1"):
+        train("srelu", data, steps=2, params={"t_left": 1.0, "t_right": -1.0})
+    with pytest.raises(ValueError, match="min_val"):
+        train("hard_tanh", data, steps=2, params={"min_val": 1.0, "max_val": -1.0})

@@ -43,9 +43,11 @@ from activations.depth import (
     INITS,
     MAX_DEPTH,
     MAX_WIDTH,
+    VERDICT_RATIO,
     DepthResult,
     Verdict,
     critical_weight_std,
+    mean_field,
     simulate,
     simulation_bytes,
 )
@@ -383,10 +385,16 @@ def verdict_sentence(v: Verdict, depth: int) -> str:
             f"Gradients explode: the network overflowed to inf at layer {v.overflow_layer}, "
             "so nothing past that layer is drawn (float64 tops out near 1.8 × 10³⁰⁸)."
         )
+    if v.ratio == 0 and v.underflow:
+        return (
+            "Gradients vanish: the gradient signal ∂L/∂h shrinks past float64's smallest "
+            f"numbers (about 5 × 10⁻³²⁴) and underflows to 0 at layer {v.zero_from}: in "
+            "exact arithmetic it would be a tiny non-zero number, too small to store."
+        )
     if v.ratio == 0:
         return (
-            "Gradients vanish completely: no gradient reaches the input "
-            "(it is exactly 0 below the top layer)."
+            "Gradients vanish completely: no gradient reaches the input (∂L/∂h is exactly 0 "
+            f"from layer {v.zero_from} down: nothing passes that layer)."
         )
     change = (
         f"the gradient signal ∂L/∂h reaching the input is {magnitude(v.ratio)} times its size "
@@ -428,13 +436,111 @@ def grad_summary(result: DepthResult, settings: str) -> str:
     return f"{settings}: the weight gradients ‖∂L/∂W_l‖ are exactly 0 at some layers (not drawn)."
 
 
-#: Under the weight-gradient chart: why its factor is not the verdict's.
-WEIGHT_VS_SIGNAL = (
-    "The verdict above measures the gradient signal ∂L/∂h flowing back through the layers; this "
-    "chart shows the weight gradients ‖∂L/∂W_l‖ the optimiser uses. Since ∂L/∂W_l = "
-    "h_{l−1}ᵀ·δz_l, they also carry the activations of the chart below, so the two can change "
-    "by different factors."
+#: The one definition of vanish / healthy / explode: the verdict, the quiz's marking, the
+#: captions and the first chart's threshold lines all use it (activations.depth.verdict).
+RULE = (
+    "The verdict's rule: compare the gradient signal ∂L/∂h at the input (layer 0) with its size "
+    f"at the top. Below 1/{VERDICT_RATIO:g} of it, gradients **vanish**; above "
+    f"{VERDICT_RATIO:g}×, or an overflow to inf, they **explode**; in between they survive "
+    "(**healthy**)."
 )
+
+#: Under the weight-gradient chart: what it shows, and why vanishing is read from the first one.
+WEIGHT_VS_SIGNAL = (
+    "This chart shows the weight gradients ‖∂L/∂W_l‖ the optimiser uses, not what the verdict "
+    "measures. Since ∂L/∂W_l = h_{l−1}ᵀ·δz_l, they carry the forward activations as well as "
+    "the gradient signal, and the two can cancel: for ReLU, scaling every weight by c scales "
+    "every ‖∂L/∂W_l‖ by the same power of c, so this line has the same shape for a dead "
+    "network (σ_w = 0.01) as for a healthy one (He). Read vanishing and exploding from the "
+    "gradient-signal chart above."
+)
+
+
+def signal_ratios(result: DepthResult) -> np.ndarray:
+    """std(∂L/∂h_l)/std(∂L/∂h_depth) for l = 0..depth: what the first chart draws; its value
+    at layer 0 is the verdict's ratio."""
+    stds = np.asarray(result.grad_stds, dtype=np.float64)
+    top = stds[result.depth]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return stds / top if top > 0 else np.full(stds.shape, np.nan)
+
+
+def predicted_signal_ratios(result: DepthResult) -> np.ndarray:
+    """The mean-field prediction of :func:`signal_ratios` (the top's prediction is 1)."""
+    return np.asarray(result.predicted_grad_stds, dtype=np.float64)
+
+
+def signal_summary(result: DepthResult, v: Verdict, settings: str) -> str:
+    """Under the gradient-signal chart: its end-to-end ratio and the verdict (the same number),
+    and how far this run sits from the dashed mean-field line at the input."""
+    if v.overflowed:
+        return f"{settings}: the values overflowed to inf (exploding), see the verdict."
+    kind = {"vanishing": "vanish", "exploding": "explode", "healthy": "survive"}[v.kind]
+    if v.ratio == 0:
+        text = (
+            f"{settings}: the gradient signal ∂L/∂h reaches 0 at layer {v.zero_from}"
+            f"{' (underflow)' if v.underflow else ''}, below the 1/{VERDICT_RATIO:g} line: "
+            "gradients vanish."
+        )
+    else:
+        text = (
+            f"{settings}: the gradient signal ∂L/∂h at the input is {magnitude(v.ratio)} × "
+            f"its size at layer {result.depth} (×{v.factor_per_layer:.3g} per layer), "
+            f"{'between' if v.kind == 'healthy' else 'beyond'} the dotted lines at "
+            f"1/{VERDICT_RATIO:g} and {VERDICT_RATIO:g}: gradients {kind}."
+        )
+    predicted = float(result.predicted_grad_stds[0])
+    simulated = float(signal_ratios(result)[0])
+    if math.isfinite(predicted) and predicted > 0 and math.isfinite(simulated) and simulated > 0:
+        gap = simulated / predicted
+        text += (
+            f" The dashed mean-field line (exact only for infinitely wide layers) predicts "
+            f"{magnitude(predicted)} at the input; this run is {magnitude(gap)}× that. At finite "
+            "width the gap depends on the activation, the depth, the width and the seed."
+        )
+    return text
+
+
+#: Which residual block the simulator runs (activations.depth's docstring), said on the page.
+RESIDUAL_FORM = (
+    "Residual connections: each layer is a pre-activation block, h_l = h_{l−1} + "
+    "f(h_{l−1})·W_l (He et al. 2016, identity mappings), so the dashed line multiplies the "
+    "gradient's mean square by 1 + χ per layer."
+)
+
+
+def critical_explanation(width: int, depth: int, sigma: float) -> str:
+    """What the critical-init button did, and why it is not Xavier's or LeCun's 1."""
+    c = sigma * sigma * width
+    return (
+        f"Critical init: σ_w = {sigma:.4g}, so σ_w²·width = {c:.3g} (Xavier and LeCun use 1, He "
+        f"2). It makes the mean-field backward gain χ = σ_w²·width·E[f′(z)²] equal to 1 on "
+        f"average over {depth} layers of width {width} for inputs N(0, 1): here E[f′(z)²] averages "
+        f"{1.0 / c:.3g} (geometric mean over the layers) at the scales the layers reach. Xavier "
+        "and LeCun set σ_w²·fan_in = 1 to keep the forward variance of a unit of slope 1 "
+        "(tanh′(0) = 1), He doubles it for ReLU, whose E[f′²] is 1/2; when E[f′(z)²] is not "
+        "1/(σ_w²·width) at the layers' actual scale, the critical value differs."
+    )
+
+
+def selu_lecun_gain(width: int) -> float:
+    """χ per layer of SELU (its constants) with LeCun init at the fixed point q = 1."""
+    return float(mean_field("selu", None, 1, width, math.sqrt(1.0 / width)).gain[0])
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def selu_note(width: int, depth: int) -> str:
+    """Why SELU with LeCun init does not keep the gradient's size: self-normalising is about
+    the forward statistics."""
+    chi = selu_lecun_gain(width)
+    mf = mean_field("selu", None, depth, width, math.sqrt(1.0 / width))
+    return (
+        "SELU with LeCun init self-normalises the forward pass: the activations keep mean 0 and "
+        "variance 1 from layer to layer. That is about the forward statistics, not the "
+        f"gradient: its backward gain is χ = E[selu′(z)²] = {chi:.4g} per layer, not 1, so in "
+        f"mean field the gradient signal grows ×{float(mf.grad_stds[0]):.3g} over {depth} "
+        "layers."
+    )
 
 
 def std_summary(result: DepthResult, settings: str) -> str:
@@ -567,6 +673,41 @@ def grad_norm_figure(runs: Sequence[Run], *, title: str, present: bool = False) 
         title=title,
         x_title="layer l (1 = next to the input)",
         y_title="‖∂L/∂W_l‖ (log)",
+        present=present,
+    )
+    return _legend_below(fig, present)
+
+
+def signal_figure(runs: Sequence[Run], *, title: str, present: bool = False) -> go.Figure:
+    """std(∂L/∂h_l) relative to the top layer's, per layer (0 = input) on a log axis, the
+    mean-field prediction dashed, and the verdict's two thresholds dotted (:data:`RULE`)."""
+    fig = _curves(
+        runs,
+        layers_of=lambda r: np.arange(0, r.depth + 1),
+        simulated=signal_ratios,
+        predicted=predicted_signal_ratios,
+        present=present,
+    )
+    depth = max(r.depth for _, r in runs)
+    for y, name in (
+        (VERDICT_RATIO, f"explode above ×{VERDICT_RATIO:g}"),
+        (1.0 / VERDICT_RATIO, f"vanish below ×1/{VERDICT_RATIO:g}"),
+    ):
+        fig.add_trace(
+            go.Scatter(
+                x=[0, depth],
+                y=[y, y],
+                name=name,
+                mode="lines",
+                line={"color": "#888888", "width": line_width(present) * 0.6, "dash": "dot"},
+                hoverinfo="name",
+            )
+        )
+    base_layout(
+        fig,
+        title=title,
+        x_title="layer l (0 = input)",
+        y_title=f"std ∂L/∂h_l ÷ std ∂L/∂h_{depth} (log)",
         present=present,
     )
     return _legend_below(fig, present)
@@ -764,6 +905,7 @@ def _run_with_progress(kwargs: dict[str, object], what: str) -> DepthResult:
 class Figures(NamedTuple):
     """What :func:`figures` builds once per setting."""
 
+    signal: go.Figure
     grad_norm: go.Figure
     spread: go.Figure
     act_hist: go.Figure
@@ -777,8 +919,8 @@ def figures(
     run_settings: str,
     present: bool,
 ) -> Figures:
-    """The page's four figures (grad norm, activation spread, the activations' and the
-    gradients' distributions) for these runs.
+    """The page's five figures (the gradient signal, the weight-gradient norm, the activation
+    spread, the activations' and the gradients' distributions) for these runs.
 
     ``key`` names every run and its :func:`run` arguments, which fix ``_runs`` (the results,
     not hashed). Building the figures costs several times what drawing them does (Plotly
@@ -788,6 +930,12 @@ def figures(
     """
     assert [name for name, _ in key] == [name for name, _ in _runs], "key and runs disagree"
     built = (
+        signal_figure(
+            _runs,
+            title=f"Gradient signal ∂L/∂h_l per layer, relative to the top<br><sup>"
+            f"{run_settings}</sup>",
+            present=present,
+        ),
         grad_norm_figure(
             _runs,
             title=f"Weight-gradient norm per layer<br><sup>{run_settings}</sup>",
@@ -874,22 +1022,36 @@ def quiz_figure(seed: int, present: bool, _result: DepthResult, settings: str) -
     (which fixes ``_result`` and ``settings``): built once, frozen and shared, since a class
     answers the same question at once."""
     q = quiz_question(seed)
-    fig = grad_norm_figure(
+    fig = signal_figure(
         [(pair_label(q.slug, q.init), _result)],
-        title=f"Quiz: weight-gradient norm per layer<br><sup>{settings}</sup>",
+        title=f"Quiz: gradient signal ∂L/∂h_l, relative to the top<br><sup>{settings}</sup>",
         present=present,
     )
     return freeze(fig)
 
 
-def quiz_explanation(result: DepthResult) -> str:
-    """Why, in the mean-field words: the average gain per layer."""
+def quiz_explanation(result: DepthResult, v: Verdict) -> str:
+    """Why: the answer's measured factor per layer (the verdict's, from the run the chart
+    shows), then the mean-field prediction for infinitely wide layers, labelled as such."""
+    if v.overflowed:
+        measured = "This run overflowed to inf: the gradients explode."
+    elif v.ratio == 0:
+        measured = "In this run the gradient signal reached 0 before the input: it vanishes."
+    else:
+        measured = (
+            f"In this run the gradient signal changed by ×{v.factor_per_layer:.3g} per layer, "
+            f"{magnitude(v.ratio)} end to end: by the rule (vanish below 1/{VERDICT_RATIO:g}, "
+            f"explode above {VERDICT_RATIO:g}) that counts as {v.kind}."
+        )
     gain = np.asarray(result.predicted_gain, dtype=np.float64)
     gain = gain[np.isfinite(gain) & (gain > 0)]
     if gain.size == 0:
-        return "The mean-field gain is 0 or beyond float64's range here."
+        return measured + " The mean-field gain is 0 or beyond float64's range here."
     mean_gain = float(np.exp(np.mean(np.log(gain))))
+    predicted = float(result.predicted_grad_stds[0])
     return (
-        f"Mean field: σ_w²·width·E[f′(z)²] ≈ {mean_gain:.3g} per layer (1 is critical), so the "
-        f"gradient's size changes by about ×{np.sqrt(mean_gain):.3g} per layer."
+        f"{measured} Mean field (infinitely wide layers): σ_w²·width·E[f′(z)²] ≈ "
+        f"{mean_gain:.3g} per layer (1 is critical), a change of about "
+        f"×{np.sqrt(mean_gain):.3g} per layer, {magnitude(predicted)} end to end; at width "
+        f"{result.width} a run can differ from that."
     )

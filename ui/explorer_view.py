@@ -339,12 +339,41 @@ def csv_columns(
     return columns
 
 
+def range_text(props: core.Properties) -> str:
+    """The range as a reader writes it: [0, ∞) for ReLU, (0, 1) for the sigmoid (a square
+    bracket where f reaches that end), {−2} ∪ (1, ∞) for the threshold with θ = 1, v = −2, and
+    {0, 1} for the binary step (adjacent points in one set)."""
+    if not props.range_parts:
+        lo, hi = props.output_range
+        return (
+            ("[" if props.attains_low else "(")
+            + f"{fmt(lo)}, {fmt(hi)}"
+            + ("]" if props.attains_high else ")")
+        )
+    pieces: list[str] = []
+    points: list[str] = []
+    for lo, hi, lo_closed, hi_closed in props.range_parts:
+        if lo == hi:
+            points.append(fmt(lo))
+            continue
+        if points:
+            pieces.append("{" + ", ".join(points) + "}")
+            points = []
+        pieces.append(
+            ("[" if lo_closed else "(") + f"{fmt(lo)}, {fmt(hi)}" + ("]" if hi_closed else ")")
+        )
+    if points:
+        pieces.append("{" + ", ".join(points) + "}")
+    return " ∪ ".join(pieces)
+
+
 # Row labels for core.Properties fields, in the order shown; fields not listed are not rows.
 PROPERTY_LABELS: dict[str, str] = {
     "output_range": "output range",
     "bounded_below": "bounded below",
     "bounded_above": "bounded above",
     "monotonic": "monotonic",
+    "mean_output": "mean output for a standard normal input",
     "zero_centred": "zero-centred",
     "continuous": "continuous",
     "smooth_c1": "smooth (C¹: f′ continuous)",
@@ -370,12 +399,7 @@ def properties_rows(props: core.Properties) -> list[dict[str, str]]:
     for name, label in PROPERTY_LABELS.items():
         value = getattr(props, name)
         if name == "output_range":
-            lo, hi = value
-            shown = (
-                ("[" if props.attains_low else "(")
-                + f"{fmt(lo)}, {fmt(hi)}"
-                + ("]" if props.attains_high else ")")
-            )
+            shown = range_text(props)
         elif isinstance(value, bool):
             shown = "yes" if value else "no"
         else:
@@ -388,6 +412,17 @@ def properties_rows(props: core.Properties) -> list[dict[str, str]]:
 
 # Characters Markdown (or st.markdown's LaTeX: $) would read in a table cell: shown literally.
 _MARKDOWN_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>|~$"})
+
+
+def zero_centred_text(props: core.Properties) -> str:
+    """What "zero-centred" means in the table, with this function's numbers."""
+    return (
+        "Zero-centred means the output's mean for a centred input is about 0: for x ~ N(0, 1), "
+        f"|E[f(x)]| ≤ {core.ZERO_CENTRED_TOLERANCE:g} × √E[f(x)²]. Here E[f(x)] = "
+        f"{fmt(props.mean_output)} and √E[f(x)²] = {fmt(props.rms_output)}, so "
+        f"{'yes' if props.zero_centred else 'no'} (f(0) = 0 is not enough: Leaky ReLU's mean "
+        "is 0.395)."
+    )
 
 
 def properties_markdown(props: object) -> str:
@@ -424,11 +459,17 @@ _GELU_PAIR = (
         "gelu_tanh",
         help="torch.nn.GELU(approximate='tanh'), keras.activations.gelu(x, approximate=True)",
     ),
+    Preset(
+        "jax.nn.gelu's default: approximate=True",
+        "gelu_tanh",
+        help="jax.nn.gelu(x) is the tanh approximation unless you pass approximate=False, "
+        "unlike PyTorch and Keras, whose default is exact",
+    ),
 )
 
 PRESETS: dict[str, tuple[Preset, ...]] = {
     "leaky_relu": (
-        Preset("PyTorch LeakyReLU: 0.01", "leaky_relu", (("slope", 0.01),)),
+        Preset("PyTorch LeakyReLU / jax.nn.leaky_relu: 0.01", "leaky_relu", (("slope", 0.01),)),
         Preset("keras.activations.leaky_relu: 0.2", "leaky_relu", (("slope", 0.2),)),
         Preset("Keras LeakyReLU layer: 0.3", "leaky_relu", (("slope", 0.3),)),
     ),
@@ -460,6 +501,47 @@ PRESETS: dict[str, tuple[Preset, ...]] = {
     ),
     "rrelu": (
         Preset("PyTorch RReLU: l = 1/8, u = 1/3", "rrelu", (("lower", 0.125), ("upper", 1 / 3))),
+    ),
+    "softplus": (
+        Preset(
+            "PyTorch Softplus: threshold = 20",
+            "softplus",
+            (("threshold", 20.0),),
+            help="torch.nn.Softplus() returns x itself where βx > 20: a jump of about 2e-9",
+        ),
+        Preset(
+            "Keras / jax.nn.softplus: exact (threshold off)",
+            "softplus",
+            (("threshold", 0.0),),
+            help="keras.activations.softplus and jax.nn.softplus have no threshold",
+        ),
+    ),
+    "hard_tanh": (
+        Preset(
+            "PyTorch / Keras / jax.nn default: [−1, 1]",
+            "hard_tanh",
+            (("min_val", -1.0), ("max_val", 1.0)),
+            help="Only torch.nn.Hardtanh takes min_val and max_val; Keras and JAX fix [−1, 1]",
+        ),
+        Preset(
+            "Hardtanh(0, 6) is ReLU6",
+            "hard_tanh",
+            (("min_val", 0.0), ("max_val", 6.0)),
+            help="torch.nn.ReLU6 is implemented as torch.nn.Hardtanh(0, 6)",
+        ),
+    ),
+    "xielu": (
+        Preset(
+            "Hugging Face XIELUActivation at initialisation",
+            "xielu",
+            (("alpha_p", 0.8), ("alpha_n", 0.8), ("beta", 0.5), ("eps", -1e-6)),
+        ),
+        Preset(
+            "ε = −0.5: see where expm1 is frozen",
+            "xielu",
+            (("eps", -0.5),),
+            help="The default ε = −1e-6 makes the same jumps of f′, too close together to see",
+        ),
     ),
 }
 
@@ -597,8 +679,10 @@ def cached_summary(slug: str, params: ParamItems, x_range: tuple[float, float]) 
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def cached_properties_markdown(slug: str, params: ParamItems) -> str:
-    return properties_markdown(core.properties(ACTIVATIONS[slug], **dict(params)))
+def cached_properties_markdown(slug: str, params: ParamItems) -> tuple[str, str]:
+    """The properties table and, under it, :func:`zero_centred_text` (Markdown-escaped)."""
+    props = core.properties(ACTIVATIONS[slug], **dict(params))
+    return properties_markdown(props), zero_centred_text(props).translate(_MARKDOWN_SPECIAL)
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)

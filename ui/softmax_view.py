@@ -555,13 +555,34 @@ def naive_failure(steps: SoftmaxSteps) -> str:
     )
 
 
+#: Above this probability of the true class, its gradient p_y − 1 is "about 0": the sentence
+#: says there is (almost) nothing left to push instead of "its logit should go up".
+CONFIDENT = 0.999
+
+
 def gradient_sentence(grad: np.ndarray, labels: Sequence[str], target: int) -> str:
-    """The summary under the gradient bars (Markdown-safe)."""
-    largest = int(np.argmax(grad))
+    """The summary under the gradient bars (Markdown-safe), from the gradient p − onehot(y):
+    the true class's probability is 1 + grad[target], the others' are their gradients."""
+    p_true = 1.0 + float(grad[target])
+    others = np.delete(np.asarray(grad, dtype=np.float64), target)
+    if p_true >= CONFIDENT:
+        rest = (
+            f"; the other classes' gradients are their probabilities, at most {others.max():.3g}"
+            if others.size
+            else ""
+        )
+        return (
+            f"The gradient is {grad[target]:.3g} for the true class, about 0 because its "
+            f"probability is already {p_true:.6g} ≈ 1: the loss −log p_y = "
+            f"{max(0.0, -np.log(max(p_true, 1e-300))):.3g} has almost nothing left to push{rest}; "
+            "it sums to 0."
+        )
+    largest = int(np.argmax(np.where(np.arange(len(grad)) == target, -np.inf, grad)))
     return (
-        f"The gradient is {grad[target]:.3g} for the true class (its logit should go up) and "
-        f"positive for every other class (their logits should go down), largest for "
-        f"{state.shown(labels[largest], 30)} at {grad[largest]:.3g}; it sums to 0."
+        f"The gradient is {grad[target]:.3g} for the true class (p_y − 1 < 0: gradient descent "
+        f"raises its logit) and ≥ 0 for every other class (their probabilities: descent lowers "
+        f"their logits), largest for {state.shown(labels[largest], 30)} at "
+        f"{grad[largest]:.3g}; it sums to 0."
     )
 
 

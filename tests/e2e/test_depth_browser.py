@@ -34,7 +34,13 @@ from tests.e2e.helpers import (
 
 pytestmark = pytest.mark.e2e
 
-CHARTS = ("depth_grad_chart", "depth_std_chart", "depth_act_hist_chart", "depth_grad_hist_chart")
+CHARTS = (
+    "depth_grad_chart",  # the gradient signal ∂L/∂h_l, the chart the verdict reads
+    "depth_weight_grad_chart",
+    "depth_std_chart",
+    "depth_act_hist_chart",
+    "depth_grad_hist_chart",
+)
 CAPTION = f'{MAIN} [data-testid="stCaptionContainer"]'
 KINDS = {  # what a move must leave in the same numbers
     "charts": ".js-plotly-plot",
@@ -56,8 +62,11 @@ def test_a_depth_move_redraws_every_output_in_place_and_nothing_else(server, tab
     for key in CHARTS:
         wait_for_chart(page, key)
     assert all("10 layers × 64 units" in chart_title(page, key) for key in CHARTS)
+    # The first chart draws the verdict's two thresholds (ui/depth_view.RULE) as lines.
+    for line in ("vanish below ×1/100", "explode above ×100"):
+        assert trace_d(page, "depth_grad_chart", line), line
     counts = element_counts(page, KINDS)
-    assert counts["charts"] == 4 and counts["alerts"] == 1, counts
+    assert counts["charts"] == 5 and counts["alerts"] == 1, counts
     assert counts["selectboxes"] == 2 and counts["expanders"] == 3, counts
 
     deltas.clear()
@@ -72,10 +81,10 @@ def test_a_depth_move_redraws_every_output_in_place_and_nothing_else(server, tab
     expect(verdict).to_contain_text("at layer 11")
     expect(verdict).to_contain_text("σ_w = 0.1768 · ReLU, He init, 11 layers × 64 units")
     captions = page.locator(CAPTION)
-    expect(captions.filter(has_text="11 layers × 64 units")).to_have_count(3)
+    expect(captions.filter(has_text="11 layers × 64 units")).to_have_count(4)
     expect(captions.filter(has_text="10 layers × 64 units")).to_have_count(0)
     expect(captions.filter(has_text="the weight gradients ‖∂L/∂W_l‖")).to_contain_text(
-        "this chart shows the weight gradients"  # the note on what the chart is, kept with it
+        "This chart shows the weight gradients"  # the note on what the chart is, kept with it
     )
     assert element_counts(page, KINDS) == counts  # nothing left behind, nothing drawn twice
 
