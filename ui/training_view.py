@@ -503,8 +503,9 @@ CLASS_COLOURS = (PALETTE[0], PALETTE[1])
 SURFACE_SCALE = [[0.0, "#5fa8d3"], [0.5, "#f7f7f7"], [1.0, "#f2b85b"]]
 #: Each frame of the scrubber: no transition, no redraw. A frame only swaps the surfaces'
 #: images (``layout.images[k].source``), which Plotly.animate applies without redrawing the
-#: figure; a heatmap cannot be animated, so its every frame was a full redraw (175 ms median
-#: against 13 ms for a line sweep). Queued after any frame still showing ("afterall"), never
+#: figure; a heatmap cannot be animated, so its every frame was a full redraw (a step: 53 ms
+#: median with heatmaps, 13 ms with images; docs/PERFORMANCE.md, "Speed pass"). Queued
+#: after any frame still showing ("afterall"), never
 #: interrupting one: Plotly.js rejects an interrupted animation's promise and nothing catches
 #: it (an uncaught error in every student's console).
 _FRAME = {
