@@ -118,19 +118,56 @@ class Kink:
     df: OneSided
 
 
-_FRAMEWORKS = ("pytorch", "keras")
+_FRAMEWORKS = ("pytorch", "keras", "jax")
 # What the custom-function fallback calls its array namespace in each framework.
-_NAMESPACE = {"pytorch": "torch", "keras": "keras.ops"}
+_NAMESPACE = {"pytorch": "torch", "keras": "keras.ops", "jax": "jnp"}
+_FRAMEWORK_NAMES = {"pytorch": "PyTorch", "keras": "Keras", "jax": "jax.nn"}
+# jax.numpy has no sigmoid, relu, softplus or erf: the fallback takes them from jax.nn and
+# jax.scipy.special (the other names the expressions use exist in jax.numpy as in torch).
+_JAX_RENAMES = {
+    "jnp.sigmoid(": "jax.nn.sigmoid(",
+    "jnp.relu(": "jax.nn.relu(",
+    "jnp.softplus(": "jax.nn.softplus(",
+    "jnp.erf(": "jax.scipy.special.erf(",
+}
+
+#: A snippet template: a format string, or a function of the resolved parameters returning one
+#: (for a built-in that only fits some settings: Softplus's threshold, when it is on).
+Template = str | Callable[..., str]
+
+
+@dataclass(frozen=True)
+class Order:
+    """A constraint between two parameters of one activation: ``low`` below ``high``.
+
+    ``strict`` asks for low < high (``torch.nn.Hardtanh`` refuses max_val ≤ min_val), otherwise
+    low ≤ high. Sliders cannot express it, so :meth:`Activation.resolve` refuses a setting that
+    breaks it, and the pages show :meth:`Activation.refusal`'s message instead of drawing it.
+    """
+
+    low: str
+    high: str
+    strict: bool = False
+
+    def refusal(self, params: dict[str, float]) -> str | None:
+        lo, hi = params[self.low], params[self.high]
+        if (lo < hi) if self.strict else (lo <= hi):
+            return None
+        need = "smaller than" if self.strict else "at most"
+        return f"{self.low} = {lo:g} must be {need} {self.high} = {hi:g}"
 
 
 @dataclass(frozen=True)
 class Activation:
     """One activation function: f, f′, their LaTeX, parameters and a teaching note.
 
-    ``pytorch`` and ``keras`` are format templates (``{alpha}`` etc.) for the framework's
-    built-in, or ``""`` where it has none; ``expr`` is a one-line expression in ``x`` with
-    ``{ns}`` for the array namespace (``torch`` or ``keras.ops``), used by :meth:`snippet` when
-    there is no built-in or the built-in cannot take the current parameter values.
+    ``pytorch``, ``keras`` and ``jax`` are format templates (``{alpha}`` etc.) for the
+    framework's built-in (for JAX a callable: ``jax.nn.relu`` or a ``lambda x:``), or ``""``
+    where it has none; ``expr`` is a one-line expression in ``x`` with ``{ns}`` for the array
+    namespace (``torch``, ``keras.ops`` or ``jnp``), used by :meth:`snippet` when there is no
+    built-in or the built-in cannot take the current parameter values. Any of them may instead
+    be a function of the resolved parameters returning the template (see :data:`Template`).
+    ``orders`` are constraints between parameters (:class:`Order`).
     """
 
     name: str
@@ -143,9 +180,11 @@ class Activation:
     kink: str = "none: differentiable everywhere"
     kinks: Callable[..., tuple[float, ...]] = field(default=_no_kinks)
     note: str = ""
-    pytorch: str = ""
-    keras: str = ""
-    expr: str = ""
+    pytorch: Template = ""
+    keras: Template = ""
+    expr: Template = ""
+    jax: Template = ""
+    orders: tuple[Order, ...] = ()
     #: Optional f and f′ together, ``fused(x, **params) -> (f, f′)``, sharing intermediates
     #: (one exp for σ and σ′, ...), as autograd's backward reuses the forward's; it must agree
     #: with ``fn``/``grad`` to rounding. Used by :meth:`forward_and_derivative`.
@@ -162,7 +201,29 @@ class Activation:
             raise TypeError(
                 f"{self.name} takes parameters {sorted(known) or 'none'}, not {sorted(unknown)}"
             )
-        return {**known, **{k: float(v) for k, v in params.items()}}
+        resolved = {**known, **{k: float(v) for k, v in params.items()}}
+        problem = self._refusal(resolved)
+        if problem is not None:
+            raise ValueError(f"{self.label}: {problem}")
+        return resolved
+
+    def _refusal(self, resolved: dict[str, float]) -> str | None:
+        problems = [m for m in (o.refusal(resolved) for o in self.orders) if m is not None]
+        return "; ".join(problems) if problems else None
+
+    def refusal(self, params: dict[str, float]) -> str | None:
+        """Why these parameters (defaults for the rest) are refused, or None if they are not.
+
+        The message says what was wrong and what is accepted ("min_val = 2 must be smaller
+        than max_val = 1"); unknown names raise ``TypeError`` as in :meth:`resolve`.
+        """
+        known = self.param_defaults()
+        unknown = set(params) - set(known)
+        if unknown:
+            raise TypeError(
+                f"{self.name} takes parameters {sorted(known) or 'none'}, not {sorted(unknown)}"
+            )
+        return self._refusal({**known, **{k: float(v) for k, v in params.items()}})
 
     def forward(self, x: ArrayLike, **params: float) -> Array:
         """f(x), float64, same shape as ``x``."""
@@ -211,17 +272,19 @@ class Activation:
         )
 
     def snippet(self, framework: str, **params: float) -> str:
-        """Code that builds this activation in ``framework`` ("pytorch" or "keras").
+        """Code that builds this activation in ``framework`` ("pytorch", "keras" or "jax").
 
         Uses the framework's built-in where there is one that takes these parameter values;
         otherwise (no built-in, or a built-in with fixed constants such as ``torch.nn.SELU``)
-        a short custom function, with a comment saying why.
+        a short custom function, with a comment saying why. JAX code is a callable taking
+        ``x`` (``jax.nn.relu``, a ``lambda`` or a ``def``); its fallback writes ``jnp`` for
+        ``jax.numpy``.
         """
         if framework not in _FRAMEWORKS:
             raise ValueError(f"framework must be one of {_FRAMEWORKS}, not {framework!r}")
         resolved = self.resolve(params)
         shown = {name: _compact(value) for name, value in resolved.items()}
-        template = self.pytorch if framework == "pytorch" else self.keras
+        template = _template(getattr(self, framework), resolved)
         # A parameter the template does not mention is one the built-in cannot set.
         fixed = [
             p.symbol
@@ -230,15 +293,26 @@ class Activation:
         ]
         if template and not fixed:
             return template.format(**shown)
-        body = self.expr.format(ns=_NAMESPACE[framework], **shown)
+        body = _template(self.expr, resolved).format(ns=_NAMESPACE[framework], **shown)
         builtin = template.format(**{p.name: _compact(p.default) for p in self.params})
         if template:
             why = f"{builtin} fixes {', '.join(fixed)} to the default"
         else:
-            why = f"no built-in {self.label} in {'PyTorch' if framework == 'pytorch' else 'Keras'}"
+            why = f"no built-in {self.label} in {_FRAMEWORK_NAMES[framework]}"
         if framework == "pytorch":
             return f"# {why}: a plain function\ndef {self.name}(x):\n    return {body}"
+        if framework == "jax":
+            for old, new in _JAX_RENAMES.items():
+                body = body.replace(old, new)
+            return (
+                f"# {why}: a plain function (jnp is jax.numpy)\n"
+                f"def {self.name}(x):\n    return {body}"
+            )
         return f"# {why}: a custom function\nkeras.layers.Activation(lambda x: {body})"
+
+
+def _template(template: Template, resolved: dict[str, float]) -> str:
+    return template(**resolved) if callable(template) else template
 
 
 def _compact(value: float) -> str:
@@ -308,23 +382,29 @@ def _tanh_fused(x: Array) -> tuple[Array, Array]:
     return np.tanh(x), _tanh_grad(x)
 
 
-def _softplus_fused(x: Array, beta: float = 1.0) -> tuple[Array, Array]:
+def _softplus_fused(x: Array, beta: float = 1.0, threshold: float = 0.0) -> tuple[Array, Array]:
     # softplus(t) = max(t, 0) + log1p(e^{−|t|}) (= logaddexp(0, t)) and its slope σ(t), both
-    # from one e^{−|t|}, t = βx.
+    # from one e^{−|t|}, t = βx. A threshold > 0 (PyTorch's) makes it x, slope 1, where βx > t.
     bx = beta * x
     e, r = _exp_parts(bx)
-    return (np.maximum(bx, 0.0) + np.log1p(e)) / beta, _sigmoid_from(bx, e, r)
+    f, df = (np.maximum(bx, 0.0) + np.log1p(e)) / beta, _sigmoid_from(bx, e, r)
+    if threshold > 0:
+        linear = bx > threshold
+        f, df = np.where(linear, x, f), np.where(linear, 1.0, df)
+    return f, df
 
 
-def _softplus(x: Array, beta: float = 1.0) -> Array:
+def _softplus(x: Array, beta: float = 1.0, threshold: float = 0.0) -> Array:
     bx = beta * x
-    return (np.maximum(bx, 0.0) + np.log1p(np.exp(-np.abs(bx)))) / beta
+    f = (np.maximum(bx, 0.0) + np.log1p(np.exp(-np.abs(bx)))) / beta
+    return np.where(bx > threshold, x, f) if threshold > 0 else f
 
 
-def _softplus_grad(x: Array, beta: float = 1.0) -> Array:
+def _softplus_grad(x: Array, beta: float = 1.0, threshold: float = 0.0) -> Array:
     bx = beta * x
     e, r = _exp_parts(bx)
-    return _sigmoid_from(bx, e, r)
+    df = _sigmoid_from(bx, e, r)
+    return np.where(bx > threshold, 1.0, df) if threshold > 0 else df
 
 
 def _log_sigmoid(x: Array) -> Array:
@@ -661,6 +741,108 @@ def _maxout_kinks(w1: float, b1: float, w2: float, b2: float) -> tuple[float, ..
     return (float(crossing),) if np.isfinite(crossing) else ()
 
 
+# --- 2016–2026 additions: numerics ----------------------------------------------------------------
+
+_QUICK_GELU = 1.702  # CLIP / Hugging Face quick_gelu: x·σ(1.702x) ≈ x·Φ(x)
+
+
+def _lisht_fused(x: Array) -> tuple[Array, Array]:
+    # f′ = tanh x + x·sech² x; sech² from the clipped cosh keeps the tail and never overflows.
+    t = np.tanh(x)
+    return x * t, t + x * _tanh_grad(x)
+
+
+def _golu_parts(x: Array) -> tuple[Array, Array]:
+    """g = exp(−e^{−x}) (the Gompertz gate) and g·e^{−x} = exp(−x − e^{−x}) (its slope).
+
+    e^{−x} is taken of x clipped at −709.78, below which g is 0 anyway (exp(−1.7e308)); the slope
+    is formed as one exp of −x − e^{−x}, never as a product of a huge and a tiny number.
+    """
+    m = np.maximum(x, -_EXP_CAP)
+    u = np.exp(-m)
+    return np.exp(-u), np.exp(-m - u)
+
+
+def _golu_fused(x: Array) -> tuple[Array, Array]:
+    g, slope = _golu_parts(x)
+    return x * g, g + x * slope
+
+
+def _snake(x: Array, alpha: float) -> Array:
+    if alpha == 0.0:  # the limit α → 0: sin²(αx)/α ≈ αx² → 0
+        return x.copy()
+    return x + np.square(np.sin(alpha * x)) / alpha
+
+
+def _snake_grad(x: Array, alpha: float) -> Array:
+    # (sin²(αx)/α)′ = 2 sin(αx) cos(αx) = sin(2αx).
+    return 1.0 + np.sin(2.0 * alpha * x)
+
+
+def _dyt_fused(x: Array, alpha: float) -> tuple[Array, Array]:
+    return np.tanh(alpha * x), alpha * _tanh_grad(alpha * x)
+
+
+def _laplace_fused(x: Array, mu: float, sigma: float) -> tuple[Array, Array]:
+    # ½(1 + erf(z/√2)) = Φ(z) = erfc(−z/√2)/2, z = (x − μ)/σ: the left tail keeps its digits.
+    z = (x - mu) / sigma
+    return _ndtr(z), _INV_SQRT_2PI * np.exp(-0.5 * np.square(z)) / sigma
+
+
+def _xielu_fused(
+    x: Array, alpha_p: float, alpha_n: float, beta: float, eps: float
+) -> tuple[Array, Array]:
+    """xIELU with its effective (post-softplus) αp, αn, as Hugging Face's XIELUActivation.
+
+    x > 0: αp·x² + βx, slope 2αp·x + β. x ≤ 0: αn·(expm1(min(x, ε)) − x) + βx, slope
+    αn·(e^x − 1) + β where x < ε and β − αn on [ε, 0] (expm1 is frozen at ε there). expm1 of a
+    clipped input: the discarded branch never overflows.
+    """
+    pos = x > 0
+    m = np.minimum(x, eps)
+    below = x < eps
+    neg_f = alpha_n * (np.expm1(m) - np.minimum(x, 0.0))
+    neg_df = alpha_n * (np.exp(m) * below - 1.0)
+    xp = np.maximum(x, 0.0)
+    f = np.where(pos, alpha_p * xp * xp, neg_f) + beta * x
+    df = np.where(pos, 2.0 * alpha_p * xp, neg_df) + beta
+    return f, df
+
+
+def _xielu_kinks(alpha_p: float, alpha_n: float, beta: float, eps: float) -> tuple[float, ...]:
+    # f′ jumps at ε (from ≈ β to β − αn) and at 0 (from β − αn to β), unless αn = 0; with ε = 0
+    # the two meet and only the conventional f′(0) = β − αn is left, off both limits (β).
+    if alpha_n == 0.0:
+        return ()
+    return (0.0,) if eps == 0.0 else (eps, 0.0)
+
+
+def _srelu_fused(
+    x: Array, t_left: float, a_left: float, t_right: float, a_right: float
+) -> tuple[Array, Array]:
+    # The paper's cases: the outer pieces own the thresholds (x ≥ t_r, x ≤ t_l).
+    right, left = x >= t_right, x <= t_left
+    f = np.where(
+        right, t_right + a_right * (x - t_right), np.where(left, t_left + a_left * (x - t_left), x)
+    )
+    df = np.where(right, a_right, np.where(left, a_left, 1.0))
+    return f, df
+
+
+def _srelu_kinks(t_left: float, a_left: float, t_right: float, a_right: float) -> tuple[float, ...]:
+    if t_left == t_right:
+        return () if a_left == a_right == 1.0 else (t_right,)
+    return tuple(t for t, a in ((t_left, a_left), (t_right, a_right)) if a != 1.0)
+
+
+def _first(fused: Callable[..., tuple[Array, Array]]) -> Callable[..., Array]:
+    return lambda x, **p: fused(x, **p)[0]
+
+
+def _second(fused: Callable[..., tuple[Array, Array]]) -> Callable[..., Array]:
+    return lambda x, **p: fused(x, **p)[1]
+
+
 # --- parameters shared by several entries --------------------------------------------------------
 
 
@@ -695,6 +877,7 @@ _CATALOGUE: list[Activation] = [
         pytorch="torch.nn.Identity()",
         keras="keras.layers.Activation('linear')",
         expr="x",
+        jax="jax.nn.identity",
     ),
     Activation(
         name="binary_step",
@@ -729,6 +912,7 @@ _CATALOGUE: list[Activation] = [
         pytorch="torch.nn.Sigmoid()",
         keras="keras.layers.Activation('sigmoid')",
         expr="{ns}.sigmoid(x)",
+        jax="jax.nn.sigmoid",
     ),
     Activation(
         name="tanh",
@@ -746,6 +930,7 @@ _CATALOGUE: list[Activation] = [
         pytorch="torch.nn.Tanh()",
         keras="keras.layers.Activation('tanh')",
         expr="{ns}.tanh(x)",
+        jax="jax.nn.tanh",
     ),
     # The ReLU family ------------------------------------------------------------------------------
     Activation(
@@ -764,6 +949,7 @@ _CATALOGUE: list[Activation] = [
         pytorch="torch.nn.ReLU()",
         keras="keras.layers.Activation('relu')",
         expr="{ns}.relu(x)",
+        jax="jax.nn.relu",
     ),
     Activation(
         name="leaky_relu",
@@ -797,6 +983,7 @@ _CATALOGUE: list[Activation] = [
         pytorch="torch.nn.LeakyReLU(negative_slope={slope})",
         keras="keras.layers.LeakyReLU(negative_slope={slope})",
         expr="{ns}.where(x >= 0, x, {slope} * x)",
+        jax="lambda x: jax.nn.leaky_relu(x, negative_slope={slope})",
     ),
     Activation(
         name="prelu",
@@ -935,6 +1122,7 @@ _CATALOGUE: list[Activation] = [
         pytorch="torch.nn.ELU(alpha={alpha})",
         keras="keras.layers.ELU(alpha={alpha})",
         expr="{ns}.where(x > 0, x, {alpha} * {ns}.expm1(-{ns}.relu(-x)))",
+        jax="lambda x: jax.nn.elu(x, alpha={alpha})",
     ),
     Activation(
         name="selu",
@@ -978,6 +1166,7 @@ _CATALOGUE: list[Activation] = [
         pytorch="torch.nn.SELU()",
         keras="keras.layers.Activation('selu')",
         expr="{lam} * {ns}.where(x > 0, x, {alpha} * {ns}.expm1(-{ns}.relu(-x)))",
+        jax="jax.nn.selu",
     ),
     Activation(
         name="celu",
@@ -998,6 +1187,7 @@ _CATALOGUE: list[Activation] = [
         pytorch="torch.nn.CELU(alpha={alpha})",
         keras="keras.layers.Activation(lambda x: keras.activations.celu(x, alpha={alpha}))",
         expr="{ns}.where(x > 0, x, {alpha} * {ns}.expm1(-{ns}.relu(-x) / {alpha}))",
+        jax="lambda x: jax.nn.celu(x, alpha={alpha})",
     ),
     # Smooth modern ones ---------------------------------------------------------------------------
     Activation(
@@ -1006,21 +1196,53 @@ _CATALOGUE: list[Activation] = [
         fn=_softplus,
         grad=_softplus_grad,
         fused=_softplus_fused,
-        formula=r"f(x) = \frac{1}{\beta}\log\bigl(1 + e^{\beta x}\bigr)",
-        derivative_formula=r"f'(x) = \sigma(\beta x) = \frac{1}{1 + e^{-\beta x}}",
+        formula=(
+            r"f(x) = \begin{cases} x & \beta x > t > 0 \\ "
+            r"\frac{1}{\beta}\log\bigl(1 + e^{\beta x}\bigr) & \text{otherwise} \end{cases}"
+        ),
+        derivative_formula=(
+            r"f'(x) = \begin{cases} 1 & \beta x > t > 0 \\ "
+            r"\sigma(\beta x) = \frac{1}{1 + e^{-\beta x}} & \text{otherwise} \end{cases}"
+        ),
         params=(
             Param(
                 "beta", "β", 1.0, 0.1, 10.0, 0.1, "Sharpness: large β approaches ReLU", "β (beta)"
             ),
+            Param(
+                "threshold",
+                "t",
+                0.0,
+                0.0,
+                30.0,
+                0.5,
+                "PyTorch's threshold: f = x where βx > t (torch.nn.Softplus uses 20). "
+                "0 turns it off: the exact function, as in Keras and JAX",
+                "threshold t (0 = off)",
+            ),
         ),
+        kink=(
+            "none with the threshold off; with t > 0, f drops by log(1 + e^(−t))/β just after "
+            "x = t/β, and f′ there is σ(t) (the softplus side, as in PyTorch)"
+        ),
+        kinks=lambda beta, threshold: (threshold / beta,) if threshold > 0 else (),
         note=(
-            "A smooth ReLU whose derivative is the sigmoid σ(βx). It lies above ReLU by at most "
-            "log(2)/β, reached at x = 0, and tends to ReLU as β grows. It is also the usual way "
-            "to make a quantity positive, such as a predicted variance."
+            "A smooth ReLU whose derivative is the sigmoid σ(βx); it lies above ReLU by at most "
+            "log(2)/β, reached at x = 0, and is the usual way to make a quantity positive, such "
+            "as a predicted variance. PyTorch's Softplus returns x itself where βx > threshold "
+            "(20 by default), a jump down of log(1 + e^{−20})/β ≈ 2.1e-9/β that no chart can "
+            "show; small thresholds make it visible (0 here means off, the exact function)."
         ),
-        pytorch="torch.nn.Softplus(beta={beta})",
+        pytorch=lambda beta, threshold: (
+            "torch.nn.Softplus(beta={beta}, threshold={threshold})"
+            if threshold > 0
+            else "torch.nn.Softplus(beta={beta})"
+        ),
         keras="keras.layers.Activation('softplus')",
-        expr="({ns}.relu({beta} * x) + {ns}.log1p({ns}.exp(-{ns}.abs({beta} * x)))) / {beta}",
+        expr=lambda beta, threshold: (
+            ("{ns}.where({beta} * x > {threshold}, x, " if threshold > 0 else "(")
+            + "({ns}.relu({beta} * x) + {ns}.log1p({ns}.exp(-{ns}.abs({beta} * x)))) / {beta})"
+        ),
+        jax="jax.nn.softplus",
     ),
     Activation(
         name="swish",
@@ -1052,6 +1274,7 @@ _CATALOGUE: list[Activation] = [
         pytorch="torch.nn.SiLU()",
         keras="keras.layers.Activation('silu')",
         expr="x * {ns}.sigmoid({beta} * x)",
+        jax="jax.nn.silu",
     ),
     Activation(
         name="gelu",
@@ -1074,6 +1297,7 @@ _CATALOGUE: list[Activation] = [
         pytorch="torch.nn.GELU()",
         keras="keras.layers.Activation(lambda x: keras.activations.gelu(x, approximate=False))",
         expr="x * (1 + {ns}.erf(x / 2**0.5)) / 2",
+        jax="lambda x: jax.nn.gelu(x, approximate=False)",
     ),
     Activation(
         name="gelu_tanh",
@@ -1097,6 +1321,7 @@ _CATALOGUE: list[Activation] = [
         pytorch="torch.nn.GELU(approximate='tanh')",
         keras="keras.layers.Activation(lambda x: keras.activations.gelu(x, approximate=True))",
         expr=("x * (1 + {ns}.tanh((2 / 3.141592653589793) ** 0.5 * (x + 0.044715 * x**3))) / 2"),
+        jax="lambda x: jax.nn.gelu(x, approximate=True)",
     ),
     Activation(
         name="mish",
@@ -1117,6 +1342,7 @@ _CATALOGUE: list[Activation] = [
         pytorch="torch.nn.Mish()",
         keras="keras.layers.Activation('mish')",
         expr="x * {ns}.tanh({ns}.softplus(x))",
+        jax="jax.nn.mish",
     ),
     Activation(
         name="squareplus",
@@ -1136,6 +1362,7 @@ _CATALOGUE: list[Activation] = [
         ),
         keras="keras.layers.Activation(lambda x: keras.activations.squareplus(x, b={b}))",
         expr="(x + {ns}.sqrt({ns}.square(x) + {b})) / 2",
+        jax="lambda x: jax.nn.squareplus(x, b={b})",
     ),
     Activation(
         name="sparse_plus",
@@ -1157,6 +1384,7 @@ _CATALOGUE: list[Activation] = [
         ),
         keras="keras.layers.Activation('sparse_plus')",
         expr=("{ns}.where(x <= -1, 0.0, {ns}.where(x >= 1, x, {ns}.square(x + 1) / 4))"),
+        jax="jax.nn.sparse_plus",
     ),
     # Hard (piecewise-linear) ones -----------------------------------------------------------------
     Activation(
@@ -1178,24 +1406,53 @@ _CATALOGUE: list[Activation] = [
         pytorch="torch.nn.ReLU6()",
         keras="keras.layers.Activation('relu6')",
         expr="{ns}.relu(x) - {ns}.relu(x - 6)",
+        jax="jax.nn.relu6",
     ),
     Activation(
         name="hard_tanh",
         label="Hard tanh",
-        fn=lambda x: np.clip(x, -1.0, 1.0),
-        grad=lambda x: _ramp_grad(x, -1.0, 1.0, 1.0),
-        formula=r"f(x) = \max\bigl(-1, \min(1, x)\bigr)",
+        fn=lambda x, min_val, max_val: np.clip(x, min_val, max_val),
+        grad=lambda x, min_val, max_val: _ramp_grad(x, min_val, max_val, 1.0),
+        formula=r"f(x) = \max\bigl(\mathrm{lo}, \min(\mathrm{hi}, x)\bigr)",
         derivative_formula=(
-            r"f'(x) = \begin{cases} 1 & -1 < x < 1 \\ 0 & \text{otherwise} \end{cases}"
+            r"f'(x) = \begin{cases} 1 & \mathrm{lo} < x < \mathrm{hi} \\ 0 & \text{otherwise}"
+            r"\end{cases}"
+        ),
+        params=(
+            Param(
+                "min_val",
+                "lo",
+                -1.0,
+                -6.0,
+                6.0,
+                0.1,
+                "Lower clip (PyTorch min_val, −1)",
+                "min_val (lo)",
+            ),
+            Param(
+                "max_val",
+                "hi",
+                1.0,
+                -6.0,
+                6.0,
+                0.1,
+                "Upper clip (PyTorch max_val, 1); it must be above min_val",
+                "max_val (hi)",
+            ),
         ),
         kink=_RAMP_KINK,
-        kinks=lambda: (-1.0, 1.0),
+        kinks=lambda min_val, max_val: (min_val, max_val),
         note=(
-            "Clip to [−1, 1]: the piecewise-linear stand-in for tanh. It is cheap, but outside "
-            "[−1, 1] the gradient is exactly zero, so it saturates harder than tanh."
+            "Clip to [lo, hi], [−1, 1] by default: the piecewise-linear stand-in for tanh, and "
+            "PyTorch's Hardtanh(0, 6) is ReLU6. It is cheap, but outside [lo, hi] the gradient "
+            "is exactly zero, so it saturates harder than tanh."
         ),
-        pytorch="torch.nn.Hardtanh()",
+        pytorch="torch.nn.Hardtanh(min_val={min_val}, max_val={max_val})",
         keras="keras.layers.Activation('hard_tanh')",
+        expr="{ns}.clip(x, {min_val}, {max_val})",
+        jax="jax.nn.hard_tanh",
+        # torch.nn.Hardtanh refuses max_val <= min_val.
+        orders=(Order("min_val", "max_val", strict=True),),
     ),
     Activation(
         name="hard_sigmoid",
@@ -1216,6 +1473,7 @@ _CATALOGUE: list[Activation] = [
         ),
         pytorch="torch.nn.Hardsigmoid()",
         keras="keras.layers.Activation('hard_sigmoid')",
+        jax="jax.nn.hard_sigmoid",
     ),
     Activation(
         name="hard_swish",
@@ -1236,6 +1494,7 @@ _CATALOGUE: list[Activation] = [
         ),
         pytorch="torch.nn.Hardswish()",
         keras="keras.layers.Activation('hard_silu')",
+        jax="jax.nn.hard_swish",
     ),
     Activation(
         name="sparse_sigmoid",
@@ -1255,6 +1514,7 @@ _CATALOGUE: list[Activation] = [
         ),
         keras="keras.layers.Activation('sparse_sigmoid')",
         expr="({ns}.relu(x + 1) - {ns}.relu(x - 1)) / 2",
+        jax="jax.nn.sparse_sigmoid",
     ),
     # Shrink functions -----------------------------------------------------------------------------
     Activation(
@@ -1281,6 +1541,7 @@ _CATALOGUE: list[Activation] = [
         keras=(
             "keras.layers.Activation(lambda x: keras.activations.soft_shrink(x, threshold={lam}))"
         ),
+        expr="{ns}.sign(x) * {ns}.relu({ns}.abs(x) - {lam})",
     ),
     Activation(
         name="hard_shrink",
@@ -1303,6 +1564,7 @@ _CATALOGUE: list[Activation] = [
         keras=(
             "keras.layers.Activation(lambda x: keras.activations.hard_shrink(x, threshold={lam}))"
         ),
+        expr="{ns}.where({ns}.abs(x) > {lam}, x, 0.0)",
     ),
     Activation(
         name="tanh_shrink",
@@ -1319,6 +1581,7 @@ _CATALOGUE: list[Activation] = [
         ),
         pytorch="torch.nn.Tanhshrink()",
         keras="keras.layers.Activation('tanh_shrink')",
+        expr="x - {ns}.tanh(x)",
     ),
     # The rest -------------------------------------------------------------------------------------
     Activation(
@@ -1335,6 +1598,7 @@ _CATALOGUE: list[Activation] = [
         ),
         pytorch="torch.nn.Softsign()",
         keras="keras.layers.Activation('softsign')",
+        jax="jax.nn.soft_sign",
     ),
     Activation(
         name="log_sigmoid",
@@ -1351,6 +1615,7 @@ _CATALOGUE: list[Activation] = [
         ),
         pytorch="torch.nn.LogSigmoid()",
         keras="keras.layers.Activation('log_sigmoid')",
+        jax="jax.nn.log_sigmoid",
     ),
     Activation(
         name="arctan",
@@ -1474,6 +1739,225 @@ _CATALOGUE: list[Activation] = [
         ),
         keras="keras.layers.Activation('exponential')",
         expr="{ns}.exp(x)",
+    ),
+    # 2016–2026 additions --------------------------------------------------------------------------
+    Activation(
+        name="quick_gelu",
+        label="Quick GELU (x·σ(1.702x))",
+        fn=lambda x: _swish_fused(x, _QUICK_GELU)[0],
+        grad=lambda x: _swish_fused(x, _QUICK_GELU)[1],
+        fused=lambda x: _swish_fused(x, _QUICK_GELU),
+        formula=r"f(x) = x\,\sigma(1.702\,x)",
+        derivative_formula=(
+            r"f'(x) = \sigma(1.702\,x) + 1.702\,x\,\sigma(1.702\,x)\bigl(1 - \sigma(1.702\,x)\bigr)"
+        ),
+        note=(
+            "GELU approximated as x·σ(1.702x), a Swish with β = 1.702: OpenAI's CLIP was trained "
+            "with it, so Hugging Face offers it as quick_gelu for CLIP-style models. It differs "
+            "from exact GELU by up to about 0.02, far more than the tanh approximation does."
+        ),
+        expr="x * {ns}.sigmoid(1.702 * x)",
+    ),
+    Activation(
+        name="lisht",
+        label="LiSHT (x·tanh x)",
+        fn=_first(_lisht_fused),
+        grad=_second(_lisht_fused),
+        fused=_lisht_fused,
+        formula=r"f(x) = x \tanh(x)",
+        derivative_formula=r"f'(x) = \tanh(x) + x\,\operatorname{sech}^2(x)",
+        note=(
+            "The linearly scaled hyperbolic tangent (Roy and others, 2019): x·tanh(x) is even, "
+            "never negative and tends to |x|. Its slope is negative for every x < 0, so a "
+            "negative input is pushed the opposite way to ReLU-like units; it is rarely used in "
+            "practice."
+        ),
+        expr="x * {ns}.tanh(x)",
+    ),
+    Activation(
+        name="golu",
+        label="GoLU (Gompertz linear unit)",
+        fn=_first(_golu_fused),
+        grad=_second(_golu_fused),
+        fused=_golu_fused,
+        formula=r"f(x) = x\,e^{-e^{-x}}",
+        derivative_formula=r"f'(x) = e^{-e^{-x}} + x\,e^{-x}\,e^{-e^{-x}}",
+        note=(
+            "x times the Gompertz curve e^{−e^{−x}} (Das and others, 2025): a self-gated unit "
+            "like GELU and Swish, but its gate is asymmetric, flattening fast on the left and "
+            "approaching 1 slowly on the right. It was proposed as a drop-in for GELU in vision "
+            "and language models."
+        ),
+        expr="x * {ns}.exp(-{ns}.exp(-x))",
+    ),
+    Activation(
+        name="snake",
+        label="Snake (x + sin²(αx)/α)",
+        fn=_snake,
+        grad=_snake_grad,
+        formula=(
+            r"f(x) = x + \frac{\sin^2(\alpha x)}{\alpha} \quad (f(x) = x \text{ at } \alpha = 0)"
+        ),
+        derivative_formula=r"f'(x) = 1 + \sin(2\alpha x)",
+        params=(
+            _alpha(1.0, 0.0, 5.0, 0.05, "Frequency; learned per channel (BigVGAN starts at 1)"),
+        ),
+        note=(
+            "The identity plus a periodic ripple (Liu Ziyin and others, 2020), for data that "
+            "repeats: BigVGAN and other neural audio vocoders use it with α learned per "
+            "channel. As α → 0 it tends to the identity, and it is monotonic, since its slope "
+            "1 + sin(2αx) never goes below 0."
+        ),
+        expr=lambda alpha: "x" if alpha == 0 else "x + {ns}.sin({alpha} * x) ** 2 / {alpha}",
+    ),
+    Activation(
+        name="dyt",
+        label="DyT (dynamic tanh)",
+        fn=_first(_dyt_fused),
+        grad=_second(_dyt_fused),
+        fused=_dyt_fused,
+        formula=r"f(x) = \tanh(\alpha x)",
+        derivative_formula=r"f'(x) = \alpha\,\bigl(1 - \tanh^2(\alpha x)\bigr)",
+        params=(_alpha(0.5, 0.0, 5.0, 0.05, "Learned scale; the paper starts it at 0.5"),),
+        note=(
+            "Dynamic Tanh (Zhu and others, 2025) replaces LayerNorm in Transformers without "
+            "normalisation: tanh(αx) with one learned α squashes the rare huge activations as "
+            "normalisation would, without computing any statistics. The full layer is "
+            "γ·tanh(αx) + β, where the per-channel γ and β rescale and shift the output as "
+            "LayerNorm's affine weights do."
+        ),
+        expr="{ns}.tanh({alpha} * x)",
+    ),
+    Activation(
+        name="laplace",
+        label="Laplace (MEGA's attention activation)",
+        fn=_first(_laplace_fused),
+        grad=_second(_laplace_fused),
+        fused=_laplace_fused,
+        formula=(
+            r"f(x) = \frac{1}{2}\Bigl(1 + \operatorname{erf}\Bigl(\frac{x - \mu}{\sigma\sqrt{2}}"
+            r"\Bigr)\Bigr)"
+        ),
+        derivative_formula=(r"f'(x) = \frac{1}{\sigma\sqrt{2\pi}}\,e^{-(x - \mu)^2 / (2\sigma^2)}"),
+        params=(
+            Param("mu", "μ", math.sqrt(0.5), -3.0, 3.0, 0.01, "Centre: √½ (MEGA)", "μ (mu)"),
+            Param(
+                "sigma",
+                "σ",
+                math.sqrt(1.0 / (4.0 * math.pi)),
+                0.05,
+                3.0,
+                0.01,
+                "Width: √(1/(4π)) (MEGA)",
+                "σ (sigma)",
+            ),
+        ),
+        note=(
+            "The normal CDF centred at μ = √½ with width σ = √(1/(4π)): MEGA (Ma and others, "
+            "2022) uses it for attention weights as a bounded stand-in for squared ReLU, and "
+            "Hugging Face ships it as laplace. Its output stays in (0, 1) and its slope is at "
+            "most 1/(σ√(2π)), √2 at the defaults, so it saturates on both sides."
+        ),
+        expr="(1 + {ns}.erf((x - {mu}) / ({sigma} * 2**0.5))) / 2",
+    ),
+    Activation(
+        name="xielu",
+        label="xIELU (expanded integral of the ELU)",
+        fn=_first(_xielu_fused),
+        grad=_second(_xielu_fused),
+        fused=_xielu_fused,
+        formula=(
+            r"f(x) = \beta x + \begin{cases} \alpha_p x^2 & x > 0 \\ "
+            r"\alpha_n\bigl(e^{\min(x, \varepsilon)} - 1 - x\bigr) & x \le 0 \end{cases}"
+        ),
+        derivative_formula=(
+            r"f'(x) = \beta + \begin{cases} 2\alpha_p x & x > 0 \\ -\alpha_n & "
+            r"\varepsilon \le x \le 0 \\ \alpha_n (e^{x} - 1) & x < \varepsilon \end{cases}"
+        ),
+        params=(
+            Param(
+                "alpha_p",
+                "αₚ",
+                0.8,
+                0.0,
+                3.0,
+                0.05,
+                "Effective positive curvature, softplus of the trained weight (init 0.8)",
+                "αₚ (alpha_p)",
+            ),
+            Param(
+                "alpha_n",
+                "αₙ",
+                0.8,
+                0.0,
+                3.0,
+                0.05,
+                "Effective negative scale, β + softplus of the trained weight (init 0.8)",
+                "αₙ (alpha_n)",
+            ),
+            Param("beta", "β", 0.5, 0.0, 2.0, 0.05, "Fixed linear slope (0.5)", "β (beta)"),
+            Param(
+                "eps",
+                "ε",
+                -1e-6,
+                -1.0,
+                0.0,
+                0.01,
+                "expm1 is frozen at ε above it (Hugging Face −1e-6)",
+                "ε (eps)",
+            ),
+        ),
+        kink=(
+            "f′ jumps at ε (from about β to β − αₙ) and at 0 (back to β); f′ = β − αₙ on "
+            "[ε, 0], ends included. f itself jumps at 0, by αₙ(1 − e^ε): 8e-7 at the defaults, "
+            "far too small to see"
+        ),
+        kinks=_xielu_kinks,
+        note=(
+            "xIELU (Huang and Schlag, 2024; the Apertus models) integrates a trainable ELU-like "
+            "gradient: quadratic for x > 0 and ELU-shaped for x ≤ 0. Hugging Face's "
+            "XIELUActivation trains unconstrained weights and uses αₚ = softplus(wₚ) and "
+            "αₙ = β + softplus(wₙ), which keeps both positive; the sliders set those effective "
+            "values, 0.8 and 0.8 at initialisation."
+        ),
+        expr=(
+            "{ns}.where(x > 0, {alpha_p} * x * x + {beta} * x, "
+            "{alpha_n} * ({ns}.expm1({ns}.where(x < {eps}, x, {eps})) - x) + {beta} * x)"
+        ),
+    ),
+    Activation(
+        name="srelu",
+        label="SReLU (S-shaped ReLU)",
+        fn=_first(_srelu_fused),
+        grad=_second(_srelu_fused),
+        fused=_srelu_fused,
+        formula=(
+            r"f(x) = \begin{cases} t_r + a_r (x - t_r) & x \ge t_r \\ x & t_l < x < t_r \\ "
+            r"t_l + a_l (x - t_l) & x \le t_l \end{cases}"
+        ),
+        derivative_formula=(
+            r"f'(x) = \begin{cases} a_r & x \ge t_r \\ 1 & t_l < x < t_r \\ a_l & x \le t_l"
+            r"\end{cases}"
+        ),
+        params=(
+            Param("t_left", "tₗ", -1.0, -3.0, 3.0, 0.05, "Left threshold", "tₗ (t_left)"),
+            Param("a_left", "aₗ", 0.1, -1.0, 2.0, 0.01, "Slope left of tₗ", "aₗ (a_left)"),
+            Param("t_right", "tᵣ", 1.0, -3.0, 3.0, 0.05, "Right threshold", "tᵣ (t_right)"),
+            Param("a_right", "aᵣ", 0.1, -1.0, 2.0, 0.01, "Slope right of tᵣ", "aᵣ (a_right)"),
+        ),
+        kink="f′(tₗ) = aₗ and f′(tᵣ) = aᵣ: the outer pieces own the thresholds",
+        kinks=_srelu_kinks,
+        note=(
+            "Three lines (Jin and others, 2016): the identity between the thresholds tₗ and tᵣ "
+            "and slopes aₗ, aᵣ beyond them, all four learned per channel. With small outer "
+            "slopes it is S-shaped like tanh, with aᵣ > 1 it can be convex, so one unit covers "
+            "shapes ReLU and Leaky ReLU cannot."
+        ),
+        expr=(
+            "{ns}.where(x >= {t_right}, {t_right} + {a_right} * (x - {t_right}), "
+            "{ns}.where(x <= {t_left}, {t_left} + {a_left} * (x - {t_left}), x))"
+        ),
+        orders=(Order("t_left", "t_right"),),
     ),
 ]
 

@@ -1,4 +1,5 @@
-r"""Softmax, its Jacobian, entropy and cross-entropy, and the logits parser.
+r"""Softmax, its Jacobian, entropy and cross-entropy (with label smoothing), the sparse
+alternatives sparsemax and 1.5-entmax with their Jacobians, and the logits parser.
 
 .. math::
 
@@ -25,6 +26,7 @@ finite number > 0.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -131,6 +133,143 @@ def softmax_jacobian(z: ArrayLike, temperature: float = 1.0) -> Array:
     return jac
 
 
+# --- sparse alternatives: sparsemax and 1.5-entmax ----------------------------------------------
+
+
+def _sparse_input(z: ArrayLike, temperature: float, axis: int, half: bool) -> Array:
+    r"""(z − max z)/T along ``axis`` (halved for entmax), clipped below at −2, without overflow.
+
+    Sparsemax and entmax are shift-invariant like softmax, and any entry more than 1 below the
+    maximum (after the scaling) gets exactly 0 in both (their threshold τ is never below
+    max − 1, because the top probability is at most 1). Clipping those entries at −2 changes
+    nothing, and it keeps every number in [−2, 0], so huge logits and tiny T cannot overflow:
+    d = ``z/2 − max/2`` is finite and ≤ 0 (halving is exact), and it is clipped at −2T/scale
+    before it is divided by T and multiplied by scale (2 for sparsemax's (z − max)/T, 1 for
+    entmax's (z − max)/(2T)).
+    """
+    arr = _as_logits(z)
+    t = _check_temperature(temperature)
+    d = arr * 0.5 - np.max(arr, axis=axis, keepdims=True) * 0.5  # (z − max)/2: finite, ≤ 0
+    # (z − max)/T = 2d/T for sparsemax, (z − max)/(2T) = d/T for entmax; clip at −2 first.
+    scale = 1.0 if half else 2.0
+    np.maximum(d, -2.0 * t / scale, out=d)  # a Python float: −inf at most, no warning
+    d /= t  # in [−2/scale, 0]
+    d *= scale
+    return d
+
+
+def _moved(x: Array, axis: int) -> Array:
+    return np.moveaxis(x, axis, -1)
+
+
+def sparsemax(z: ArrayLike, temperature: float = 1.0, axis: int = -1) -> Array:
+    r"""Sparsemax (Martins & Astudillo, 2016): the Euclidean projection of z/T onto the simplex.
+
+    .. math::
+
+        \operatorname{sparsemax}(z)_i = [z_i - \tau]_+, \qquad \sum_i [z_i - \tau]_+ = 1
+
+    The exact sort-based algorithm: sort z descending, z_{(1)} ≥ … ≥ z_{(n)}; the support size is
+    k(z) = max{k : 1 + k z_{(k)} > Σ_{j≤k} z_{(j)}} and τ = (Σ_{j≤k(z)} z_{(j)} − 1)/k(z).
+    Classes with z_i ≤ τ get **exactly 0**. Like softmax it is invariant to adding a constant to
+    every logit; unlike softmax it is not invariant to scaling: z/T with a small T keeps fewer
+    classes (T → 0 gives the argmax, ties split), a large T more. It is piecewise linear in z.
+
+    Computed on (z − max z)/T clipped at −2 (see :func:`_sparse_input`): finite and warning-free
+    for every finite logit, ±1e308 included. Same shape as ``z``; each slice along ``axis`` sums
+    to 1. Raises ``ValueError`` like :func:`softmax`.
+    """
+    x = _moved(_sparse_input(z, temperature, axis, half=False), axis)
+    srt = -np.sort(-x, axis=-1)
+    k = np.arange(1, x.shape[-1] + 1, dtype=np.float64)
+    cum = np.cumsum(srt, axis=-1)
+    # The condition holds exactly for k ≤ k(z) (and always for k = 1); take the largest k.
+    support = np.max(np.where(1.0 + k * srt > cum, k, 1.0), axis=-1, keepdims=True).astype(np.intp)
+    tau = (np.take_along_axis(cum, support - 1, axis=-1) - 1.0) / support
+    p = np.maximum(x - tau, 0.0)
+    p /= np.sum(p, axis=-1, keepdims=True)  # 1 up to rounding; exact zeros stay 0
+    return np.moveaxis(p, -1, axis)
+
+
+def entmax15(z: ArrayLike, temperature: float = 1.0, axis: int = -1) -> Array:
+    r"""1.5-entmax (Peters, Niculae & Martins, 2019): sparse like sparsemax, smooth like softmax.
+
+    α-entmax maximises p·z + H^T_α(p) (Tsallis entropy) over the simplex; α = 1 is softmax,
+    α = 2 sparsemax. For α = 1.5:
+
+    .. math::
+
+        \operatorname{entmax}_{1.5}(z)_i = \left[\tfrac{z_i}{2} - \tau\right]_+^2, \qquad
+        \sum_i \left[\tfrac{z_i}{2} - \tau\right]_+^2 = 1
+
+    The exact sort-based algorithm (the paper's Algorithm 2): with x = z/2 sorted descending,
+    for each k the mean μ_k and the sum of squared deviations s_k of the top k give the candidate
+    τ_k = μ_k − √(max(0, (1 − s_k)/k)); the support is the number of k with τ_k ≤ x_{(k)}, and
+    τ is that k's candidate. Classes with z_i/2 ≤ τ get **exactly 0**.
+
+    Computed on (z − max z)/(2T) clipped at −2 (entries below −1 are 0 either way): finite and
+    warning-free for every finite logit, ±1e308 included. Same shape as ``z``; each slice along
+    ``axis`` sums to 1. Raises ``ValueError`` like :func:`softmax`.
+    """
+    x = _moved(_sparse_input(z, temperature, axis, half=True), axis)
+    srt = -np.sort(-x, axis=-1)
+    k = np.arange(1, x.shape[-1] + 1, dtype=np.float64)
+    mean = np.cumsum(srt, axis=-1) / k
+    mean_sq = np.cumsum(srt * srt, axis=-1) / k
+    ss = k * np.maximum(mean_sq - mean * mean, 0.0)  # entries in [−2, 0]: no cancellation trouble
+    tau = mean - np.sqrt(np.maximum((1.0 - ss) / k, 0.0))
+    # τ_1 = x_(1) − 1 ≤ x_(1): k = 1 always qualifies; take the largest k that does.
+    support = np.max(np.where(tau <= srt, k, 1.0), axis=-1, keepdims=True).astype(np.intp)
+    tau_star = np.take_along_axis(tau, support - 1, axis=-1)
+    p = np.maximum(x - tau_star, 0.0)
+    p *= p
+    p /= np.sum(p, axis=-1, keepdims=True)  # 1 up to rounding; exact zeros stay 0
+    return np.moveaxis(p, -1, axis)
+
+
+def _sparse_jacobian(s: Array, t: float) -> Array:
+    # diag(s) − s sᵀ / Σ s, divided by T: s is 0 off the support, so are its rows and columns.
+    jac = -np.outer(s, s) / np.sum(s)
+    jac[np.diag_indices_from(jac)] += s
+    jac /= t
+    jac += 0.0  # −0.0 (off the support) shows as 0
+    return jac
+
+
+def _vector(z: ArrayLike, name: str) -> Array:
+    arr = _as_logits(z)
+    if arr.ndim != 1:
+        raise ValueError(f"{name} takes a 1-D vector of logits, got shape {arr.shape}")
+    return arr
+
+
+def sparsemax_jacobian(z: ArrayLike, temperature: float = 1.0) -> Array:
+    r"""The (n, n) Jacobian of sparsemax(z/T) for a 1-D ``z`` (Martins & Astudillo, 2016).
+
+    :math:`J = (\operatorname{diag}(s) - s s^\top/|S|)/T`, with s the 0/1 indicator of the
+    support S (the classes with p > 0). Rows and columns of classes outside the support are
+    exactly 0: no gradient flows through a logit whose class got probability 0. Symmetric; rows
+    and columns sum to 0. Where the support changes (a class exactly at τ) sparsemax is not
+    differentiable; this is the derivative with that class outside the support.
+    """
+    arr = _vector(z, "sparsemax_jacobian")
+    t = _check_temperature(temperature)
+    s = (sparsemax(arr, t) > 0.0).astype(np.float64)
+    return _sparse_jacobian(s, t)
+
+
+def entmax15_jacobian(z: ArrayLike, temperature: float = 1.0) -> Array:
+    r"""The (n, n) Jacobian of entmax15(z/T) for a 1-D ``z`` (Peters, Niculae & Martins, 2019).
+
+    :math:`J = (\operatorname{diag}(s) - s s^\top/\sum_i s_i)/T`, with
+    :math:`s_i = p_i^{2-\alpha} = \sqrt{p_i}` (0 outside the support). Rows and columns of
+    classes outside the support are exactly 0. Symmetric; rows and columns sum to 0.
+    """
+    arr = _vector(z, "entmax15_jacobian")
+    t = _check_temperature(temperature)
+    return _sparse_jacobian(np.sqrt(entmax15(arr, t)), t)
+
+
 @dataclass(frozen=True)
 class SoftmaxSteps:
     r"""The softmax pipeline step by step, for the page that explains it.
@@ -235,33 +374,114 @@ def _check_targets(target: ArrayLike, z: Array) -> NDArray[np.intp]:
         ) from None
 
 
-def cross_entropy(z: ArrayLike, target: ArrayLike, temperature: float = 1.0) -> Array | np.float64:
-    r"""Cross-entropy of the true class: :math:`-\log \operatorname{softmax}(z/T)_y`, in nats.
+def _check_label_smoothing(label_smoothing: float) -> float:
+    if isinstance(label_smoothing, (bool, np.bool_)):
+        raise ValueError(f"label_smoothing must be a number from 0 to 1, not {label_smoothing!r}")
+    try:
+        eps = float(label_smoothing)
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"label_smoothing must be a number from 0 to 1, not {label_smoothing!r}"
+        ) from None
+    if not 0.0 <= eps <= 1.0:  # also rejects NaN
+        raise ValueError(f"label_smoothing must be a number from 0 to 1 (ε ∈ [0, 1]), got {eps}")
+    return eps
 
-    Computed from :func:`log_softmax`, never as log of a probability (which is 0 → −inf for a
-    confidently wrong prediction long before the loss is really infinite). ``z`` has the classes
-    on its last axis; ``target`` is an integer index (or one per row of a 2-D ``z``).
+
+def _smoothed(tgt: NDArray[np.intp], n: int, eps: float) -> Array:
+    w = np.full((*tgt.shape, n), eps / n)
+    np.put_along_axis(w, tgt[..., None], 1.0 - eps + eps / n, axis=-1)
+    return w
+
+
+def smoothed_target(target: ArrayLike, n_classes: int, label_smoothing: float = 0.0) -> Array:
+    r"""The label-smoothed target: :math:`(1 - \varepsilon)\,\mathrm{onehot}(y) + \varepsilon/n`.
+
+    PyTorch's ``F.cross_entropy(..., label_smoothing=ε)`` trains towards this vector: the true
+    class gets 1 − ε + ε/n, every other class ε/n; ε = 0 is the one-hot, ε = 1 the uniform 1/n.
+    Shape ``target.shape + (n_classes,)``; each row sums to 1.
     """
-    arr = _as_logits(z)
-    tgt = _check_targets(target, arr)
-    logp = log_softmax(arr, temperature, axis=-1)
-    picked = np.take_along_axis(logp, tgt[..., None], axis=-1)[..., 0]
-    return -picked + 0.0
+    n = int(n_classes)
+    if n < 1:
+        raise ValueError(f"n_classes must be at least 1, got {n_classes!r}")
+    eps = _check_label_smoothing(label_smoothing)
+    shape = np.shape(target)
+    return _smoothed(_check_targets(target, np.empty((*shape, n))), n, eps)
 
 
-def cross_entropy_grad(z: ArrayLike, target: ArrayLike, temperature: float = 1.0) -> Array:
-    r"""Gradient of :func:`cross_entropy` with respect to the logits z.
+def optimal_logit_gap(n_classes: int, label_smoothing: float) -> float:
+    r"""The gap (z_y − z_j)/T at which the label-smoothed cross-entropy is smallest.
 
-    :math:`\partial L/\partial z = (p - \mathrm{onehot}(y))/T` with p = softmax(z/T).
+    The loss −Σ_j y_j log p_j is smallest when p equals the smoothed target y
+    (:func:`smoothed_target`), i.e. when every other class's logit sits below the true class's
+    by the same gap
 
-    At T = 1 it is exactly p − onehot(y): the prediction minus the truth.
-    Same shape as ``z``; each row sums to 0.
+    .. math::
+
+        \frac{z_y - z_j}{T} = \log\frac{1 - \varepsilon + \varepsilon/n}{\varepsilon/n}
+        = \log\!\left(1 + \frac{n(1 - \varepsilon)}{\varepsilon}\right).
+
+    Finite for every ε > 0 (0 at ε = 1); +inf at ε = 0, where the plain cross-entropy keeps
+    falling as the gap grows and training pushes the logits apart without end. Needs n ≥ 2.
+    """
+    n = int(n_classes)
+    if n < 2:
+        raise ValueError(f"the gap needs at least 2 classes, got {n_classes!r}")
+    eps = _check_label_smoothing(label_smoothing)
+    if eps == 0.0:
+        return math.inf
+    ratio = n * (1.0 - eps) / eps if eps >= 1e-300 else math.inf
+    if ratio > 1e300:  # log(1 + r) = log r to double precision; r itself may not be finite
+        return math.log(n) + math.log1p(-eps) - math.log(eps)
+    return math.log1p(ratio)
+
+
+def cross_entropy(
+    z: ArrayLike, target: ArrayLike, temperature: float = 1.0, label_smoothing: float = 0.0
+) -> Array | np.float64:
+    r"""Cross-entropy of the (label-smoothed) target, in nats.
+
+    :math:`L = -\sum_j y_j \log \operatorname{softmax}(z/T)_j` with
+    :math:`y = (1 - \varepsilon)\,\mathrm{onehot}(target) + \varepsilon/n`: at ε = 0 (the
+    default) it is −log p_y; with ε > 0 it is exactly PyTorch's
+    ``F.cross_entropy(z / T, target, label_smoothing=ε)``, i.e. (1 − ε)(−log p_y) +
+    ε · mean_j(−log p_j). ``z`` has the classes on its last axis; ``target`` is an integer index
+    (or one per row of a 2-D ``z``); ε must be in [0, 1] (``ValueError`` otherwise).
+
+    Computed from the shifted logits, never as log of a probability (which is 0 → −inf for a
+    confidently wrong prediction long before the loss is really infinite): with
+    d = z/2 − max z/2 (finite, ≤ 0), L = 2 Σ_j y_j(−d_j)/T + log Σ_j e^{2d_j/T}. The weighted sum
+    is a convex combination of numbers in [0, 1.8e308], so it is finite; only a true loss above
+    1.8e308 overflows, to +inf (the correctly rounded value). Never NaN.
     """
     arr = _as_logits(z)
     tgt = _check_targets(target, arr)
     t = _check_temperature(temperature)
+    eps = _check_label_smoothing(label_smoothing)
+    w = _smoothed(tgt, arr.shape[-1], eps)
+    d = arr * 0.5 - np.max(arr, axis=-1, keepdims=True) * 0.5
+    c = np.sum(w * -d, axis=-1)
+    lse = np.log(np.sum(np.exp(_shifted(arr, t, -1)), axis=-1))  # log of a number in [1, n]
+    with np.errstate(over="ignore"):  # only a true loss beyond 1.8e308: +inf, see above
+        c = c / t * 2.0
+    return c + lse + 0.0
+
+
+def cross_entropy_grad(
+    z: ArrayLike, target: ArrayLike, temperature: float = 1.0, label_smoothing: float = 0.0
+) -> Array:
+    r"""Gradient of :func:`cross_entropy` with respect to the logits z.
+
+    :math:`\partial L/\partial z = (p - y)/T` with p = softmax(z/T) and y the smoothed target
+    (1 − ε)·onehot + ε/n. At T = 1 and ε = 0 it is exactly p − onehot(y): the prediction minus
+    the truth. Same shape as ``z``; each row sums to 0.
+    """
+    arr = _as_logits(z)
+    tgt = _check_targets(target, arr)
+    t = _check_temperature(temperature)
+    eps = _check_label_smoothing(label_smoothing)
     g = softmax(arr, t, axis=-1)
-    np.put_along_axis(g, tgt[..., None], np.take_along_axis(g, tgt[..., None], -1) - 1.0, -1)
+    g -= _smoothed(tgt, arr.shape[-1], eps)
     g /= t
     return g
 

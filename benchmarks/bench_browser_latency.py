@@ -86,6 +86,12 @@ CASES = {
             "training_scrubber_race", "app.py", "/training?compare=tanh,leaky_relu,gelu", None,
             "training_surface_chart",
         ),
+        # pages/sampling.py: a T move, its like-for-like floor, and its in-chart T sweep
+        Case("floor_sampling_all", FLOOR, "/?figure=sampling_all", "v", "chart"),
+        Case(
+            "sampling", "app.py", "/sampling", "temperature", "sampling_bars", "floor_sampling",
+        ),
+        Case("sampling_sweep", FLOOR, "/?figure=sampling_sweep", None, "chart"),
     )
 }  # fmt: skip
 

@@ -25,9 +25,17 @@ stopped by pid at the end.
 ``--replicas K`` starts K identical servers and keeps student i on server i mod K: what a load
 balancer with sticky sessions in front of K processes does (docs/PERFORMANCE.md, scaling out).
 
+``--via-nginx`` puts Debian's nginx in front of the K servers, configured by ``deploy/serve``'s
+own ``nginx_conf`` (route cookie, consistent hash, websocket upgrade): each student first fetches
+``/_stcore/health`` through it, as a browser loads the page, keeps the ``lab_route`` cookie it is
+given and opens its websocket with it. Each N then runs twice in one go, first with every student
+connected straight to server i mod K, then through nginx: the ratio of the two rows is the proxy's
+overhead per move, and nginx's own CPU is counted in the through-nginx row.
+
     python benchmarks/bench_load.py --page explorer --sessions 10,30,60 --seconds 60
     python benchmarks/bench_load.py --page floor --sessions 60 --seconds 20   # the bare page
     python benchmarks/bench_load.py --page depth --replicas 2 --sessions 60,120   # two servers
+    python benchmarks/bench_load.py --page explorer --replicas 2 --via-nginx --sessions 120
     python benchmarks/bench_load.py --page training --sessions 60 --seconds 60   # lr every 10 s
     python benchmarks/bench_load.py --page training_lesson --cold --sessions 60 --seconds 10
 """
@@ -36,12 +44,15 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib.machinery
+import importlib.util
 import os
 import random
 import resource
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.request
@@ -129,6 +140,10 @@ def targets() -> dict[str, Target]:
         # like for like: every chart the page redraws on that move (floor_app.py)
         "floor_softmax_all": Target(floor, "", "v", "string", temps, t_start, "figure=softmax_all"),
         "floor_depth_all": Target(floor, "", "v", "double", depths, d_start, "figure=depth_all"),
+        "sampling": Target("app.py", "sampling", "temperature", "string", temps, t_start),
+        "floor_sampling_all": Target(
+            floor, "", "v", "string", temps, t_start, "figure=sampling_all"
+        ),
     }
 
 
@@ -176,6 +191,46 @@ def stop_server(proc: subprocess.Popen) -> None:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(5)
+
+
+def _deploy_serve():
+    """deploy/serve (a script without .py) as a module: its nginx config is the one measured."""
+    path = ROOT / "deploy" / "serve"
+    loader = importlib.machinery.SourceFileLoader("deploy_serve", str(path))
+    module = importlib.util.module_from_spec(importlib.util.spec_from_loader(loader.name, loader))
+    sys.modules[loader.name] = module
+    loader.exec_module(module)
+    return module
+
+
+def start_nginx(ports: list[int], run_dir: Path) -> tuple[subprocess.Popen, int]:
+    """nginx in front of ``ports`` with deploy/serve's config; (its process, its port)."""
+    serve = _deploy_serve()
+    nginx = serve.find_nginx()
+    if nginx is None:
+        raise SystemExit("--via-nginx needs nginx (Debian: apt-get install -y nginx)")
+    port = free_port()
+    conf = serve.write_nginx_conf(run_dir, "127.0.0.1", port, ports)
+    err = str(run_dir / "logs" / "nginx-error.log")
+    proc = subprocess.Popen(
+        [nginx, "-p", str(run_dir), "-c", str(conf), "-e", err],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 1):
+            return proc, port
+        time.sleep(0.1)
+    raise RuntimeError("nginx did not start")
+
+
+def with_children(pid: int) -> list[int]:
+    """``pid`` and its direct children (nginx's master and its worker)."""
+    try:
+        kids = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        kids = []
+    return [pid, *map(int, kids)]
 
 
 def cpu_seconds(pid: int) -> float:
@@ -235,6 +290,28 @@ class Student:
     query: str = ""
     hashes: set[str] = field(default_factory=set)
     index: int = 0  # the student's number in its level (Target.query_each)
+    via_proxy: bool = False  # fetch a route cookie first and send it, as a browser would
+    replica: str = ""  # the replica nginx chose (its X-Lab-Replica header)
+
+    def connect(self) -> websocket.WebSocket:
+        header = []
+        if self.via_proxy:
+            url = f"http://127.0.0.1:{self.port}/_stcore/health"
+            with urllib.request.urlopen(url, timeout=JOIN_TIMEOUT) as r:
+                r.read()
+                self.replica = r.headers.get("X-Lab-Replica", "")
+                cookie = next(
+                    c.split(";", 1)[0]
+                    for c in r.headers.get_all("Set-Cookie") or []
+                    if c.startswith("lab_route=")
+                )
+            header = [f"Cookie: {cookie}"]
+        return websocket.create_connection(
+            f"ws://127.0.0.1:{self.port}/_stcore/stream",
+            subprotocols=["streamlit"],
+            timeout=JOIN_TIMEOUT,
+            header=header,
+        )
 
     def rerun(self, value=None, timeout: float = RUN_TIMEOUT) -> float:
         """Send one rerun (with the slider at ``value`` if given); seconds until script_finished.
@@ -301,11 +378,7 @@ class Student:
             time.sleep(max(0.0, start_at - time.perf_counter()))
             t0 = time.perf_counter()
             try:
-                self.ws = websocket.create_connection(
-                    f"ws://127.0.0.1:{self.port}/_stcore/stream",
-                    subprotocols=["streamlit"],
-                    timeout=JOIN_TIMEOUT,
-                )
+                self.ws = self.connect()
                 t_sent = time.perf_counter()
                 self.rerun(timeout=JOIN_TIMEOUT)
             finally:
@@ -354,14 +427,24 @@ def level(
     seconds: float,
     ramp: float,
     seed: int,
+    proxy_port: int | None = None,
+    proxy_pids: tuple[int, ...] = (),
 ):
     """One level of N students; with several servers (replicas), student i stays on server
-    i mod K all along, as behind a load balancer with sticky sessions."""
+    i mod K all along, as behind a load balancer with sticky sessions. With ``proxy_port``,
+    every student goes through nginx there instead (it picks the replica by the route cookie);
+    nginx's CPU (``proxy_pids``) is then measured too."""
     join_start = time.perf_counter() + 0.5
     rng = random.Random(seed)
     phase = Phase()
     students = [
-        Student(ports[i % len(ports)], target, random.Random(rng.random()), index=i)
+        Student(
+            proxy_port or ports[i % len(ports)],
+            target,
+            random.Random(rng.random()),
+            index=i,
+            via_proxy=proxy_port is not None,
+        )
         for i in range(n)
     ]
     threads = [
@@ -384,9 +467,11 @@ def level(
     phase.go.set()
     time.sleep(1.5)
     c0 = sum(cpu_seconds(pid) for pid in pids)
+    p0 = sum(cpu_seconds(pid) for pid in proxy_pids)
     w0, m0 = time.perf_counter(), resource.getrusage(resource.RUSAGE_SELF)
     time.sleep(max(0.0, phase.stop_at - time.perf_counter()))
     c1 = sum(cpu_seconds(pid) for pid in pids)
+    p1 = sum(cpu_seconds(pid) for pid in proxy_pids)
     w1, m1 = time.perf_counter(), resource.getrusage(resource.RUSAGE_SELF)
     client_cores = (m1.ru_utime + m1.ru_stime - m0.ru_utime - m0.ru_stime) / (w1 - w0)
     for th in threads:
@@ -397,8 +482,13 @@ def level(
     in_window = sum(w0 <= e <= w1 for s in students for e in s.ends)
     lat = [x for s in students for x in s.latencies]
     joins = [s.join_s for s in students if s.join_s is not None]
-    cores = (c1 - c0) / (w1 - w0)
+    cores = (c1 - c0 + p1 - p0) / (w1 - w0)  # the servers' and the proxy's
+    proxy_cores = (p1 - p0) / (w1 - w0)
     moves_per_s = in_window / (w1 - w0)
+    per_replica: dict[str, int] = {}
+    for s in students:
+        if s.replica:
+            per_replica[s.replica] = per_replica.get(s.replica, 0) + 1
     return {
         "n": n,
         "join_p50": pct(joins, 0.5),
@@ -415,8 +505,29 @@ def level(
         "rss": max(sampler.peak for sampler in samplers),  # the busiest replica's
         "client_cores": client_cores,
         "join_cpu": join_cpu,
+        "proxy_cores": proxy_cores,
+        "proxy_ms_per_move": proxy_cores * 1e3 / moves_per_s if moves_per_s else float("nan"),
+        "per_replica": dict(sorted(per_replica.items())),
         "samples": [e for s in students for e in s.errors][:3],
     }
+
+
+def print_row(via: str, n: int, r: dict, period: float) -> None:
+    # at one move a period per student, a core carries period × 1000 ms / (CPU ms per move)
+    per_core = period * 1e3 / r["cpu_ms_per_move"]
+    print(
+        (f"{via:6} " if via else "")
+        + f"{n:3d} {r['join_p50']:8.2f} {r['join_p95']:8.2f} {r['moves']:6d} "
+        f"{r['p50']:7.0f} {r['p95']:7.0f} {r['max']:7.0f} {r['errors']:4d} "
+        f"{r['lost']:4d} {r['cores']:5.2f} {r['cpu_ms_per_move']:11.1f} "
+        f"{r['rss']:6.0f} {per_core:13.0f} {r['client_cores']:6.2f} "
+        f"{r['join_cpu']:10.2f}",
+        flush=True,
+    )
+    if r["joined"] < n:
+        print(f"    only {r['joined']} of {n} students saw their first run")
+    for e in r["samples"]:
+        print(f"    error: {e}")
 
 
 def main() -> None:
@@ -438,11 +549,19 @@ def main() -> None:
         action="store_true",
         help="no teacher's visit first: the first level joins a freshly started server",
     )
+    ap.add_argument(
+        "--via-nginx",
+        action="store_true",
+        help="each N twice: straight to the servers, then through nginx (deploy/serve's config)",
+    )
     args = ap.parse_args()
     if args.replicas < 1:
         ap.error("--replicas must be at least 1")
     target = targets()[args.page]
     ports, procs = [], []
+    nginx: subprocess.Popen | None = None
+    proxy_port, proxy_pids = None, ()
+    nginx_dir = tempfile.TemporaryDirectory(prefix="bench-nginx-")
     try:
         for _ in range(args.replicas):
             ports.append(free_port())
@@ -450,6 +569,10 @@ def main() -> None:
         for port, proc in zip(ports, procs, strict=True):
             wait_healthy(port, proc)
         pids = [proc.pid for proc in procs]
+        if args.via_nginx:
+            nginx, proxy_port = start_nginx(ports, Path(nginx_dir.name))
+            time.sleep(0.3)  # its worker forks
+            proxy_pids = tuple(with_children(nginx.pid))
         servers = (
             f"server pid {pids[0]}"
             if len(pids) == 1
@@ -461,14 +584,21 @@ def main() -> None:
             f"{args.seconds:g} s per level, 1 move per {target.period:g} s per student, "
             f"load average "
             f"{os.getloadavg()[0]:.1f}"
+            + (f"; nginx pids {', '.join(map(str, proxy_pids))}" if args.via_nginx else "")
         )
         print(
             "cores: the server's CPU in the steady phase; students/core = period × 1000 / CPU "
             "ms per move (one move a period each); client: this load generator's own cores; "
             "join CPU: the server's CPU seconds while the level joined"
+            + (
+                "; via: direct or nginx (cores, CPU ms then include nginx's)"
+                if args.via_nginx
+                else ""
+            )
         )
         print(
-            f"{'N':>3} {'join p50':>8} {'join p95':>8} {'moves':>6} {'p50 ms':>7} {'p95 ms':>7} "
+            ("via    " if args.via_nginx else "")
+            + f"{'N':>3} {'join p50':>8} {'join p95':>8} {'moves':>6} {'p50 ms':>7} {'p95 ms':>7} "
             f"{'max ms':>7} {'err':>4} {'lost':>4} {'cores':>5} {'CPU ms/move':>11} "
             f"{'RSS MB':>6} {'students/core':>13} {'client':>6} {'join CPU s':>10}"
         )
@@ -482,25 +612,31 @@ def main() -> None:
                 f"teacher's first load on the fresh server: {time.perf_counter() - t0:.2f} s "
                 f"(chart after {teacher.join_s or float('nan'):.2f} s); errors {teacher.errors}"
             )
+        runs = [("direct", None), ("nginx", proxy_port)] if args.via_nginx else [("", None)]
         for n in (int(v) for v in args.sessions.split(",")):
-            r = level(ports, pids, target, n, args.seconds, args.ramp, args.seed + n)
-            # at one move a period per student, a core carries period × 1000 ms / (CPU ms per move)
-            per_core = target.period * 1e3 / r["cpu_ms_per_move"]
-            print(
-                f"{n:3d} {r['join_p50']:8.2f} {r['join_p95']:8.2f} {r['moves']:6d} "
-                f"{r['p50']:7.0f} {r['p95']:7.0f} {r['max']:7.0f} {r['errors']:4d} "
-                f"{r['lost']:4d} {r['cores']:5.2f} {r['cpu_ms_per_move']:11.1f} "
-                f"{r['rss']:6.0f} {per_core:13.0f} {r['client_cores']:6.2f} "
-                f"{r['join_cpu']:10.2f}",
-                flush=True,
-            )
-            if r["joined"] < n:
-                print(f"    only {r['joined']} of {n} students saw their first run")
-            for e in r["samples"]:
-                print(f"    error: {e}")
+            rows = {}
+            for via, proxy in runs:
+                seed = args.seed + n
+                own = proxy_pids if proxy else ()
+                r = level(ports, pids, target, n, args.seconds, args.ramp, seed, proxy, own)
+                rows[via] = r
+                print_row(via, n, r, target.period)
+            if args.via_nginx:
+                d, x = rows["direct"], rows["nginx"]
+                print(
+                    f"    nginx/direct at N={n}: rerun p50 {x['p50'] / d['p50']:.2f}x, "
+                    f"p95 {x['p95'] / d['p95']:.2f}x, CPU per move "
+                    f"{x['cpu_ms_per_move'] / d['cpu_ms_per_move']:.2f}x (nginx itself "
+                    f"{x['proxy_ms_per_move']:.2f} ms/move, {x['proxy_cores']:.3f} core); "
+                    f"students per replica {list(x['per_replica'].values())}",
+                    flush=True,
+                )
     finally:
+        if nginx is not None:
+            stop_server(nginx)
         for proc in procs:
             stop_server(proc)
+        nginx_dir.cleanup()
 
 
 if __name__ == "__main__":

@@ -10,14 +10,19 @@ Streamlit + Plotly cost for that figure alone. Pick the figure with ``?figure=``
 * ``depth``: the grad-norm and activation-spread charts (``depth_view.grad_norm_figure`` and
   ``std_figure``, the simulator cached as the page caches it), the slider moves the depth;
 * ``softmax_all`` / ``depth_all``: the like-for-like floors. A move of the softmax page's T
-  redraws three charts (with no true class picked, as the page opens): the probability bars,
-  the Jacobian heatmap and the sigmoid-vs-softmax bars; a move of the depth page's depth slider
+  redraws six charts (with no true class picked and three logits, as the page opens): the
+  probability bars, the Jacobian heatmap, the sigmoid-vs-softmax bars, and the sparse
+  alternatives' bars, Jacobians and simplex; a move of the depth page's depth slider
   redraws four: the grad-norm and activation-spread lines and the two heatmaps. These draw
   exactly those figures, in the page's order (the chart the latency benchmark watches first),
   the same objects from the page's own cached view functions with the page's default settings,
   and nothing else;
 * ``sweep`` / ``temperature_sweep``: ui/sweep.py's figures (ELU's α family, softmax over T),
-  whose Plotly slider swaps frames in the browser (no Streamlit widget, no rerun).
+  whose Plotly slider swaps frames in the browser (no Streamlit widget, no rerun);
+* ``sampling_all``: the like-for-like floor of pages/sampling.py, whose T move (as the page
+  opens: no draws, no sweep) redraws one chart, the model-vs-sampling bars, taken from the
+  page's cached view; ``sampling_sweep``: that page's in-chart T sweep (its default candidates,
+  every filter off).
 
 ``?cached=1``: the figure comes from the page's own cache (``st.cache_resource``, frozen, as the
 pages draw it) instead of being built on every rerun: what Streamlit costs to *send* that figure,
@@ -38,10 +43,20 @@ import numpy as np
 import streamlit as st
 
 from activations import ACTIVATIONS, softmax
-from ui import blas, depth_view, explorer_view, softmax_view, sweep
+from ui import blas, depth_view, explorer_view, sampling_view, softmax_view, sweep
 from ui.plotting import PLOTLY_CONFIG
 
-FIGURES = ("explorer", "softmax", "depth", "softmax_all", "depth_all", "sweep", "temperature_sweep")
+FIGURES = (
+    "explorer",
+    "softmax",
+    "depth",
+    "softmax_all",
+    "depth_all",
+    "sweep",
+    "temperature_sweep",
+    "sampling_all",
+    "sampling_sweep",
+)
 LOGITS = (1.8, 0.9, 0.68)
 
 blas.limit_to_one_thread()  # as app.py does: the floors run on the same BLAS settings
@@ -79,6 +94,9 @@ elif figure == "softmax_all":  # every chart a T move redraws on pages/softmax.p
     st.plotly_chart(out.probability_chart, config=PLOTLY_CONFIG, key="chart")
     st.plotly_chart(out.jacobian_chart, config=PLOTLY_CONFIG, key="chart2")
     st.plotly_chart(out.sigmoid_chart, config=PLOTLY_CONFIG, key="chart3")
+    st.plotly_chart(out.sparse_chart, config=PLOTLY_CONFIG, key="chart4")
+    st.plotly_chart(out.sparse_jacobian_chart, config=PLOTLY_CONFIG, key="chart5")
+    st.plotly_chart(out.simplex_chart, config=PLOTLY_CONFIG, key="chart6")
 elif figure == "depth_all":  # every chart a depth move redraws on pages/depth.py, in its order
     d = depth_view.DEFAULTS
     depth = int(st.slider("depth", *depth_view.DEPTH_RANGE, value=d["depth"], step=1, key="v"))
@@ -102,6 +120,27 @@ elif figure == "depth_all":  # every chart a depth move redraws on pages/depth.p
 elif figure == "sweep":  # ui/sweep.py: the α family of ELU, swapped in the browser
     x = np.linspace(*explorer_view.X_DEFAULT, 600)
     fig = sweep.sweep_figure(ACTIVATIONS["elu"], "alpha", {"alpha": 1.0}, x)
+    st.plotly_chart(fig, config=PLOTLY_CONFIG, key="chart")
+elif figure in ("sampling_all", "sampling_sweep"):  # pages/sampling.py at its defaults
+    c, _ = sampling_view.read_tokens(sampling_view.DEFAULT_TOKENS)
+    names = tuple(sampling_view.bar_names(list(c.tokens)))
+    if figure == "sampling_sweep":
+        fig = sampling_view.cached_sweep(
+            z=c.logits, names=names, t=1.0, top_k=None, top_p=None, min_p=None, present=False
+        )
+    else:
+        temps = softmax_view.TEMPERATURES
+        t = st.select_slider("T", temps, value=1.0, format_func=softmax_view.format_t, key="v")
+        fig = sampling_view.knob_view(
+            z=c.logits,
+            names=names,
+            t=float(t),
+            top_k=None,
+            top_p=None,
+            min_p=None,
+            present=False,
+            muted=False,
+        ).chart
     st.plotly_chart(fig, config=PLOTLY_CONFIG, key="chart")
 elif figure == "temperature_sweep":
     fig = sweep.temperature_sweep_figure(LOGITS)

@@ -5,7 +5,8 @@ whole page. The parameters' sliders and everything they drive (the chart, the re
 properties, code, comparison, quiz) run in one ``st.fragment`` in the right column: a slider
 move reruns only that, so the server sends, and the browser redraws, only what can change (see
 docs/PERFORMANCE.md). The export row, under the settings, is the page's: its CSV serves the
-table the fragment last wrote.
+table the fragment last wrote. Under it all, behind the ``gated`` toggle, a section of its own
+(a fragment with its own ``gated_*`` keys) draws the gated units f(a, b) = a·g(b).
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ import zlib
 import numpy as np
 import streamlit as st
 
-from activations import ACTIVATIONS
-from ui import classroom, routing, state
+from activations import ACTIVATIONS, GATED_UNITS
+from ui import classroom, gated_view, routing, state
 from ui import explorer_view as view
 from ui.plotting import PLOTLY_CONFIG
 
@@ -53,6 +54,12 @@ problems = state.check_query_params(
         "quiz": state.boolean(),
         "sweep": state.boolean(),
         "sweep_param": state.one_of(SWEEP_PARAMS, "parameter name"),
+        "gated": state.boolean(),
+        "gated_unit": state.one_of(GATED_UNITS, "gated unit (glu, reglu, geglu, swiglu)"),
+        "gated_view": state.one_of(gated_view.VIEWS, "view (f, da or db)"),
+        "gated_d_model": state.number_in(
+            gated_view.D_MODEL_LOW, gated_view.D_MODEL_HIGH, integer=True
+        ),
     }
 )
 state.warn_about(problems)
@@ -92,9 +99,11 @@ def _presets(cls: classroom.Classroom, act) -> None:
 
 
 def _formulas(act) -> None:
-    f_formula, df_formula = st.columns(2)
-    f_formula.latex(act.formula)
-    df_formula.latex(act.derivative_formula)
+    # Side by side where both fit, one under the other where they do not (xIELU's cases, the tanh
+    # form of GELU): a wrapping row of content-wide formulas, never a clipped one.
+    with st.container(horizontal=True, gap="large"):
+        st.latex(act.formula, width="content")
+        st.latex(act.derivative_formula, width="content")
     st.caption(f"At the kinks: {act.kink}.")
 
 
@@ -191,7 +200,7 @@ def _details(act, params, params_items) -> None:
             except Exception as exc:  # the core's estimate must never take the page down
                 st.warning(f"Could not compute the properties: {type(exc).__name__}.")
         # Filled only while open: a slider move does not send code nobody is looking at.
-        code = st.expander("Code: PyTorch / Keras", key="code_open", on_change="rerun")
+        code = st.expander("Code: PyTorch / Keras / JAX", key="code_open", on_change="rerun")
         if code.open:
             with code:
                 classroom.snippet_tabs(act, params)
@@ -433,4 +442,87 @@ with main:
     _explorer(cls, chosen.name, *view_settings)
 if chosen.note:  # below the interactive part, so the chart stays near the top of the screen
     st.info(chosen.note, icon=":material/lightbulb:")
+
+
+# --- gated units: two inputs, f(a, b) = a·g(b) (activations/gated.py) ----------------------------
+
+
+@st.fragment
+@state.urls_written_last
+def _gated_units(cls: classroom.Classroom) -> None:
+    """The gated-units section: its own widgets (keys gated_*, in the URL), its own reruns."""
+    st.subheader("Gated units: f(a, b) = a · g(b)")
+    st.markdown(
+        "The feed-forward layers of today's language models multiply two projections of the "
+        "same input, one of them passed through a gate g: **a** = xW and **b** = xV. "
+        "The unit has two inputs, so it is drawn over the (a, b) plane."
+    )
+    unit = state.url_selectbox(
+        "Gated unit",
+        list(GATED_UNITS),
+        key="gated_unit",
+        default="swiglu",
+        format_func=lambda u: GATED_UNITS[u].label,
+        hidden=cls.hides("gated_unit"),
+    )
+    u = GATED_UNITS[unit]
+    f_col, da_col, db_col = st.columns(3)
+    f_col.latex(u.formula)
+    da_col.latex(u.grad_a_formula)
+    db_col.latex(u.grad_b_formula)
+    raw_view = st.query_params.get("gated_view", "f")
+    initial_view = raw_view if raw_view in gated_view.VIEWS else "f"
+    if cls.hides("gated_view"):
+        which = initial_view
+    else:
+        state.seed_widget("gated_view", initial_view)
+        which = st.radio(
+            "Show",
+            list(gated_view.VIEWS),
+            format_func=gated_view.VIEWS.get,
+            horizontal=True,
+            key="gated_view",
+        )
+        state.sync_url("gated_view", which, "f")
+    st.plotly_chart(
+        gated_view.cached_surface_figure(unit=unit, which=which, present=cls.present),
+        config=PLOTLY_CONFIG,
+        key="gated_chart",
+    )
+    classroom.summary(gated_view.cached_surface_summary(unit=unit, which=which))
+    st.plotly_chart(
+        gated_view.cached_cut_figure(unit=unit, present=cls.present),
+        config=PLOTLY_CONFIG,
+        key="gated_cut_chart",
+    )
+    classroom.summary(gated_view.cut_summary(unit))
+    d_model = state.url_slider(
+        "Model width d (for the ⅔-width rule)",
+        gated_view.D_MODEL_LOW,
+        gated_view.D_MODEL_HIGH,
+        key="gated_d_model",
+        default=gated_view.D_MODEL_DEFAULT,
+        step=gated_view.D_MODEL_STEP,
+        integer=True,
+        hidden=cls.hides("gated_d_model"),
+        help="A gated block has three weight matrices instead of two: at ⅔ of the plain "
+        "hidden width it has the same number of parameters.",
+    )
+    st.markdown(gated_view.width_markdown(gated_view.width_rule(int(d_model))))
+    torch_tab, jax_tab = st.tabs(["PyTorch", "JAX"])
+    torch_tab.code(u.pytorch, language="python")
+    jax_tab.code(u.jax, language="python")
+    st.caption(u.note)
+
+
+if state.url_toggle(
+    "Gated units (GLU, ReGLU, GEGLU, SwiGLU): two inputs",
+    key="gated",
+    hidden=cls.hides("gated"),
+    help="f(a, b) = a·g(b) over the (a, b) plane, its gradients, why SwiGLU is not Swish, "
+    "and the ⅔-width rule.",
+):
+    _gated_units(cls)
+
+
 cls.check_only()  # last: names the keys of ?only= that are no control of this page

@@ -49,7 +49,8 @@ st.markdown(
 st.page_link("pages/softmax.py", label="Softmax", icon=":material/bar_chart:", width="stretch")
 st.markdown(
     "From logits to probabilities: temperature, the Jacobian, cross-entropy and its gradient "
-    "p − onehot(y), and why softmax is not argmax."
+    "p − onehot(y) (with label smoothing), why softmax is not argmax, and the sparse "
+    "alternatives sparsemax and 1.5-entmax."
 )
 st.page_link(
     "pages/depth.py",
@@ -79,6 +80,15 @@ with st.container(horizontal=True, gap="small"):
             query_params=lesson.query_dict,
             help=lesson.claim,
         )
+
+st.page_link(
+    "pages/sampling.py", label="Softmax in language models", icon=":material/chat:", width="stretch"
+)
+st.markdown(
+    "Where students meet softmax today: a model's next-token choice under temperature, top-k, "
+    "top-p and min-p (Hugging Face's order), seeded draws, and why attention divides its "
+    "scores by √d_k."
+)
 
 st.subheader("How to choose an activation")
 st.markdown(

@@ -8,7 +8,7 @@ import numpy as np
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from activations import parse_logits, softmax
+from activations import parse_logits, softmax, sparsemax
 from activations.softmax import MAX_LOGITS
 from ui import classroom, routing, state
 from ui import softmax_view as view
@@ -19,6 +19,7 @@ MAX_LOGITS_CHARS = 20_000
 MAX_LABELS_CHARS = 4_000
 MAX_SWEEP = 50  # classes in the in-chart temperature sweep (41 frames of n bars each)
 _LAST_VALID = "_softmax_last_valid_logits"
+_LAST_LABELS = "_softmax_last_labels"  # read by the sampling page (ui/sampling_view.py)
 _SET_ASIDE_TARGET = "_softmax_set_aside_target"  # the true class while the logits are too few
 NO_TARGET = "none"
 CSV_KEY = "softmax_csv"
@@ -37,7 +38,12 @@ st.latex(r"\operatorname{softmax}(z; T)_i = \frac{e^{z_i/T}}{\sum_j e^{z_j/T}}")
 
 # Rejected URL values, reported together once the number of classes (for ``target``) is known.
 link_problems = state.check_query_params(
-    {"temperature": view.temperature_check, "quiz": state.boolean(), "t_sweep": state.boolean()}
+    {
+        "temperature": view.temperature_check,
+        "quiz": state.boolean(),
+        "t_sweep": state.boolean(),
+        "label_smoothing": state.number_in(view.EPS_LOW, view.EPS_HIGH),
+    }
 )
 link_warning = st.empty()
 
@@ -76,6 +82,7 @@ with left:
         placeholder="e.g. cat, dog, bird",
     )
     labels, label_problem = view.parse_labels(labels_text, n)
+    st.session_state[_LAST_LABELS] = labels_text  # the sampling page offers them with the logits
     if label_problem:
         st.warning(label_problem, icon=":material/label_off:")
 with right:
@@ -211,6 +218,35 @@ if quiz_on:  # above the charts: on a phone the question comes first, as on the 
             config=PLOTLY_CONFIG,
             key=f"quiz_guess_chart_{seed}",
         )
+    st.markdown(
+        f"**4. At T = {view.format_t(qt)}, how many classes does sparsemax keep "
+        "(give a probability above 0)?**"
+    )
+    kept_options = [str(k) for k in range(1, qn + 1)]
+    choice = st.radio(
+        "Your prediction", kept_options, index=None, key=f"quiz_sparse_{seed}", horizontal=True
+    )
+    if reveal("sparse", seed, choice is not None):
+        p_sparse = sparsemax(qz, qt)
+        kept = int(np.count_nonzero(p_sparse))
+        correct = choice == str(kept)
+        classroom.record_answer(f"{view.QUIZ_ID}{seed}/sparse", correct)
+        verdict(
+            correct,
+            f"Sparsemax keeps {kept} of {qn}: the classes whose z/T lies above the threshold "
+            f"τ = {view.sparsemax_threshold(qz, qt):.3g} get p = z/T − τ, the others exactly 0.",
+        )
+        st.plotly_chart(
+            view.probability_figure(
+                p_sparse,
+                q_labels,
+                title=f"Quiz: sparsemax(z/T), T={view.format_t(qt)}"
+                f"<br><sup>z = {view.logits_summary(qz)}</sup>",
+                present=present,
+            ),
+            config=PLOTLY_CONFIG,
+            key=f"quiz_sparse_chart_{seed}",
+        )
     right, asked = classroom.score(view.QUIZ_ID)
     st.metric("Your score this session", f"{right} / {asked}")
 
@@ -234,6 +270,9 @@ class Slots:
     loss: DeltaGenerator | None  # cross-entropy and its gradient, when a true class is picked
     jacobian: DeltaGenerator | None  # None above view.MAX_JACOBIAN classes
     sigmoid: DeltaGenerator
+    sparse: DeltaGenerator | None = None  # softmax, sparsemax and 1.5-entmax side by side
+    sparse_jacobian: DeltaGenerator | None = None  # None above view.MAX_JACOBIAN classes
+    simplex: DeltaGenerator | None = None  # exactly 3 classes only
 
 
 st.subheader("Probabilities")
@@ -289,9 +328,35 @@ pipeline_slot = st.container(key=view.PIPELINE_KEY)
 
 # --- the loss -----------------------------------------------------------------------------------
 
+
+def label_smoothing_control() -> float:
+    """The ε slider (in the URL as ``label_smoothing``) and the optimal gap it implies.
+
+    Outside the temperature fragment: a move of ε reruns the page, a move of T does not redraw
+    the slider."""
+    value = state.url_slider(
+        "Label smoothing ε",
+        view.EPS_LOW,
+        view.EPS_HIGH,
+        key="label_smoothing",
+        default=view.EPS_DEFAULT,
+        step=view.EPS_STEP,
+        hidden=cls.hides("label_smoothing"),
+        help="The target becomes (1 − ε)·onehot(y) + ε/n, as in PyTorch's "
+        "F.cross_entropy(..., label_smoothing=ε). Accepted: 0 to 1.",
+    )
+    st.markdown(view.optimal_gap_sentence(n, float(value)))
+    return float(value)
+
+
 loss_slot = None
+if target is None:  # ε is still shown (and kept in the link) before a class is picked
+    st.subheader("Cross-entropy and label smoothing")
+    st.caption("Pick a true class y above to see the loss, the smoothed target and the gradient.")
+    eps = label_smoothing_control()
 if target is not None:
     st.subheader(f"Cross-entropy with the true class {state.shown(labels[target], 30)}")
+    eps = label_smoothing_control()
     loss_slot = st.container()
     with st.expander("Why the gradient is p − y"):
         st.markdown(
@@ -300,6 +365,18 @@ if target is not None:
             "T = 1 it is simply **prediction minus truth**. The loss is computed as "
             "−log_softmax, never as log of a probability that may have rounded to 0."
         )
+with st.expander("Label smoothing: why the optimal gap becomes finite"):
+    st.markdown(
+        "With label smoothing the target is no longer one-hot: the true class gets "
+        "1 − ε + ε/n and every other class ε/n. The loss −Σⱼ yⱼ log pⱼ is smallest when the "
+        "prediction p equals that target, and a softmax equals it at a finite gap between the "
+        "true logit and the others (the formula below). The gradient is still prediction minus "
+        "target, p − y_smooth: once p_y exceeds 1 − ε + ε/n it is positive for the true class "
+        "and pulls its logit back down. Without smoothing the target 1 is reached only as the "
+        "gap goes to infinity, so an over-confident network keeps growing its logits; "
+        "smoothing is a cheap regulariser against that (Szegedy et al., 2016)."
+    )
+    st.latex(r"\frac{z_y - z_j}{T} = \log\frac{1 - \varepsilon + \varepsilon/n}{\varepsilon/n}")
 
 # --- the Jacobian -------------------------------------------------------------------------------
 
@@ -327,6 +404,50 @@ with st.expander("In what sense softmax generalises the sigmoid", expanded=False
         "one true class."
     )
 
+# --- sparse alternatives ------------------------------------------------------------------------
+
+st.subheader("Sparse alternatives: sparsemax and 1.5-entmax")
+st.markdown(
+    "Softmax never gives a class exactly 0. **Sparsemax** (Martins & Astudillo, 2016) and "
+    "**1.5-entmax** (Peters, Niculae & Martins, 2019) subtract a threshold τ and clip at 0, "
+    "so classes far enough below the top get **exactly 0**, and no gradient. Both are "
+    "computed on the same z/T as the bars above."
+)
+# Two short formulas, not one long line: each fits a phone's width.
+st.latex(r"\operatorname{sparsemax}(z)_i = [z_i - \tau]_+, \quad \textstyle\sum_i p_i = 1")
+st.latex(r"\operatorname{entmax}_{1.5}(z)_i = [z_i/2 - \tau]_+^2, \quad \textstyle\sum_i p_i = 1")
+sparse_slot = st.container()
+sparse_jacobian_slot = None
+if n <= view.MAX_JACOBIAN:
+    sparse_jacobian_slot = st.container()
+else:
+    st.info(
+        f"The Jacobians are drawn for up to {view.MAX_JACOBIAN} classes; these logits have {n}."
+    )
+simplex_slot = None
+if n == 3:
+    simplex_slot = st.container()
+else:
+    st.caption(
+        f"The simplex picture is drawn for exactly 3 logits (a triangle whose corners are the "
+        f"three classes); these logits have {n}. Type three logits to see it."
+    )
+with st.expander("How sparsemax and entmax work"):
+    st.markdown(
+        "**Sparsemax** is the Euclidean projection of z/T onto the probability simplex: the "
+        "closest probability vector. Sort the logits; the threshold τ is chosen so the kept "
+        "ones sum to 1. A class more than 1 below the largest z/T always gets 0. Its Jacobian "
+        "is (δᵢⱼ − 1/k)/T on the k kept classes and exactly 0 elsewhere.\n\n"
+        "**α-entmax** interpolates: α = 1 is softmax, α = 2 is sparsemax. At **α = 1.5** the "
+        "kept probabilities grow quadratically above the threshold, so it is sparse (a class "
+        "more than 2 below the largest z/T always gets 0) yet smoother than sparsemax; its "
+        "Jacobian weights each kept class by √pᵢ.\n\n"
+        "In the simplex picture every point is a probability vector (p₀, p₁, p₂); the corners "
+        "are one-hot vectors and a point on an edge has an exact 0. Softmax's path stays "
+        "strictly inside at every finite T (in exact arithmetic: for huge gaps float64 rounds "
+        "its tiny probabilities to 0)."
+    )
+
 # --- export and share ---------------------------------------------------------------------------
 
 st.divider()
@@ -343,6 +464,7 @@ def temperature_section(
     muted: bool,
     present: bool,
     slots: Slots,
+    eps: float = 0.0,
 ) -> None:
     """The temperature slider and every output that depends on T, each into its slot.
 
@@ -354,7 +476,13 @@ def temperature_section(
     label_key = tuple(labels)
     t = view.temperature_slider(hidden=cls.hides("temperature"))
     out = view.temperature_view(
-        z=z, labels=label_key, t=t, target=target, present=present, muted=muted
+        z=z,
+        labels=label_key,
+        t=t,
+        target=target,
+        present=present,
+        muted=muted,
+        label_smoothing=eps,
     )
     st.plotly_chart(out.probability_chart, config=PLOTLY_CONFIG, key="softmax_bars")
     classroom.summary(out.probability_sentence)
@@ -388,6 +516,8 @@ def temperature_section(
             with st.container(horizontal=True):
                 st.metric("Cross-entropy −log p_y (nats)", f"{out.loss:.4g}")
                 st.metric("p_y", f"{out.p_target:.4g}")
+                if out.smoothed_loss is not None:
+                    st.metric("Label-smoothed loss (nats)", f"{out.smoothed_loss:.4g}")
             st.plotly_chart(out.gradient_chart, config=PLOTLY_CONFIG, key="softmax_gradient")
             classroom.summary(out.gradient_sentence)
 
@@ -400,17 +530,36 @@ def temperature_section(
         st.plotly_chart(out.sigmoid_chart, config=PLOTLY_CONFIG, key="softmax_sigmoids")
         classroom.summary(out.sigmoid_sentence)
 
+    if slots.sparse is not None:
+        with slots.sparse:
+            st.plotly_chart(out.sparse_chart, config=PLOTLY_CONFIG, key="softmax_sparse")
+            classroom.summary(out.sparse_sentence)
+    if slots.sparse_jacobian is not None and out.sparse_jacobian_chart is not None:
+        with slots.sparse_jacobian:
+            st.plotly_chart(
+                out.sparse_jacobian_chart, config=PLOTLY_CONFIG, key="softmax_sparse_jacobians"
+            )
+            classroom.summary(out.sparse_jacobian_sentence)
+    if slots.simplex is not None and out.simplex_chart is not None:
+        with slots.simplex:
+            st.plotly_chart(out.simplex_chart, config=PLOTLY_CONFIG, key="softmax_simplex")
+            classroom.summary(out.simplex_sentence)
+
     columns: dict[str, object] = {
         "index": np.arange(len(z)),
         "class": labels,
         "z": z,
         "p": out.probs,
+        "sparsemax": out.sparse_probs["sparsemax"],
+        "entmax15": out.sparse_probs["1.5-entmax"],
     }
     if out.grad is not None:
+        columns["smoothed_target"] = out.y_smooth
         columns["gradient"] = out.grad
     settings = {
         "temperature": view.format_t(t),
         "target": "none" if target is None else f"{target} ({labels[target]})",
+        "label_smoothing": view.format_eps(eps),
     }
     classroom.latest_table(CSV_KEY).table = classroom.Table(
         columns,
@@ -426,9 +575,12 @@ slots = Slots(
     loss_slot,
     jacobian_slot,
     sigmoid_slot,
+    sparse=sparse_slot,
+    sparse_jacobian=sparse_jacobian_slot,
+    simplex=simplex_slot,
 )
 with probabilities_area:
-    temperature_section(z, labels, target, bad_input is not None, cls.present, slots)
+    temperature_section(z, labels, target, bad_input is not None, cls.present, slots, eps)
 # After the fragment ran: its entropy metrics are already in the row, so this constant one comes
 # after them, and a T move does not re-send it.
 entropy_slot.metric(

@@ -43,7 +43,7 @@ def open_page(page: str) -> AppTest:
 
 def test_softmax_floor_draws_the_pages_charts_before_and_after_a_move():
     page, floor = open_page("pages/softmax.py"), open_floor("softmax_all")
-    assert len(specs(floor)) == 3
+    assert len(specs(floor)) == 6
     assert specs(floor) == specs(page)
 
     t = softmax_view.TEMPERATURES[softmax_view.TEMPERATURES.index(1.0) + 3]
@@ -65,3 +65,26 @@ def test_depth_floor_draws_the_pages_charts_before_and_after_a_move(depth):
     floor.slider(key="v").set_value(depth).run()
     assert specs(floor) != before
     assert specs(floor) == specs(page)
+
+
+def test_sampling_floor_draws_the_bars_a_temperature_move_redraws():
+    page, floor = open_page("pages/sampling.py"), open_floor("sampling_all")
+    assert len(specs(floor)) == 1
+    assert specs(floor) == specs(page)[:1]  # the bars; the attention charts are not redrawn
+
+    t = softmax_view.TEMPERATURES[softmax_view.TEMPERATURES.index(1.0) + 3]
+    page.select_slider(key="temperature").set_value(t).run()
+    before = specs(floor)
+    floor.select_slider(key="v").set_value(t).run()
+    assert specs(floor) != before
+    assert specs(floor) == specs(page)[:1]
+
+
+def test_sampling_sweep_floor_is_the_pages_sweep():
+    page = AppTest.from_file(APP, default_timeout=60)
+    page.query_params["t_sweep"] = "true"
+    page.switch_page("pages/sampling.py")
+    page.run()
+    floor = open_floor("sampling_sweep")
+    (sweep,) = specs(floor)
+    assert sweep in specs(page)  # the very figure the page draws at its defaults

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import activations as A
@@ -29,8 +29,18 @@ def act(name: str) -> Activation:
     return A.ACTIVATIONS[name]
 
 
+def ordered(a: Activation, params: dict[str, float]) -> dict[str, float]:
+    """Independently drawn parameters, put in the order the entry requires (a.orders): the
+    smaller of min_val and max_val becomes min_val. Equal values may still be refused."""
+    params = dict(params)
+    for o in a.orders:
+        if params[o.low] > params[o.high]:
+            params[o.low], params[o.high] = params[o.high], params[o.low]
+    return params
+
+
 def random_params(a: Activation, rng: np.random.Generator) -> dict[str, float]:
-    return {p.name: float(rng.uniform(p.low, p.high)) for p in a.params}
+    return ordered(a, {p.name: float(rng.uniform(p.low, p.high)) for p in a.params})
 
 
 def param_sets(a: Activation, n_random: int = 3, seed: int = 0) -> list[dict[str, float]]:
@@ -228,7 +238,8 @@ def test_random_inputs_and_params_never_give_nan_inf_or_warnings(name, data):
     x = np.array(
         data.draw(st.lists(st.floats(-1e6, 1e6, allow_subnormal=True), min_size=1, max_size=16))
     )
-    params = {p.name: data.draw(st.floats(p.low, p.high)) for p in a.params}
+    params = ordered(a, {p.name: data.draw(st.floats(p.low, p.high)) for p in a.params})
+    assume(a.refusal(params) is None)  # hard_tanh's min_val = max_val
     with np.errstate(**RAISE):
         f = a.forward(x, **params)
         df = a.derivative(x, **params)
@@ -455,10 +466,10 @@ REQUIRED = {
     "squareplus": {"b": 4.0},
     "gelu": {},
     "gelu_tanh": {},
-    "softplus": {"beta": 1.0},
+    "softplus": {"beta": 1.0, "threshold": 0.0},
     "mish": {},
     "relu6": {},
-    "hard_tanh": {},
+    "hard_tanh": {"min_val": -1.0, "max_val": 1.0},
     "hard_sigmoid": {},
     "hard_swish": {},
     "softsign": {},
@@ -489,7 +500,14 @@ def test_slugs_are_snake_case_and_match_names():
 
 
 # Framework constants that are not on any decimal slider grid.
-OFF_GRID = {("selu", "alpha"), ("selu", "lam"), ("rrelu", "upper")}
+OFF_GRID = {
+    ("selu", "alpha"),
+    ("selu", "lam"),
+    ("rrelu", "upper"),
+    ("laplace", "mu"),  # √½
+    ("laplace", "sigma"),  # √(1/(4π))
+    ("xielu", "eps"),  # −1e-6
+}
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -504,12 +522,20 @@ def test_params_are_sensible_slider_metadata(name):
             assert abs(k - round(k)) < 1e-9, f"{name}.{p.name} default is off the step grid"
 
 
-LATEX_SYMBOL = {"α": r"\alpha", "β": r"\beta", "λ": r"\lambda", "θ": r"\theta"}
+LATEX_SYMBOL = {
+    "α": r"\alpha",
+    "β": r"\beta",
+    "λ": r"\lambda",
+    "θ": r"\theta",
+    "μ": r"\mu",
+    "σ": r"\sigma",
+    "ε": r"\varepsilon",
+}
+SUBSCRIPT = {"₁": "_1", "₂": "_2", "ₗ": "_l", "ᵣ": "_r", "ₚ": "_p", "ₙ": "_n"}
 
 
 def _latex(symbol: str) -> str:
-    symbol = LATEX_SYMBOL.get(symbol, symbol)
-    return symbol.replace("₁", "_1").replace("₂", "_2")
+    return "".join(LATEX_SYMBOL.get(c, SUBSCRIPT.get(c, c)) for c in symbol)
 
 
 def _balanced(latex: str) -> bool:
@@ -565,7 +591,7 @@ def test_snippet_falls_back_to_a_custom_function_with_a_reason():
     gaussian = act("gaussian").snippet("pytorch")
     assert "no built-in" in gaussian and "torch.exp(" in gaussian
     with pytest.raises(ValueError):
-        act("relu").snippet("jax")
+        act("relu").snippet("mxnet")
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -546,6 +546,35 @@ def test_a_class_walking_the_depth_slider_stays_in_the_cache(monkeypatch):
     assert built == list(walked)  # and drawn once
 
 
+# --- the catalogue's newer entries, with no edit to this page (issue #18) -----------------------
+
+
+@pytest.mark.parametrize(
+    ("slug", "params"),
+    [
+        ("xielu", {}),
+        ("srelu", {"t_left": -0.5}),
+        ("dyt", {"alpha": 1.5}),
+        ("hard_tanh", {"min_val": 0.0, "max_val": 6.0}),
+    ],
+)
+def test_newer_entries_run_through_depth(slug, params):
+    query = {"activation": slug, **{f"param_{k}": str(v) for k, v in params.items()}}
+    at = open_depth(query)
+    assert at.selectbox(key="activation").value == slug
+    r = simulate(slug, DEFAULT["depth"], DEFAULT["width"], DEFAULT["batch"], "he", 0, params=params)
+    assert_curve_matches(grad_chart(at), view.pair_label(slug, "he"), 1, r.grad_norms)
+
+
+def test_a_refused_combination_keeps_the_sliders_and_runs_the_last_accepted():
+    at = open_depth({"activation": "hard_tanh", "param_min_val": "0.5", "param_max_val": "-1"})
+    (error,) = at.error
+    assert "min\\_val = 0.5 must be smaller than max\\_val = -1" in error.value
+    assert at.slider(key="param_min_val").value == 0.5  # what the link set stays
+    r = simulate("hard_tanh", DEFAULT["depth"], DEFAULT["width"], DEFAULT["batch"], "he", 0)
+    assert_curve_matches(grad_chart(at), view.pair_label("hard_tanh", "he"), 1, r.grad_norms)
+
+
 # --- issue #20: a typed depth never jumps ------------------------------------------------------
 
 

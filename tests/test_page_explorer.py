@@ -101,9 +101,18 @@ def test_every_slider_changes_the_curve_to_the_core(slug: str) -> None:
         value = non_default(p)
         slider.set_value(value).run()
         assert not at.exception
+        accepted = dict(params)
         params[p.name] = value
-        assert_draws(at, slug, params)
         assert at.query_params[f"param_{p.name}"] == str(value)
+        if act.refusal(params) is not None:  # e.g. hard tanh's max_val moved below min_val
+            (error,) = at.error
+            assert act.refusal(params).replace("_", "\\_") in error.value
+            assert_draws(at, slug, accepted)  # the last accepted setting, the sliders kept
+            assert at.slider(key=f"param_{p.name}").value == pytest.approx(value)
+            params = accepted
+            continue
+        assert not at.error
+        assert_draws(at, slug, params)
     # Together the sliders moved the drawn curve.
     before = np.concatenate([sampled(trace(default_fig, n))[1] for n in ("f", "f′")])
     after = np.concatenate([sampled(trace(main_figure(at), n))[1] for n in ("f", "f′")])
@@ -536,6 +545,60 @@ def test_slider_move_updates_the_number_field() -> None:
     assert not at.exception
     assert at.number_input(key="param_slope_exact").value == pytest.approx(0.3)
     assert_draws(at, "leaky_relu", {"slope": 0.3})
+
+
+# --- constraints between parameters (hard tanh's min_val < max_val) -----------------------------
+
+
+def test_a_refused_combination_keeps_the_sliders_and_draws_the_last_accepted() -> None:
+    at = explorer(activation="hard_tanh", param_min_val="-2")
+    assert_draws(at, "hard_tanh", {"min_val": -2.0, "max_val": 1.0})
+    at.slider(key="param_max_val").set_value(-3.0).run()
+    assert not at.exception
+    (error,) = at.error
+    assert "min\\_val = -2 must be smaller than max\\_val = -3" in error.value
+    assert "min\\_val = -2, max\\_val = 1 (the last accepted setting)" in error.value
+    assert_draws(at, "hard_tanh", {"min_val": -2.0, "max_val": 1.0})
+    assert at.slider(key="param_max_val").value == -3.0  # nothing the user set is lost
+    assert at.query_params["param_max_val"] == "-3.0"
+    at.slider(key="param_min_val").set_value(-4.0).run()  # now in order: drawn
+    assert not at.error
+    assert_draws(at, "hard_tanh", {"min_val": -4.0, "max_val": -3.0})
+
+
+def test_a_link_with_a_refused_combination_says_so_and_draws_the_defaults() -> None:
+    at = explorer(activation="hard_tanh", param_min_val="2", param_max_val="1", probe_x="0.5")
+    (error,) = at.error
+    assert "must be smaller than" in error.value
+    assert_draws(at, "hard_tanh", {"min_val": -1.0, "max_val": 1.0})
+    assert at.number_input(key="probe_x").value == 0.5  # the link's other settings are kept
+
+
+def test_sweep_of_max_val_offers_only_values_above_min_val() -> None:
+    at = explorer(activation="hard_tanh", param_min_val="0.5", sweep="true", sweep_param="max_val")
+    (fig,) = sweep_figures(at)
+    labels = [float(s["label"]) for s in fig["layout"]["sliders"][0]["steps"]]
+    assert labels and min(labels) > 0.5 and max(labels) == 6.0
+
+
+def test_softplus_pytorch_preset_sets_threshold_20() -> None:
+    at = explorer(activation="softplus")
+    press(at, "threshold = 20")
+    assert at.slider(key="param_threshold").value == 20.0
+    assert_draws(at, "softplus", {"beta": 1.0, "threshold": 20.0})
+    press(at, "exact")
+    assert at.slider(key="param_threshold").value == 0.0
+
+
+def test_jax_preset_and_code_tab() -> None:
+    at = explorer(activation="gelu")
+    press(at, "jax.nn.gelu's default")
+    assert at.selectbox(key="activation").value == "gelu_tanh"  # JAX's default: the tanh form
+    at.session_state["code_open"] = True
+    at.run()
+    code = [c.value for c in at.code]
+    assert "lambda x: jax.nn.gelu(x, approximate=True)" in code
+    assert ACTIVATIONS["gelu_tanh"].snippet("pytorch") in code
 
 
 # --- issue #20: nothing dropped without a word, number fields that never jump -------------------

@@ -564,6 +564,226 @@ def test_the_legend_explains_both_kinds_of_bar():
     assert fig["layout"]["barmode"] == "overlay"  # the empty swatches take no bar slot
 
 
+# --- sparse alternatives ------------------------------------------------------------------------
+
+
+def caption_with(at: AppTest, start: str) -> str:
+    found = [c.value for c in at.caption if c.value.startswith(start)]
+    assert len(found) == 1, f"expected one caption starting {start!r}, found {len(found)}"
+    return found[0]
+
+
+@pytest.mark.parametrize("t", [1.0, 0.5, 4.0])
+def test_sparse_comparison_is_the_core_and_its_sentence_counts(t):
+    z = np.array([2.0, 1.2, 0.9, 0.1, -0.5, -2.0])
+    at = open_page({"logits": "2, 1.2, 0.9, 0.1, -0.5, -2", "temperature": view.format_t(t)})
+    fig = figure_with(at, "sparsemax")
+    expected = {"softmax": A.softmax(z, t), "sparsemax": A.sparsemax(z, t)}
+    expected["1.5-entmax"] = A.entmax15(z, t)
+    for name, p in expected.items():
+        np.testing.assert_allclose(as_array(trace(fig, name)["y"]), p, rtol=1e-12, atol=0)
+    sentence = caption_with(at, f"At T = {view.format_t(t)}, softmax")
+    kept = {name: int(np.count_nonzero(p)) for name, p in expected.items()}
+    assert f"sparsemax keeps {kept['sparsemax']} of 6" in sentence
+    assert f"1.5-entmax keeps {kept['1.5-entmax']} of 6" in sentence
+    assert "softmax gives all 6 classes a positive probability" in sentence
+    dropped = np.flatnonzero(expected["sparsemax"] == 0.0)
+    assert len(dropped) > 0  # a sparse case at every T tested
+    named = ", ".join(f"`class {i}`" for i in dropped[:3])
+    more = f" and {len(dropped) - 3} more" if len(dropped) > 3 else ""
+    assert f"sparsemax keeps {kept['sparsemax']} of 6 and gives exactly 0 to {named}{more};" in (
+        sentence
+    )
+    assert kept["softmax"] >= kept["1.5-entmax"] >= kept["sparsemax"]
+
+
+def test_sparse_comparison_follows_a_temperature_move():
+    at = open_page({"logits": "2, 1.2, 0.9, 0.1"})
+    before = as_array(trace(figure_with(at, "sparsemax"), "sparsemax")["y"])
+    at.select_slider(key="temperature").set_value(5.0).run()
+    after = as_array(trace(figure_with(at, "sparsemax"), "sparsemax")["y"])
+    np.testing.assert_allclose(after, A.sparsemax([2, 1.2, 0.9, 0.1], 5.0), rtol=1e-12)
+    assert np.count_nonzero(after) > np.count_nonzero(before)  # a higher T keeps more classes
+
+
+def test_sparse_jacobians_are_the_cores_with_zero_rows_off_the_support():
+    z = [1.8, 0.9, 0.68]
+    at = open_page({"logits": "1.8, 0.9, 0.68", "temperature": "1"})
+    fig = figure_with(at, "sparsemax Jacobian")
+    core = {
+        "softmax": A.softmax_jacobian(z, 1.0),
+        "sparsemax": A.sparsemax_jacobian(z, 1.0),
+        "1.5-entmax": A.entmax15_jacobian(z, 1.0),
+    }
+    zero_rows = {}
+    for name, jac in core.items():
+        drawn = as_array(trace(fig, f"{name} Jacobian")["z"])
+        np.testing.assert_allclose(drawn, jac, rtol=1e-12, atol=0)
+        zero_rows[name] = int(np.sum(~jac.any(axis=1)))
+    assert zero_rows["sparsemax"] == np.count_nonzero(A.sparsemax(z, 1.0) == 0) > 0
+    sentence = caption_with(at, "Rows (and columns) that are exactly 0")
+    assert (
+        f"softmax {zero_rows['softmax']}, sparsemax {zero_rows['sparsemax']}, "
+        f"1.5-entmax {zero_rows['1.5-entmax']}, of 3" in sentence
+    )
+
+
+def test_simplex_picture_for_three_logits_only():
+    at = open_page({"logits": "1.8, 0.9, 0.68", "labels": "cat, dog, <b>bird</b>"})
+    fig = figure_with(at, "sparsemax path")
+    for name, f in (("softmax", A.softmax), ("sparsemax", A.sparsemax), ("1.5-entmax", A.entmax15)):
+        p = f([1.8, 0.9, 0.68])
+        point = trace(fig, f"{name}(z/T)")
+        xy = view.simplex_xy(p)
+        assert as_array(point["x"])[0] == pytest.approx(xy[0])
+        assert as_array(point["y"])[0] == pytest.approx(xy[1])
+        path = trace(fig, f"{name} path")
+        ends = view.simplex_xy(np.stack([f([1.8, 0.9, 0.68], t) for t in (0.01, 100.0)]))
+        np.testing.assert_allclose(as_array(path["x"])[[0, -1]], ends[:, 0], atol=1e-12)
+    # sparsemax sits on the cat–dog edge: bird gets exactly 0
+    assert A.sparsemax([1.8, 0.9, 0.68])[2] == 0.0
+    sentence = caption_with(at, "At T = 1: softmax is")
+    assert "sparsemax is on the edge `cat`–`dog` (`<b>bird</b>` gets 0)" in sentence
+    assert "softmax is inside the triangle" in sentence
+    corner_text = [a["text"] for a in fig["layout"]["annotations"]]
+    assert "&lt;b&gt;bird&lt;/b&gt; = 1" in corner_text  # a typed label is inert text
+
+    four = open_page({"logits": "1, 2, 3, 4"})
+    assert not [f for f in figures(four) if any("path" in t.get("name", "") for t in f["data"])]
+    assert any("exactly 3 logits" in c.value and "have 4" in c.value for c in four.caption)
+
+
+def test_no_sparse_jacobians_beyond_their_class_limit():
+    n = view.MAX_JACOBIAN + 1
+    at = open_page({"logits": ", ".join(str(i % 7) for i in range(n))})
+    assert not [f for f in figures(at) if any("Jacobian" in t.get("name", "") for t in f["data"])]
+    assert any(f"these logits have {n}" in i.value and "Jacobians" in i.value for i in at.info)
+    figure_with(at, "sparsemax")  # the bars are still drawn
+
+
+# --- label smoothing ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("eps", [0.1, 0.35, 1.0])
+def test_label_smoothing_slider_drives_the_loss_gradient_and_gap(eps):
+    z = parse_logits(DEFAULT)
+    at = open_page({"target": "1", "temperature": "0.5"})
+    at.slider(key="label_smoothing").set_value(eps).run()
+    assert not at.exception
+    assert float(at.query_params["label_smoothing"]) == eps
+    smoothed = float(A.cross_entropy(z, 1, 0.5, label_smoothing=eps))
+    assert metric(at, "Label-smoothed loss (nats)") == f"{smoothed:.4g}"
+    assert metric(at, "Cross-entropy −log p_y (nats)") == f"{float(A.cross_entropy(z, 1, 0.5)):.4g}"
+    grad = as_array(trace(figure_with(at, "gradient"), "gradient")["y"])
+    y_s = A.smoothed_target(1, 3, eps)
+    np.testing.assert_allclose(grad, (A.softmax(z, 0.5) - y_s) / 0.5, rtol=1e-12, atol=1e-15)
+    gap = A.optimal_logit_gap(3, eps)
+    assert gap == pytest.approx(np.log((1 - eps + eps / 3) / (eps / 3)), abs=1e-12)
+    assert any(f"= **{gap:.4g}**" in m.value for m in at.markdown)
+    sentence = caption_with(at, "The smoothed target is")
+    assert f"{y_s[1]:.4g} for the true class and {y_s[0]:.4g} for each of the other 2" in sentence
+    assert f"the optimum is {gap:.4g}" in sentence
+
+
+def test_without_smoothing_the_gap_is_infinite_and_the_gradient_is_p_minus_onehot():
+    at = open_page({"target": "0"})
+    assert at.slider(key="label_smoothing").value == 0.0
+    assert any("no finite optimum" in m.value for m in at.markdown)
+    assert not [m for m in at.metric if m.label == "Label-smoothed loss (nats)"]
+    grad = as_array(trace(figure_with(at, "gradient"), "gradient")["y"])
+    z = parse_logits(DEFAULT)
+    np.testing.assert_allclose(grad, A.softmax(z) - np.eye(3)[0], rtol=1e-12)
+
+
+def test_smoothing_pulls_an_over_confident_logit_down():
+    # p_0 = softmax([5, 0, 0])_0 ≈ 0.987 > 1 − ε + ε/n = 0.867: the true class's gradient > 0.
+    at = open_page({"logits": "5, 0, 0", "target": "0", "label_smoothing": "0.2"})
+    grad = as_array(trace(figure_with(at, "gradient"), "gradient")["y"])
+    core = A.cross_entropy_grad([5.0, 0.0, 0.0], 0, label_smoothing=0.2)
+    np.testing.assert_allclose(grad, core, rtol=1e-12)
+    assert core[0] > 0
+    assert "should come down" in caption_with(at, "The smoothed target is")
+    title = figure_with(at, "gradient")["layout"]["title"]["text"]
+    assert "p − y_smooth" in title and "ε = 0.2" in title
+
+
+def test_label_smoothing_is_shown_before_a_class_is_picked_and_kept_in_the_link():
+    at = open_page({"label_smoothing": "0.3"})
+    assert at.slider(key="label_smoothing").value == pytest.approx(0.3)
+    assert any("Pick a true class" in c.value for c in at.caption)
+    at.selectbox(key="target").set_value("2").run()
+    assert at.slider(key="label_smoothing").value == pytest.approx(0.3)
+    assert metric(at, "Label-smoothed loss (nats)") == (
+        f"{float(A.cross_entropy(parse_logits(DEFAULT), 2, label_smoothing=0.3)):.4g}"
+    )
+
+
+@pytest.mark.parametrize("raw", ["2", "-0.1", "nan", "inf", "abc", "=1+1"])
+def test_tampered_label_smoothing_warns_and_keeps_the_other_settings(raw):
+    at = open_page({"label_smoothing": raw, "target": "1", "temperature": "2"})
+    warning = [w.value for w in at.warning if "could not be used" in w.value]
+    assert len(warning) == 1 and "label_smoothing=" in warning[0]
+    assert "must be a number from 0 to 1" in warning[0]
+    assert at.slider(key="label_smoothing").value == 0.0
+    assert at.selectbox(key="target").value == "1"
+    assert at.select_slider(key="temperature").value == 2.0
+
+
+def test_focused_link_shows_only_label_smoothing():
+    at = open_page({"only": "label_smoothing", "target": "0", "logits": "1, 2, 3"})
+    assert at.slider(key="label_smoothing")
+    assert not at.text_input and not at.selectbox
+    assert not at.select_slider  # the temperature is fixed by the link
+
+
+def test_csv_has_the_sparse_maps_the_smoothed_target_and_eps(media_managers):
+    query = {"logits": "2, -1, 0.5", "temperature": "0.5", "target": "1"}
+    at = open_page({**query, "label_smoothing": "0.15"})
+    text = clicked_download(at, media_managers)
+    settings, cols = classroom.read_csv(text)
+    z = np.array([2.0, -1.0, 0.5])
+    assert settings["label_smoothing"] == "0.15"
+    np.testing.assert_array_equal(cols["sparsemax"], A.sparsemax(z, 0.5))
+    np.testing.assert_array_equal(cols["entmax15"], A.entmax15(z, 0.5))
+    np.testing.assert_array_equal(cols["smoothed_target"], A.smoothed_target(1, 3, 0.15))
+    np.testing.assert_array_equal(cols["gradient"], A.cross_entropy_grad(z, 1, 0.5, 0.15))
+
+
+def test_quiz_asks_how_many_classes_sparsemax_keeps():
+    seed = 7
+    z, t = view.quiz_logits(seed)
+    kept = int(np.count_nonzero(A.sparsemax(z, t)))
+    at = open_page({"quiz": "true", "quiz_seed": str(seed)})
+    wrong = str(kept % len(z) + 1)
+    at.radio(key=f"quiz_sparse_{seed}").set_value(wrong).run()
+    at.button(key=f"quiz_reveal_sparse_{seed}").click().run()
+    assert not at.exception
+    assert any(e.value.startswith("Not quite.") and f"keeps {kept} of" in e.value for e in at.error)
+    assert metric(at, "Your score this session") == "0 / 1"
+    revealed = [f for f in figures(at) if f["layout"]["title"]["text"].startswith("Quiz: sparse")]
+    np.testing.assert_array_equal(as_array(trace(revealed[0], "p")["y"]), A.sparsemax(z, t))
+
+    fresh = open_page({"quiz": "true", "quiz_seed": str(seed)})
+    fresh.radio(key=f"quiz_sparse_{seed}").set_value(str(kept)).run()
+    fresh.button(key=f"quiz_reveal_sparse_{seed}").click().run()
+    assert any(s.value.startswith("Right.") for s in fresh.success)
+    tau = view.sparsemax_threshold(z, t)
+    np.testing.assert_allclose(np.maximum(z / t - tau, 0.0), A.sparsemax(z, t), atol=1e-12)
+
+
+def test_one_logit_in_the_sparse_section_and_the_loss():
+    at = open_page({"logits": "3.7", "target": "0", "label_smoothing": "0.5"})
+    fig = figure_with(at, "sparsemax")
+    for name in view.SPARSE_MAPS:
+        np.testing.assert_array_equal(as_array(trace(fig, name)["y"]), [1.0])
+    assert caption_with(at, "At T = 1, one class") == (
+        "At T = 1, one class: all three maps give it probability 1."
+    )
+    assert any("nothing to smooth" in m.value for m in at.markdown)
+    # One class: the smoothed target is still 1, so the loss is 0.
+    assert metric(at, "Label-smoothed loss (nats)") == "0"
+
+
 # --- issue #20: nothing dropped without a word, messages that say what happened -------------------
 
 

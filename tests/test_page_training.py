@@ -258,7 +258,7 @@ def test_bad_link_values_fall_back_with_a_warning_and_keep_the_rest(query, bad_k
     at = open_training({**kept, **query})
     warning = at.warning[0].value
     assert f"{bad_key}=" in warning and accepted in warning
-    assert "reset to their defaults" in warning
+    assert "reset to its default" in warning
     assert "<script>" not in warning or "`<script>" in warning  # only ever code-quoted
     for key, value in kept.items():  # the other settings are kept
         assert at.slider(key=key).value == int(value)

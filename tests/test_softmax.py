@@ -368,3 +368,136 @@ def test_parse_round_trips_repr(values, sep):
     out = A.parse_logits(text)
     assert out.tolist() == values
     assert A.parse_logits("[" + text + "]").tolist() == values
+
+
+# --- label smoothing ----------------------------------------------------------------------------
+
+try:
+    import torch
+    import torch.nn.functional as F
+except ImportError:  # pragma: no cover - torch is optional (see .ci/run)
+    torch = None
+
+needs_torch = pytest.mark.skipif(
+    torch is None, reason="PyTorch is not installed: the label-smoothing reference is torch's"
+)
+
+
+@needs_torch
+@settings(max_examples=200, deadline=None)
+@given(
+    st.integers(1, 8).flatmap(
+        lambda n: st.tuples(
+            st.lists(st.lists(st.floats(-50, 50), min_size=n, max_size=n), min_size=1, max_size=4),
+            st.integers(0, n - 1),
+        )
+    ),
+    st.floats(0.0, 1.0),
+    st.sampled_from([0.5, 1.0, 2.0]),
+)
+def test_label_smoothing_matches_pytorch(batch, eps, t):
+    rows, y = batch
+    z = np.asarray(rows)
+    target = np.full(len(z), y)
+    zt = torch.tensor(z / t, dtype=torch.float64, requires_grad=True)
+    ref = F.cross_entropy(zt, torch.tensor(target), label_smoothing=float(eps), reduction="sum")
+    ref.backward()
+    losses = A.cross_entropy(z, target, t, label_smoothing=eps)
+    ref_each = F.cross_entropy(
+        torch.tensor(z / t), torch.tensor(target), label_smoothing=float(eps), reduction="none"
+    ).numpy()
+    np.testing.assert_allclose(losses, ref_each, rtol=1e-12, atol=1e-12)
+    # torch's gradient is with respect to z/T; ours with respect to z: a factor 1/T.
+    grad = A.cross_entropy_grad(z, target, t, label_smoothing=eps)
+    np.testing.assert_allclose(grad, zt.grad.numpy() / t, rtol=1e-10, atol=1e-14)
+
+
+def test_label_smoothing_target_and_gradient_are_p_minus_target():
+    y_s = A.smoothed_target(1, 4, 0.2)
+    np.testing.assert_allclose(y_s, [0.05, 0.85, 0.05, 0.05])
+    assert y_s.sum() == pytest.approx(1.0)
+    np.testing.assert_allclose(A.smoothed_target([0, 2], 3, 1.0), np.full((2, 3), 1 / 3))
+    np.testing.assert_array_equal(A.smoothed_target(2, 3), [0.0, 0.0, 1.0])
+    z = np.array([1.8, 0.9, 0.68])
+    np.testing.assert_allclose(
+        A.cross_entropy_grad(z, 1, label_smoothing=0.2), A.softmax(z) - A.smoothed_target(1, 3, 0.2)
+    )
+    # ε = 0 is the plain loss, bit for bit.
+    assert A.cross_entropy(z, 1, label_smoothing=0.0) == A.cross_entropy(z, 1)
+    assert A.cross_entropy(z, 1, 0.7) == pytest.approx(-math.log(A.softmax(z, 0.7)[1]), rel=1e-14)
+
+
+def test_label_smoothing_grad_against_central_differences():
+    z = np.array([0.2, -0.7, 1.3, 0.4])
+    for eps in (0.1, 0.5, 1.0):
+        g = A.cross_entropy_grad(z, 2, 1.5, label_smoothing=eps)
+        h = 1e-6
+        num = [
+            (A.cross_entropy(z + h * e, 2, 1.5, eps) - A.cross_entropy(z - h * e, 2, 1.5, eps))
+            / (2 * h)
+            for e in np.eye(4)
+        ]
+        assert rel_err(g, num) < 1e-7
+        assert abs(g.sum()) < 1e-15
+
+
+@pytest.mark.parametrize("eps", [-0.01, 1.01, math.nan, math.inf, "a lot", None, True])
+def test_label_smoothing_outside_0_1_is_rejected(eps):
+    for f in (A.cross_entropy, A.cross_entropy_grad):
+        with pytest.raises(ValueError, match=r"label_smoothing must be a number from 0 to 1"):
+            f([1.0, 2.0], 0, label_smoothing=eps)
+    with pytest.raises(ValueError, match="label_smoothing"):
+        A.smoothed_target(0, 3, eps)
+
+
+def test_label_smoothing_extremes_finite_no_nan_no_warning():
+    with np.errstate(**STRICT):
+        for eps in (0.0, 0.1, 0.5, 1.0):
+            for t in (0.01, 1.0, 100.0):
+                loss = A.cross_entropy([1e308, -1e308, 0.0], 0, t, eps)
+                grad = A.cross_entropy_grad([1e308, -1e308, 0.0], 0, t, eps)
+                assert not np.isnan(loss) and loss >= 0.0
+                assert np.all(np.isfinite(grad)) and abs(grad.sum()) < 1e-14 / t
+        # The true loss 0.1/2 · 2e308 = 1e307 is representable: no spurious overflow to inf.
+        assert A.cross_entropy([1e308, -1e308], 0, label_smoothing=0.1) == pytest.approx(1e307)
+        # At ε = 0 the far class costs nothing; beyond float64 it is +inf, never NaN.
+        assert A.cross_entropy([1e308, -1e308], 0) == 0.0
+        assert A.cross_entropy([1e308, -1e308], 1) == math.inf
+
+
+# --- the optimal logit gap under label smoothing ------------------------------------------------
+
+
+@pytest.mark.parametrize(("n", "eps"), [(2, 0.1), (3, 0.1), (10, 0.05), (5, 0.5), (4, 0.9)])
+def test_optimal_gap_is_where_an_optimiser_stops(n, eps):
+    from scipy.optimize import minimize
+
+    def loss(z):
+        return float(A.cross_entropy(z, 0, label_smoothing=eps))
+
+    def grad(z):
+        return A.cross_entropy_grad(z, 0, label_smoothing=eps)
+
+    res = minimize(loss, np.zeros(n), jac=grad, method="BFGS", options={"gtol": 1e-12})
+    gaps = res.x[0] - res.x[1:]
+    np.testing.assert_allclose(gaps, A.optimal_logit_gap(n, eps), rtol=1e-6)
+    # At the optimum p equals the smoothed target.
+    np.testing.assert_allclose(A.softmax(res.x), A.smoothed_target(0, n, eps), atol=1e-8)
+
+
+def test_optimal_gap_closed_form_and_limits():
+    n, eps = 3, 0.1
+    assert A.optimal_logit_gap(n, eps) == pytest.approx(
+        math.log((1 - eps + eps / n) / (eps / n)), rel=1e-14
+    )
+    assert A.optimal_logit_gap(n, 0.0) == math.inf  # no smoothing: the gap grows forever
+    assert A.optimal_logit_gap(n, 1.0) == 0.0  # uniform target
+    gaps = [A.optimal_logit_gap(n, e) for e in (1e-300, 1e-12, 0.01, 0.1, 0.5, 0.9)]
+    assert all(math.isfinite(g) for g in gaps) and gaps == sorted(gaps, reverse=True)
+    # Without smoothing the loss keeps falling as the gap grows: no finite optimum.
+    losses = [float(A.cross_entropy([g, 0.0, 0.0], 0)) for g in (5.0, 10.0, 20.0)]
+    assert losses == sorted(losses, reverse=True) and losses[-1] > 0.0
+    with pytest.raises(ValueError, match="2 classes"):
+        A.optimal_logit_gap(1, 0.1)
+    with pytest.raises(ValueError, match="label_smoothing"):
+        A.optimal_logit_gap(3, 1.5)

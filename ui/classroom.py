@@ -375,9 +375,11 @@ def score(prefix: str = "") -> tuple[int, int]:
 
 
 def snippet_tabs(activation: Activation, params: Mapping[str, float]) -> None:
-    """PyTorch and Keras code for the current activation and parameters, each copyable."""
-    torch_tab, keras_tab = st.tabs(["PyTorch", "Keras"])
+    """PyTorch, Keras and JAX code for the current activation and parameters, each copyable."""
+    torch_tab, keras_tab, jax_tab = st.tabs(["PyTorch", "Keras", "JAX"])
     with torch_tab:
         st.code(activation.snippet("pytorch", **params), language="python")
     with keras_tab:
         st.code(activation.snippet("keras", **params), language="python")
+    with jax_tab:
+        st.code(activation.snippet("jax", **params), language="python")

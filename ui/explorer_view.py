@@ -424,11 +424,17 @@ _GELU_PAIR = (
         "gelu_tanh",
         help="torch.nn.GELU(approximate='tanh'), keras.activations.gelu(x, approximate=True)",
     ),
+    Preset(
+        "jax.nn.gelu's default: approximate=True",
+        "gelu_tanh",
+        help="jax.nn.gelu(x) is the tanh approximation unless you pass approximate=False, "
+        "unlike PyTorch and Keras, whose default is exact",
+    ),
 )
 
 PRESETS: dict[str, tuple[Preset, ...]] = {
     "leaky_relu": (
-        Preset("PyTorch LeakyReLU: 0.01", "leaky_relu", (("slope", 0.01),)),
+        Preset("PyTorch LeakyReLU / jax.nn.leaky_relu: 0.01", "leaky_relu", (("slope", 0.01),)),
         Preset("keras.activations.leaky_relu: 0.2", "leaky_relu", (("slope", 0.2),)),
         Preset("Keras LeakyReLU layer: 0.3", "leaky_relu", (("slope", 0.3),)),
     ),
@@ -460,6 +466,47 @@ PRESETS: dict[str, tuple[Preset, ...]] = {
     ),
     "rrelu": (
         Preset("PyTorch RReLU: l = 1/8, u = 1/3", "rrelu", (("lower", 0.125), ("upper", 1 / 3))),
+    ),
+    "softplus": (
+        Preset(
+            "PyTorch Softplus: threshold = 20",
+            "softplus",
+            (("threshold", 20.0),),
+            help="torch.nn.Softplus() returns x itself where βx > 20: a jump of about 2e-9",
+        ),
+        Preset(
+            "Keras / jax.nn.softplus: exact (threshold off)",
+            "softplus",
+            (("threshold", 0.0),),
+            help="keras.activations.softplus and jax.nn.softplus have no threshold",
+        ),
+    ),
+    "hard_tanh": (
+        Preset(
+            "PyTorch / Keras / jax.nn default: [−1, 1]",
+            "hard_tanh",
+            (("min_val", -1.0), ("max_val", 1.0)),
+            help="Only torch.nn.Hardtanh takes min_val and max_val; Keras and JAX fix [−1, 1]",
+        ),
+        Preset(
+            "Hardtanh(0, 6) is ReLU6",
+            "hard_tanh",
+            (("min_val", 0.0), ("max_val", 6.0)),
+            help="torch.nn.ReLU6 is implemented as torch.nn.Hardtanh(0, 6)",
+        ),
+    ),
+    "xielu": (
+        Preset(
+            "Hugging Face XIELUActivation at initialisation",
+            "xielu",
+            (("alpha_p", 0.8), ("alpha_n", 0.8), ("beta", 0.5), ("eps", -1e-6)),
+        ),
+        Preset(
+            "ε = −0.5: see where expm1 is frozen",
+            "xielu",
+            (("eps", -0.5),),
+            help="The default ε = −1e-6 makes the same jumps of f′, too close together to see",
+        ),
     ),
 }
 

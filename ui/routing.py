@@ -25,6 +25,7 @@ PAGE_SPECS: tuple[tuple[str, str, str, str], ...] = (
     ("pages/softmax.py", "Softmax", "softmax", ":material/bar_chart:"),
     ("pages/depth.py", "Gradient through depth", "depth", ":material/stacked_line_chart:"),
     ("pages/training.py", "Training lab", "training", ":material/model_training:"),
+    ("pages/sampling.py", "Softmax in language models", "sampling", ":material/chat:"),
 )
 
 

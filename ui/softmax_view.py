@@ -21,7 +21,19 @@ import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
-from activations import ACTIVATIONS, cross_entropy, cross_entropy_grad, entropy, softmax
+from activations import (
+    ACTIVATIONS,
+    cross_entropy,
+    cross_entropy_grad,
+    entmax15,
+    entmax15_jacobian,
+    entropy,
+    optimal_logit_gap,
+    smoothed_target,
+    softmax,
+    sparsemax,
+    sparsemax_jacobian,
+)
 from activations.softmax import SoftmaxSteps, softmax_jacobian, softmax_steps
 from ui import state, sweep
 from ui.plotting import PALETTE, base_layout, freeze, line_width
@@ -379,15 +391,20 @@ def gradient_chart(
     target: int,
     present: bool,
     grad: np.ndarray,
+    eps: float = 0.0,
 ) -> go.Figure:
-    """:func:`gradient_figure` of ``grad = cross_entropy_grad(z, target, t)``."""
+    """:func:`gradient_figure` of ``grad = cross_entropy_grad(z, target, t, eps)``."""
+    if eps == 0.0:
+        head, smoothing = "∂L/∂z = (p − onehot(y))/T", ""
+    else:
+        head, smoothing = "∂L/∂z = (p − y_smooth)/T", f", ε = {format_eps(eps)}"
     return freeze(
         gradient_figure(
             grad,
             labels,
             target,
-            title=f"∂L/∂z = (p − onehot(y))/T<br><sup>y = {target}, z = {logits_summary(z)}, "
-            f"T = {format_t(t)}</sup>",
+            title=f"{head}<br><sup>y = {target}, z = {logits_summary(z)}, "
+            f"T = {format_t(t)}{smoothing}</sup>",
             present=present,
         )
     )
@@ -579,6 +596,385 @@ def sigmoid_sentence(
     return text
 
 
+# --- sparse alternatives: sparsemax and 1.5-entmax ----------------------------------------------
+
+#: The three maps the comparison draws, in order: display name (also the bar trace's name).
+SPARSE_MAPS: tuple[str, ...] = ("softmax", "sparsemax", "1.5-entmax")
+_SPARSE_STYLE = {
+    "softmax": {"color": PALETTE[0], "pattern": ""},
+    "sparsemax": {"color": PALETTE[5], "pattern": "/"},
+    "1.5-entmax": {"color": PALETTE[2], "pattern": "."},
+}
+
+
+def sparse_probabilities(z: np.ndarray, t: float) -> dict[str, np.ndarray]:
+    """softmax, sparsemax and 1.5-entmax of z/T (the core's), keyed by :data:`SPARSE_MAPS`."""
+    return {"softmax": softmax(z, t), "sparsemax": sparsemax(z, t), "1.5-entmax": entmax15(z, t)}
+
+
+def sparse_jacobians(z: np.ndarray, t: float) -> dict[str, np.ndarray]:
+    """The three maps' Jacobians ∂pᵢ/∂zⱼ at z/T (the core's)."""
+    return {
+        "softmax": softmax_jacobian(z, t),
+        "sparsemax": sparsemax_jacobian(z, t),
+        "1.5-entmax": entmax15_jacobian(z, t),
+    }
+
+
+def sparse_figure(
+    probs: dict[str, np.ndarray],
+    labels: Sequence[str],
+    *,
+    title: str,
+    present: bool = False,
+    muted: bool = False,
+) -> go.Figure:
+    """Grouped bars of the three maps (traces named as in :data:`SPARSE_MAPS`), 0s included."""
+    n = len(labels)
+    fig = go.Figure()
+    names = [plotly_text(s) for s in labels]
+    for name in SPARSE_MAPS:
+        style = _SPARSE_STYLE[name]
+        p = probs[name]
+        fig.add_trace(
+            go.Bar(
+                x=np.arange(n),
+                y=p,
+                name=name,
+                marker={
+                    "color": MUTED if muted else style["color"],
+                    "pattern": {"shape": style["pattern"]},
+                },
+                customdata=names,
+                hovertemplate=f"{name}: %{{customdata}} p = %{{y:.4g}}<extra></extra>",
+            )
+        )
+    base_layout(fig, title=title, x_title="class", y_title="probability", present=present)
+    fig.update_layout(barmode="group", hovermode="closest")
+    _room_for_legend(fig, present)
+    fig.update_yaxes(range=[0, 1.05])
+    _class_axis(fig, labels)
+    return fig
+
+
+def sparse_jacobian_figure(
+    jacs: dict[str, np.ndarray], labels: Sequence[str], *, title: str, present: bool = False
+) -> go.Figure:
+    """Three heatmaps side by side on one colour scale centred on 0 (traces ``<map> Jacobian``).
+
+    Three x/y axis pairs laid out by hand (``make_subplots`` costs more than the rest of the
+    figure together), the panel titles as annotations.
+    """
+    n = len(labels)
+    names = [plotly_text(s) for s in labels]
+    bound = max(float(np.max(np.abs(j))) for j in jacs.values()) or 1.0
+    custom = [[(names[i], names[j]) for j in range(n)] for i in range(n)]
+    fig = go.Figure()
+    ticks = {"tickmode": "array", "tickvals": list(range(n)), "ticktext": names} if n <= 12 else {}
+    layout: dict[str, object] = {}
+    for col, name in enumerate(SPARSE_MAPS):
+        suffix = "" if col == 0 else str(col + 1)
+        fig.add_trace(
+            go.Heatmap(
+                z=jacs[name],
+                x=np.arange(n),
+                y=np.arange(n),
+                name=f"{name} Jacobian",
+                coloraxis="coloraxis",
+                customdata=custom,
+                hovertemplate=f"{name}: ∂p(%{{customdata[0]}})/∂z(%{{customdata[1]}}) = "
+                "%{z:.4g}<extra></extra>",
+                xaxis=f"x{suffix}",
+                yaxis=f"y{suffix}",
+            )
+        )
+        left = col * 0.345
+        layout[f"xaxis{suffix}"] = {
+            "domain": [left, left + 0.31],
+            "anchor": f"y{suffix}",
+            **ticks,
+            **({"title": {"text": "j (logit moved)"}} if col == 1 else {}),
+        }
+        # Row names once, on the left: three narrow panels still fit a phone's width.
+        layout[f"yaxis{suffix}"] = {
+            "anchor": f"x{suffix}",
+            "autorange": "reversed",
+            "showticklabels": col == 0,
+            **ticks,
+            **({"title": {"text": "i (probability)"}} if col == 0 else {}),
+        }
+        fig.add_annotation(
+            text=name,
+            x=left + 0.155,
+            y=1.0,
+            xref="paper",
+            yref="paper",
+            xanchor="center",
+            yanchor="bottom",
+            showarrow=False,
+            font={"size": 18 if present else 14},
+        )
+    base_layout(fig, title=title, x_title="", y_title="", present=present)
+    fig.update_layout(
+        **layout,
+        hovermode="closest",
+        coloraxis={
+            "colorscale": "RdBu",
+            "cmin": -bound,
+            "cmax": bound,
+            # Below the panels, not beside them: the three panels keep a phone's whole width.
+            "colorbar": {
+                "title": {"text": "∂pᵢ/∂zⱼ", "side": "right"},
+                "orientation": "h",
+                "y": -0.42,
+                "yanchor": "top",
+                "thickness": 12,
+                "len": 0.6,
+            },
+        },
+        height=(500 if present else 420),
+        margin={"t": 110 if present else 90, "b": 110},
+    )
+    return fig
+
+
+#: The corners of the 3-class simplex (an equilateral triangle) in the plane.
+_CORNERS = np.array([[0.0, 0.0], [1.0, 0.0], [0.5, math.sqrt(3.0) / 2.0]])
+
+
+def simplex_xy(p: np.ndarray) -> np.ndarray:
+    """Barycentric → plane: each row (p₀, p₁, p₂) goes to p₀·c₀ + p₁·c₁ + p₂·c₂."""
+    return np.asarray(p) @ _CORNERS
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def simplex_paths(z: np.ndarray) -> dict[str, np.ndarray]:
+    """Each map of z/T for every T of :data:`TEMPERATURES`, shape (len(TEMPERATURES), 3).
+
+    Cached by z alone (a T move reuses it); the arrays are shared, so read-only."""
+    paths = {
+        name: np.stack([f(z, t) for t in TEMPERATURES])
+        for name, f in (("softmax", softmax), ("sparsemax", sparsemax), ("1.5-entmax", entmax15))
+    }
+    for a in paths.values():
+        a.flags.writeable = False
+    return paths
+
+
+def simplex_figure(
+    paths: dict[str, np.ndarray],
+    probs: dict[str, np.ndarray],
+    labels: Sequence[str],
+    *,
+    title: str,
+    present: bool = False,
+) -> go.Figure:
+    """The 3-class simplex: a triangle whose corners are the one-hot vectors.
+
+    Per map, its path as T runs over :data:`TEMPERATURES` (trace ``<map> path``) and its point
+    at the current T (trace ``<map>(z/T)``). A point on an edge has an exact 0.
+    """
+    fig = go.Figure()
+    outline = np.vstack([_CORNERS, _CORNERS[:1]])
+    fig.add_trace(
+        go.Scatter(
+            x=outline[:, 0],
+            y=outline[:, 1],
+            mode="lines",
+            name="simplex",
+            line={"color": "rgba(128, 128, 128, 0.8)", "width": 1},
+            hoverinfo="skip",
+            showlegend=False,
+        )
+    )
+    for k, (cx, cy) in enumerate(_CORNERS):
+        fig.add_annotation(
+            x=cx,
+            y=cy,
+            text=plotly_text(labels[k]) + " = 1",
+            showarrow=False,
+            yshift=14 if k == 2 else -16,
+            xshift=0 if k == 2 else (-20 if k == 0 else 20),
+        )
+    temps = [format_t(t) for t in TEMPERATURES]
+    for name in SPARSE_MAPS:
+        style = _SPARSE_STYLE[name]
+        xy = simplex_xy(paths[name])
+        fig.add_trace(
+            go.Scatter(
+                x=xy[:, 0],
+                y=xy[:, 1],
+                mode="lines",
+                name=f"{name} path",
+                line={
+                    "color": style["color"],
+                    "width": line_width(present) / 2,
+                    "dash": "dot" if name == "softmax" else "solid",
+                },
+                customdata=temps,
+                hovertemplate=f"{name}, T = %{{customdata}}<extra></extra>",
+                showlegend=False,
+            )
+        )
+        here = simplex_xy(probs[name])
+        p = probs[name]
+        fig.add_trace(
+            go.Scatter(
+                x=[here[0]],
+                y=[here[1]],
+                mode="markers",
+                name=f"{name}(z/T)",
+                marker={
+                    "color": style["color"],
+                    "size": 16 if present else 12,
+                    "symbol": {"softmax": "circle", "sparsemax": "square", "1.5-entmax": "diamond"}[
+                        name
+                    ],
+                    "line": {"color": "white", "width": 1},
+                },
+                hovertemplate=f"{name}: p = ({p[0]:.3g}, {p[1]:.3g}, {p[2]:.3g})<extra></extra>",
+            )
+        )
+    base_layout(fig, title=title, x_title="", y_title="", present=present)
+    fig.update_layout(hovermode="closest", showlegend=True)
+    _room_for_legend(fig, present)
+    fig.update_xaxes(visible=False, range=[-0.15, 1.15])
+    fig.update_yaxes(visible=False, range=[-0.12, 1.0], scaleanchor="x")
+    return fig
+
+
+def _names(idx: Sequence[int], labels: Sequence[str], limit: int = 3) -> str:
+    shown_ = ", ".join(state.shown(labels[i], 30) for i in list(idx)[:limit])
+    return shown_ + (f" and {len(idx) - limit} more" if len(idx) > limit else "")
+
+
+def sparse_sentence(probs: dict[str, np.ndarray], labels: Sequence[str], t: float) -> str:
+    """How many classes each map keeps at this T, which get exactly 0 (Markdown-safe)."""
+    n = len(labels)
+    if n == 1:
+        return f"At T = {format_t(t)}, one class: all three maps give it probability 1."
+    p_soft = probs["softmax"]
+    parts = []
+    smallest = float(p_soft.min())
+    soft = f"softmax gives all {n} classes a positive probability (the smallest is {smallest:.3g}"
+    underflow = int(np.count_nonzero(p_soft == 0.0))
+    if underflow:
+        soft += (
+            f": {underflow} of them are below 5e−324, the smallest positive float64, and round "
+            "to 0, although mathematically they are positive"
+        )
+    parts.append(soft + ")")
+    for name in ("sparsemax", "1.5-entmax"):
+        p = probs[name]
+        dropped = np.flatnonzero(p == 0.0)
+        kept = n - len(dropped)
+        text = f"{name} keeps {kept} of {n}"
+        if len(dropped):
+            text += f" and gives exactly 0 to {_names(dropped, labels)}"
+        parts.append(text)
+    return f"At T = {format_t(t)}, " + "; ".join(parts) + "."
+
+
+def sparse_jacobian_sentence(jacs: dict[str, np.ndarray], n: int) -> str:
+    """How many rows of each Jacobian are exactly 0: classes that pass no gradient back."""
+    counts = {name: int(np.sum(~jacs[name].any(axis=1))) for name in SPARSE_MAPS}
+    return (
+        "Rows (and columns) that are exactly 0 belong to classes whose logit receives no "
+        f"gradient: softmax {counts['softmax']}, sparsemax {counts['sparsemax']}, 1.5-entmax "
+        f"{counts['1.5-entmax']}, of {n}. Every row and column sums to 0 for all three."
+    )
+
+
+def simplex_place(p: np.ndarray, labels: Sequence[str]) -> str:
+    """Where a 3-class distribution sits in the triangle: inside, on an edge, at a corner."""
+    zeros = np.flatnonzero(p == 0.0)
+    if len(zeros) == 0:
+        return "inside the triangle"
+    if len(zeros) == 1:
+        a, b = (i for i in range(3) if i != zeros[0])
+        return (
+            f"on the edge {state.shown(labels[a], 20)}–{state.shown(labels[b], 20)} "
+            f"({state.shown(labels[zeros[0]], 20)} gets 0)"
+        )
+    (corner,) = np.flatnonzero(p > 0.0)
+    return f"at the corner {state.shown(labels[corner], 20)} (a one-hot)"
+
+
+def simplex_sentence(probs: dict[str, np.ndarray], labels: Sequence[str], t: float) -> str:
+    return (
+        f"At T = {format_t(t)}: "
+        + "; ".join(f"{name} is {simplex_place(probs[name], labels)}" for name in SPARSE_MAPS)
+        + ". The lines are each map's path as T runs from "
+        f"{format_t(T_LOW)} to {format_t(T_HIGH)}."
+    )
+
+
+# --- label smoothing ----------------------------------------------------------------------------
+
+#: The label-smoothing slider: ε from 0 to 1 (PyTorch's accepted range) in steps of 0.01.
+EPS_LOW, EPS_HIGH, EPS_STEP, EPS_DEFAULT = 0.0, 1.0, 0.01, 0.0
+
+
+def format_eps(eps: float) -> str:
+    return f"{eps:g}"
+
+
+def optimal_gap_sentence(n: int, eps: float) -> str:
+    """Why the optimal logit gap is finite with ε > 0 (and infinite at ε = 0), computed."""
+    if n < 2:
+        return "With one class there is nothing to smooth: the target is 1 whatever ε is."
+    if eps == 0.0:
+        return (
+            "With ε = 0 the target is one-hot, and the loss −log p_y keeps falling as the true "
+            "class's logit pulls away from the others: there is no finite optimum, so training "
+            "keeps pushing the gap (z_y − z_j)/T towards infinity. Move ε above 0 to see the "
+            "optimum become finite."
+        )
+    high, low = 1.0 - eps + eps / n, eps / n
+    gap = optimal_logit_gap(n, eps)
+    return (
+        f"With ε = {format_eps(eps)} and n = {n}, the loss is smallest when p equals the "
+        f"smoothed target, i.e. when every other logit sits below the true class's by "
+        f"(z_y − z_j)/T = log({high:.4g} / {low:.4g}) = **{gap:.4g}**: a finite gap, so "
+        "the gradient stops pushing the logits apart there"
+        + (" (at ε = 1 the target is uniform and the optimal gap is 0)." if eps == 1.0 else ".")
+    )
+
+
+def smoothing_sentence(
+    z: np.ndarray, target: int, t: float, eps: float, grad: np.ndarray, y_smooth: np.ndarray
+) -> str:
+    """The smoothed target, the current gap and which way the gradient moves the true logit."""
+    n = len(z)
+    if n < 2:
+        return "One class: the target is 1 and the loss is 0."
+    others = np.delete(z, target)
+    with np.errstate(over="ignore"):  # (z_y − max)/T for display: may be beyond float64
+        gap = (z[target] * 0.5 - others.max() * 0.5) / t * 2.0
+    gap_text = f"{gap:.4g}" if math.isfinite(gap) else "beyond float64's range"
+    other = 1 if target == 0 else 0
+    target_text = (
+        f"The smoothed target is {y_smooth[target]:.4g} for the true class and "
+        f"{y_smooth[other]:.4g} for each of the other {n - 1}"
+    )
+    g = float(grad[target])
+    if g < 0:
+        way = "negative: the true class's logit should still go up"
+    elif g > 0:
+        way = (
+            "positive: the prediction is more confident than the target, so the true "
+            "class's logit should come down"
+        )
+    else:
+        way = "0: no push on the true class's logit"
+    best = optimal_logit_gap(n, eps)
+    best_text = f"{best:.4g}" if math.isfinite(best) else "infinite"
+    return (
+        f"{target_text}. Your gap (z_y − max other)/T is {gap_text}; the optimum is "
+        f"{best_text}. The gradient for the true class is {g:.3g}, {way}."
+    )
+
+
 # --- everything one temperature shows -----------------------------------------------------------
 
 #: Classes up to which the Jacobian heatmap is drawn: an n×n heatmap beyond that is unreadable.
@@ -592,7 +988,10 @@ class TemperatureView:
     Shared across sessions by :func:`temperature_view`: its arrays are read-only and its
     figures frozen. The loss fields are None without a true class, the Jacobian's above
     :data:`MAX_JACOBIAN` classes; ``pipeline`` is a Markdown table up to
-    :data:`MAX_MARKDOWN_ROWS` classes and :func:`pipeline_columns` beyond.
+    :data:`MAX_MARKDOWN_ROWS` classes and :func:`pipeline_columns` beyond. With label smoothing
+    ε > 0 the gradient is (p − y_smooth)/T and ``smoothed_loss`` is set (``loss`` stays −log p_y).
+    The sparse fields compare softmax, sparsemax and 1.5-entmax of the same z/T; the simplex
+    only for exactly 3 classes.
     """
 
     probs: np.ndarray
@@ -611,6 +1010,17 @@ class TemperatureView:
     jacobian_sentence: str | None
     sigmoid_chart: go.Figure
     sigmoid_sentence: str
+    # label smoothing (None without a true class; ``smoothed_loss`` None at ε = 0)
+    y_smooth: np.ndarray | None = None
+    smoothed_loss: float | None = None
+    # softmax, sparsemax and 1.5-entmax side by side
+    sparse_probs: dict[str, np.ndarray] | None = None
+    sparse_chart: go.Figure | None = None
+    sparse_sentence: str | None = None
+    sparse_jacobian_chart: go.Figure | None = None  # None above MAX_JACOBIAN classes
+    sparse_jacobian_sentence: str | None = None
+    simplex_chart: go.Figure | None = None  # exactly 3 classes only
+    simplex_sentence: str | None = None
 
 
 def _read_only(a: np.ndarray) -> np.ndarray:
@@ -627,8 +1037,11 @@ def temperature_view(
     target: int | None,
     present: bool,
     muted: bool,
+    label_smoothing: float = 0.0,
 ) -> TemperatureView:
     """Every number, figure and sentence a move of T redraws, from the core, for one setting.
+
+    ``label_smoothing`` (ε) changes only the loss fields: the gradient becomes (p − y_smooth)/T.
 
     One cached call per move instead of one per figure and table: each cached call hashes its
     arguments again, and the core's small computations are not redone either. Keyword-only:
@@ -638,17 +1051,56 @@ def temperature_view(
     steps = softmax_steps(z, t)
     p = _read_only(steps.probs)
     h_nats = float(entropy(p))
+    eps = float(label_smoothing)
     loss = p_target = grad = grad_fig = grad_text = jac_fig = jac_text = None
+    y_smooth = smoothed_loss = None
     if target is not None:
         loss = float(cross_entropy(z, target, t))
         p_target = float(p[target])
-        grad = _read_only(cross_entropy_grad(z, target, t))
-        grad_fig = gradient_chart(z, labels, t, target, present, grad)
-        grad_text = gradient_sentence(grad, labels, target)
+        grad = _read_only(cross_entropy_grad(z, target, t, label_smoothing=eps))
+        grad_fig = gradient_chart(z, labels, t, target, present, grad, eps)
+        y_smooth = _read_only(smoothed_target(target, len(z), eps))
+        if eps == 0.0:
+            grad_text = gradient_sentence(grad, labels, target)
+        else:
+            smoothed_loss = float(cross_entropy(z, target, t, label_smoothing=eps))
+            grad_text = smoothing_sentence(z, target, t, eps, grad, y_smooth)  # signs may flip
     if len(z) <= MAX_JACOBIAN:
         jac = softmax_jacobian(z, t)
         jac_fig = jacobian_chart(z, labels, t, present, jac)
         jac_text = jacobian_sentence(jac)
+    sparse = {name: _read_only(a) for name, a in sparse_probabilities(z, t).items()}
+    sparse["softmax"] = p  # the same numbers as the bars above, bit for bit
+    subtitle = f"<br><sup>z = {logits_summary(z)}, T = {format_t(t)}</sup>"
+    sparse_fig = freeze(
+        sparse_figure(
+            sparse,
+            labels,
+            title="softmax, sparsemax and 1.5-entmax of z/T" + subtitle,
+            present=present,
+            muted=muted,
+        )
+    )
+    sparse_jac_fig = sparse_jac_text = simplex_fig = simplex_text = None
+    if len(z) <= MAX_JACOBIAN:
+        jacs = sparse_jacobians(z, t)
+        sparse_jac_fig = freeze(
+            sparse_jacobian_figure(
+                jacs, labels, title="Jacobians ∂pᵢ/∂zⱼ" + subtitle, present=present
+            )
+        )
+        sparse_jac_text = sparse_jacobian_sentence(jacs, len(z))
+    if len(z) == 3:
+        simplex_fig = freeze(
+            simplex_figure(
+                simplex_paths(z),
+                sparse,
+                labels,
+                title="The probability simplex: where each map puts z/T" + subtitle,
+                present=present,
+            )
+        )
+        simplex_text = simplex_sentence(sparse, labels, t)
     sigmoid = ACTIVATIONS["sigmoid"].forward
     sig = sigmoid(steps.scaled)
     pair = sig_pair = None  # the two-class check on the first two logits
@@ -678,6 +1130,15 @@ def temperature_view(
         jacobian_sentence=jac_text,
         sigmoid_chart=sigmoid_chart(z, labels, t, present, p, sig),
         sigmoid_sentence=sigmoid_sentence(p, sig, pair, sig_pair),
+        y_smooth=y_smooth,
+        smoothed_loss=smoothed_loss,
+        sparse_probs=sparse,
+        sparse_chart=sparse_fig,
+        sparse_sentence=sparse_sentence(sparse, labels, t),
+        sparse_jacobian_chart=sparse_jac_fig,
+        sparse_jacobian_sentence=sparse_jac_text,
+        simplex_chart=simplex_fig,
+        simplex_sentence=simplex_text,
     )
 
 
@@ -702,6 +1163,13 @@ def quiz_logits(seed: int) -> tuple[np.ndarray, float]:
     z = rng.integers(-6, 7, size=n).astype(np.float64) / 2.0
     t = float(rng.choice([0.5, 1.0, 2.0]))
     return z, t
+
+
+def sparsemax_threshold(z: np.ndarray, t: float) -> float:
+    """τ of sparsemax(z/T): p_i = z_i/T − τ on the support (for the quiz's small logits)."""
+    p = sparsemax(z, t)
+    i = int(np.argmax(p))
+    return float(z[i] / t - p[i])
 
 
 def class_option(i: int, z: np.ndarray) -> str:

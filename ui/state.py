@@ -614,5 +614,21 @@ def param_sliders(
     params = {}
     for p in act.params:
         params[p.name] = _param_slider(p, remembered[p.name], hidden=hides(param_key(p.name)))
+    problem = act.refusal(params)
+    if problem is not None:
+        # A combination the entry refuses (hard tanh's min_val above max_val): the sliders keep
+        # what was set, the page draws the last accepted setting and says why.
+        kept = remembered if act.refusal(remembered) is None else act.param_defaults()
+        st.error(refused_message(act, problem, kept).replace("_", "\\_"), icon=":material/block:")
+        return kept
     st.session_state.setdefault(_SHARED_PARAMS, {})[act.name] = dict(params)
     return params
+
+
+def refused_message(act: Activation, problem: str, kept: Mapping[str, float]) -> str:
+    """What :func:`param_sliders` says when ``act`` refuses the sliders' combination."""
+    shown_kept = ", ".join(f"{name} = {value:g}" for name, value in kept.items())
+    return (
+        f"{act.label}: {problem}, so this setting cannot be drawn. The charts show "
+        f"{shown_kept} (the last accepted setting) until the sliders meet that condition."
+    )

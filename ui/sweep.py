@@ -179,6 +179,10 @@ def sweep_figure(
         raise ValueError("a sweep needs at least one value")
     xs = np.asarray(x, dtype=np.float64)
     fixed = activation.resolve(dict(params))
+    # Only the values the entry accepts with the others fixed (hard tanh: min_val < max_val).
+    grid = tuple(v for v in grid if activation.refusal({**fixed, param_name: v}) is None)
+    if not grid:
+        raise ValueError(f"no value of {param_name} is accepted with the other parameters")
     current = fixed[param_name]
     settings = [{**fixed, param_name: v} for v in grid]
     curves = [(activation.forward(xs, **p), activation.derivative(xs, **p)) for p in settings]

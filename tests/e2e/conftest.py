@@ -52,6 +52,7 @@ PAGES = (
     ("/softmax", "Softmax", "Softmax"),
     ("/depth", "Gradient through depth", "Gradient through depth"),
     ("/training", "Training lab", "Training lab"),
+    ("/sampling", "Softmax in language models", "Softmax in language models"),
 )
 
 # Streamlit's favicon for page_icon=":material/show_chart:" is fetched from Google's CDN; there is

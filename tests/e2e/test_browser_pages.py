@@ -32,6 +32,7 @@ MAIN_CHART = {
     "/softmax": "softmax_bars",
     "/depth": "depth_grad_chart",
     "/training": "training_loss_chart",
+    "/sampling": "sampling_bars",
 }
 
 

@@ -35,6 +35,7 @@ CHARTS = {
     "/softmax": ("softmax_bars",),
     "/depth": ("depth_grad_chart", "depth_std_chart"),
     "/training": ("training_surface_chart", "training_loss_chart"),
+    "/sampling": ("sampling_bars",),
 }
 NAMES = {
     "/": "home",
@@ -42,6 +43,7 @@ NAMES = {
     "/softmax": "softmax",
     "/depth": "depth",
     "/training": "training",
+    "/sampling": "sampling",
 }
 
 

@@ -29,7 +29,15 @@ from ui import softmax_view as view
 
 pytestmark = pytest.mark.e2e
 
-CHARTS = ("softmax_bars", "softmax_gradient", "softmax_jacobian", "softmax_sigmoids")
+CHARTS = (
+    "softmax_bars",
+    "softmax_gradient",
+    "softmax_jacobian",
+    "softmax_sigmoids",
+    "softmax_sparse",
+    "softmax_sparse_jacobians",
+    "softmax_simplex",  # three logits
+)
 METRIC = f'{MAIN} [data-testid="stMetric"]'
 
 
@@ -60,7 +68,7 @@ def test_a_temperature_move_redraws_every_output_in_place_and_nothing_else(serve
         wait_for_chart(page, key)
     assert all("T = 1" in chart_title(page, key) for key in CHARTS)
     counts = element_counts(page, KINDS)
-    assert counts["charts"] == 4 and counts["metrics"] == 5, counts
+    assert counts["charts"] == len(CHARTS) and counts["metrics"] == 5, counts
     # The entropy metrics share one row, the constant maximum last.
     row = page.locator(METRIC).filter(has_text=re.compile("Entropy|Maximum"))
     expect(row).to_have_count(3)
@@ -94,11 +102,13 @@ def test_a_temperature_move_redraws_every_output_in_place_and_nothing_else(serve
     expect(main).to_contain_text(f"At T = {view.format_t(t)},")  # the bars' summary
     pair = float(A.softmax(z[:2], t)[0])
     expect(main).to_contain_text(f"softmax([z₀, z₁]/T)₀ = {pair:.6g}")  # the sigmoid summary
+    kept = int(np.count_nonzero(A.sparsemax(z, t)))
+    expect(main).to_contain_text(f"sparsemax keeps {kept} of 3")  # the sparse summary
     assert element_counts(page, KINDS) == counts  # nothing left behind, nothing drawn twice
 
     # What the move sent: every T-driven output once, none of the explanations around them.
     sent = deltas.kinds()
-    assert sent.count("plotly_chart") == 4, sent
+    assert sent.count("plotly_chart") == len(CHARTS), sent
     assert sent.count("metric") == 4, sent  # 2 entropy + 2 loss; log n is constant
     assert "heading" not in sent and "block expandable" not in sent, sent
     assert "download_button" not in sent and "block popover" not in sent, sent  # the page's
@@ -131,4 +141,33 @@ def test_the_naive_formula_warning_follows_the_temperature(server, tab):
     )
     settle(page)
     expect(naive).to_have_count(1)
+    assert_no_exception(page)
+
+
+def test_label_smoothing_in_the_browser(server, tab):
+    """ε moves from the keyboard: loss, gradient and the optimal gap follow, the link keeps ε,
+    and a later move of T keeps it."""
+    page = tab.page
+    goto(page, server.url, "/softmax?logits=2,-1,0.5&target=0")
+    wait_for_chart(page, "softmax_gradient")
+    main = page.locator(MAIN)
+    expect(main).to_contain_text("no finite optimum")
+    press_on_slider(page, "label_smoothing", "ArrowRight", 5)  # ε: 0 -> 0.05
+    title = keyed(page, "softmax_gradient").locator(".gtitle").first
+    expect(title).to_contain_text("ε = 0.05")
+    settle(page)
+    z, eps = np.array([2.0, -1.0, 0.5]), 0.05
+    shown = metric_values(page)
+    smoothed = float(A.cross_entropy(z, 0, label_smoothing=eps))
+    assert shown["Label-smoothed loss (nats)"] == f"{smoothed:.4g}"
+    expect(main).to_contain_text(f"{A.optimal_logit_gap(3, eps):.4g}")
+    assert "label_smoothing=0.05" in page.url
+
+    press_on_slider(page, "temperature", "ArrowRight", 1)  # T: 1 -> 1.2, ε stays
+    expect(title).to_contain_text("T = 1.2")
+    expect(title).to_contain_text("ε = 0.05")
+    settle(page)
+    smoothed = float(A.cross_entropy(z, 0, 1.2, label_smoothing=eps))
+    assert metric_values(page)["Label-smoothed loss (nats)"] == f"{smoothed:.4g}"
+    assert "label_smoothing=0.05" in page.url and "temperature=1.2" in page.url
     assert_no_exception(page)
