@@ -12,7 +12,7 @@ The Plotly-slider sweeps (ui/sweep.py, served by floor_app ``?figure=sweep`` /
 ``temperature_sweep``) have no Streamlit widget: their slider is SVG and not focusable, so the
 script clicks the next step's tick with the mouse and times from the ``mousedown`` event to the
 path change (Plotly.animate swaps the frame in the browser; no server round trip). The training
-page's snapshot scrubber (``training_scrubber``; ``_race``: four activations, four heatmaps a
+page's snapshot scrubber (``training_scrubber``; ``_race``: four activations, four images a
 frame) is timed the same way, to the change of a decision surface's image.
 
     python benchmarks/bench_browser_latency.py --moves 24
@@ -86,7 +86,7 @@ CASES = {
         Case("floor_depth_all", FLOOR, "/?figure=depth_all", "v", "chart"),
         Case("sweep", FLOOR, "/?figure=sweep", None, "chart"),
         Case("temperature_sweep", FLOOR, "/?figure=temperature_sweep", None, "chart"),
-        # the training page's snapshot scrubber: a frame of decision surfaces (heatmaps)
+        # the training page's snapshot scrubber: a frame of decision surfaces (layout images)
         Case("training_scrubber", "app.py", "/training", None, "training_surface_chart"),
         Case(
             "training_scrubber_race", "app.py", "/training?compare=tanh,leaky_relu,gelu", None,
@@ -110,24 +110,30 @@ OBSERVER_JS = """
   const mark = () => { window.__t = {input: performance.now(), change: null}; };
   document.addEventListener('keydown', mark, true);
   document.addEventListener('mousedown', mark, true);
-  const sel = '.scatterlayer .trace path.js-line, .barlayer .point path, .heatmaplayer image';
+  const sel = '.scatterlayer .trace path.js-line, .barlayer .point path, .heatmaplayer image, '
+    + '.imagelayer image';
   // Re-query the chart each time: a rerun may replace the plot's element.
   const snapshot = () => {
     const root = document.querySelector(chartSel);
     if (!root) return '';
     return Array.from(root.querySelectorAll(sel))
-      .map(p => p.getAttribute('d') || p.getAttribute('href')).join('|');
+      .map(p => p.getAttribute('d') || p.getAttribute('href') || p.getAttribute('xlink:href'))
+      .join('|');
   };
   window.__last = snapshot();
-  new MutationObserver(() => {
+  // No attributeFilter: it never matches a namespaced attribute, and Plotly sets a layout
+  // image's xlink:href (the training scrubber's surfaces). Filtered here instead.
+  const watched = (r) => r.type === 'childList' || r.attributeName === 'd'
+    || r.attributeName === 'href';
+  new MutationObserver((records) => {
+    if (!records.some(watched)) return;
     const now = snapshot();
     if (now !== window.__last) {
       window.__last = now;
       const t = window.__t;
       if (t.input !== null && t.change === null) t.change = performance.now();
     }
-  }).observe(document.body,
-             {attributes: true, attributeFilter: ['d', 'href'], childList: true, subtree: true});
+  }).observe(document.body, {attributes: true, childList: true, subtree: true});
   return true;
 }
 """
@@ -151,7 +157,7 @@ def measure(page, case: Case, moves: int) -> list[float]:
     sel = chart_selector(case)
     drawn = (
         f"{sel} .scatterlayer .trace path.js-line, {sel} .barlayer .point path, "
-        f"{sel} .heatmaplayer image"
+        f"{sel} .heatmaplayer image, {sel} .imagelayer image"
     )
     page.wait_for_selector(drawn, state="attached", timeout=60_000)
     wait_idle(page)
@@ -169,6 +175,17 @@ def measure(page, case: Case, moves: int) -> list[float]:
         active = page.evaluate(
             "(s) => document.querySelector(s)._fullLayout.sliders[0].active", sel
         )
+        if case.name.startswith("training_scrubber") and active != 0:
+            # The scrubber opens on the last snapshot, where a trained surface no longer
+            # changes (steps 390 and 400 draw the same image): move between steps 0 and 10.
+            ticks.nth(0).scroll_into_view_if_needed()
+            box = ticks.nth(0).bounding_box()
+            page.mouse.click(box["x"] + box["width"] / 2, box["y"] - 16)
+            page.wait_for_function(
+                "(s) => document.querySelector(s)._fullLayout.sliders[0].active === 0", arg=sel
+            )
+            time.sleep(0.3)
+            active = 0
     for i in range(moves):
         if case.slider_key:
             handle.focus()  # a rerun may re-render the slider and drop the focus

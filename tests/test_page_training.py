@@ -5,6 +5,8 @@ Every drawn number is compared with the core's own ``train`` for the same settin
 
 from __future__ import annotations
 
+import base64
+import io
 import threading
 import time
 from pathlib import Path
@@ -12,6 +14,7 @@ from urllib.parse import parse_qs
 
 import numpy as np
 import pytest
+from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 from activations import training as core
@@ -81,6 +84,22 @@ def assert_loss_matches(fig: dict, label: str, run: core.TrainingRun) -> None:
         assert x[0] == 0 and x[-1] == view.trained_steps(run)
 
 
+def png_percent(source: str) -> np.ndarray:
+    """A surface image's pixels as whole percents, bottom row first (as the grid's y), decoded
+    by Pillow; its palette must be the page's colour scale (entry v at v %)."""
+    prefix = "data:image/png;base64,"
+    assert source.startswith(prefix)
+    image = Image.open(io.BytesIO(base64.b64decode(source[len(prefix) :])))
+    assert image.mode == "P"
+    palette = np.asarray(image.getpalette()[: 101 * 3]).reshape(101, 3)
+    np.testing.assert_array_equal(palette[0], [0x5F, 0xA8, 0xD3])  # the scale's three stops
+    np.testing.assert_array_equal(palette[50], [0xF7, 0xF7, 0xF7])
+    np.testing.assert_array_equal(palette[100], [0xF2, 0xB8, 0x5B])
+    pixels = np.asarray(image)
+    assert pixels.max() <= 100
+    return pixels[::-1].astype(np.float64)
+
+
 def all_numbers(value) -> list[float]:
     if isinstance(value, np.ndarray):
         return [float(v) for v in value.ravel()] if value.dtype.kind in "fiu" else []
@@ -102,19 +121,30 @@ def test_default_page_draws_the_core_run():
     r = core_run("relu", s)
     assert_loss_matches(chart(at, "Loss"), "ReLU", r)
     surface = chart(at, "Decision surface")
-    heat = trace(surface, "ReLU surface")
+    (image,) = surface["layout"]["images"]
+    assert image["name"] == "ReLU surface"
     # The scrubber: one frame per snapshot, each the core's P(class 1) in whole percents.
     frames = surface["frames"]
     assert len(frames) == len(r.snapshot_steps) == view.SNAPSHOTS
     for i in (0, len(frames) // 2, len(frames) - 1):
-        z = as_array(frames[i]["data"][0]["z"]).reshape(r.surface.shape[1:3])
-        np.testing.assert_array_equal(z, np.rint(r.surface[i, ..., 1] * 100))
+        (source,) = frames[i]["layout"].values()
+        np.testing.assert_array_equal(png_percent(source), np.rint(r.surface[i, ..., 1] * 100))
     np.testing.assert_array_equal(
-        as_array(heat["z"]).reshape(r.surface.shape[1:3]), np.rint(r.surface[-1, ..., 1] * 100)
+        png_percent(image["source"]), np.rint(r.surface[-1, ..., 1] * 100)
     )
+    # The image covers the grid's cells: each grid point at the centre of its pixel.
+    gx, gy = np.asarray(r.grid_x), np.asarray(r.grid_y)
+    dx, dy = gx[1] - gx[0], gy[1] - gy[0]
+    assert image["xref"] == "x" and image["yref"] == "y"
+    np.testing.assert_allclose([image["x"], image["sizex"]], [gx[0] - dx / 2, len(gx) * dx])
+    np.testing.assert_allclose([image["y"], image["sizey"]], [gy[-1] + dy / 2, len(gy) * dy])
+    assert (image["xanchor"], image["yanchor"]) == ("left", "top")
     slider = surface["layout"]["sliders"][0]
     assert [st["label"] for st in slider["steps"]] == [str(int(x)) for x in r.snapshot_steps]
     assert all(st["method"] == "animate" for st in slider["steps"])  # in the browser
+    # A frame only swaps images: no redraw of the figure (a heatmap frame was a full redraw).
+    assert all(st["args"][1]["frame"]["redraw"] is False for st in slider["steps"])
+    assert all("data" not in f for f in frames)
     (play,) = surface["layout"]["updatemenus"][0]["buttons"]
     assert play["method"] == "animate" and play["args"][0] == [f["name"] for f in frames]
     # Nothing interrupts a running animation (Plotly.js would throw an uncaught rejection).
@@ -291,8 +321,8 @@ def test_divergence_is_explained_and_nothing_non_finite_is_drawn():
         assert np.isfinite(all_numbers(fig)).all(), fig["layout"]["title"]["text"]
     assert_loss_matches(chart(at, "Loss"), "ELU", r)
     surface = chart(at, "Decision surface")
-    last = as_array(surface["frames"][-1]["data"][0]["z"])
-    assert np.all(last == 50)  # past the divergence: no probability, shown as 50 %
+    (last,) = surface["frames"][-1]["layout"].values()
+    assert np.all(png_percent(last) == 50)  # past the divergence: no probability, shown as 50 %
 
 
 def test_dead_units_are_counted_in_words():
@@ -342,7 +372,23 @@ def test_race_every_activation_gets_the_same_start_and_batches():
     for slug in ("relu", "tanh", "leaky_relu", "gelu"):
         assert_loss_matches(loss, view.label(slug), core_run(slug, s))
     surface = chart(at, "Decision surface")
-    assert len(surface["frames"][0]["data"]) == 4  # one small multiple per raced activation
+    # One small multiple per raced activation, each frame swapping all four surfaces.
+    images = surface["layout"]["images"]
+    assert [im["name"] for im in images] == [
+        f"{view.label(slug)} surface" for slug in ("relu", "tanh", "leaky_relu", "gelu")
+    ]
+    assert [(im["xref"], im["yref"]) for im in images] == [
+        ("x", "y"),
+        ("x2", "y2"),
+        ("x3", "y3"),
+        ("x4", "y4"),
+    ]
+    assert sorted(surface["frames"][0]["layout"]) == [f"images[{j}].source" for j in range(4)]
+    for j, slug in enumerate(("relu", "tanh", "leaky_relu", "gelu")):
+        np.testing.assert_array_equal(
+            png_percent(surface["frames"][0]["layout"][f"images[{j}].source"]),
+            np.rint(core_run(slug, s).surface[0, ..., 1] * 100),
+        )
 
 
 def test_zero_init_says_the_symmetry_is_never_broken():

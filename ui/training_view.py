@@ -15,9 +15,10 @@ The core (``activations.training``) trains a small MLP on a 2-D toy dataset and 
   :func:`figures` builds the page's figures once per setting and freezes them
   (:func:`ui.plotting.freeze`).
 * **The scrubber.** The decision surface at every snapshot travels once, as Plotly frames; the
-  slider and the play button swap them in the browser (no server round trip per frame). The
-  surfaces are sent as whole percents in ``uint8`` (a colour scale cannot show finer steps), a
-  quarter of ``float32``'s bytes.
+  slider and the play button swap them in the browser (no server round trip per frame). Each
+  surface is a small indexed PNG (one pixel per grid point, its value the whole percent: a
+  colour scale cannot show finer steps, ~1 kB at 40 × 40) in a layout image, so a frame swaps
+  images without redrawing the figure.
 
 Log axes cannot show 0 (a dead layer's gradient norm, the update ratio before the first step)
 or NaN: only the finite positive points are drawn, and the text summaries say what was left out.
@@ -25,15 +26,17 @@ or NaN: only the finite positive points are drawn, and the text summaries say wh
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import math
+import struct
+import zlib
 from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
 import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
-from _plotly_utils.utils import to_typed_array_spec
 from plotly.subplots import make_subplots
 
 from activations import ACTIVATIONS
@@ -498,20 +501,23 @@ MARKERS = ("circle", "square", "diamond", "triangle-up")
 #: Class colours (Okabe–Ito blue, orange): the points, and the two ends of the surface's scale.
 CLASS_COLOURS = (PALETTE[0], PALETTE[1])
 SURFACE_SCALE = [[0.0, "#5fa8d3"], [0.5, "#f7f7f7"], [1.0, "#f2b85b"]]
-#: Each frame of the scrubber: no transition; redraw on (a heatmap is not animatable). Queued
-#: after any frame still showing ("afterall"), never interrupting one: Plotly.js rejects an
-#: interrupted animation's promise and nothing catches it (an uncaught error in every
-#: student's console). For the same reason there is no Pause button: pausing is an interrupt.
+#: Each frame of the scrubber: no transition, no redraw. A frame only swaps the surfaces'
+#: images (``layout.images[k].source``), which Plotly.animate applies without redrawing the
+#: figure; a heatmap cannot be animated, so its every frame was a full redraw (a step: 53 ms
+#: median with heatmaps, 13 ms with images; docs/PERFORMANCE.md, "Speed pass"). Queued
+#: after any frame still showing ("afterall"), never
+#: interrupting one: Plotly.js rejects an interrupted animation's promise and nothing catches
+#: it (an uncaught error in every student's console).
 _FRAME = {
     "mode": "afterall",
-    "frame": {"duration": 0, "redraw": True},
+    "frame": {"duration": 0, "redraw": False},
     "transition": {"duration": 0},
 }
 #: Play: every snapshot from step 0, PLAY_MS apart (41 snapshots: about 6 s).
 PLAY_MS = 150
 _PLAY = {
     "mode": "afterall",
-    "frame": {"duration": PLAY_MS, "redraw": True},
+    "frame": {"duration": PLAY_MS, "redraw": False},
     "transition": {"duration": 0},
 }
 MAX_CURVE_POINTS = 1001
@@ -526,13 +532,61 @@ def surface_percent(result: core.TrainingRun) -> np.ndarray:
     return np.rint(np.clip(p, 0.0, 1.0) * 100).astype(np.uint8)
 
 
+def _hex_rgb(colour: str) -> np.ndarray:
+    return np.array([int(colour[i : i + 2], 16) for i in (1, 3, 5)], dtype=np.float64)
+
+
+def _surface_palette() -> bytes:
+    """The PNG palette: entry ``v`` (0..100) is :data:`SURFACE_SCALE` at ``v`` %, interpolated
+    linearly in RGB between its stops (as Plotly interpolates a colour scale)."""
+    stops = np.array([at for at, _ in SURFACE_SCALE]) * 100
+    rgb = np.array([_hex_rgb(c) for _, c in SURFACE_SCALE])
+    v = np.arange(101, dtype=np.float64)
+    table = np.stack([np.interp(v, stops, rgb[:, ch]) for ch in range(3)], axis=1)
+    return np.rint(table).astype(np.uint8).tobytes()
+
+
+SURFACE_PALETTE = _surface_palette()
+
+
+def _png_chunk(kind: bytes, body: bytes) -> bytes:
+    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+
+def surface_png(percent: np.ndarray) -> str:
+    """One surface (gy × gx whole percents, row 0 at the bottom: y ascending) as a ``data:`` URL
+    of an indexed-colour PNG whose pixel values are the percents and whose palette is
+    :data:`SURFACE_PALETTE`: one pixel per grid point, top row first. About 1 kB at 40 × 40."""
+    z = np.clip(np.asarray(percent), 0, 100).astype(np.uint8)[::-1]
+    h, w = z.shape
+    rows = np.zeros((h, w + 1), dtype=np.uint8)  # each row: filter byte 0 (none), then pixels
+    rows[:, 1:] = z
+    png = (
+        b"\x89PNG\r\n\x1a\n"
+        + _png_chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 3, 0, 0, 0))
+        + _png_chunk(b"PLTE", SURFACE_PALETTE)
+        + _png_chunk(b"IDAT", zlib.compress(rows.tobytes(), 6))
+        + _png_chunk(b"IEND", b"")
+    )
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+def _axis_ref(axis: str, col: int) -> str:
+    return axis if col == 1 else f"{axis}{col}"
+
+
 def surface_figure(
     runs: Sequence[Run], data: core.Dataset, settings: Settings, *, present: bool = False
 ) -> go.Figure:
     """One decision surface per raced activation with the data points, and a scrubber (Plotly
     frames, a slider and a play button) over the snapshots: frame ``i`` holds every run's
     surface at ``snapshot_steps[i]``. Returned frozen (:func:`ui.plotting.freeze`), its frames
-    in the frozen spec only."""
+    in the frozen spec only.
+
+    Each surface is a layout image (:func:`surface_png`: one pixel per grid point, stretched
+    over the grid's cells), not a heatmap: a frame then only changes ``images[k].source``, which
+    Plotly.animate draws without redrawing the figure (a heatmap frame is a full redraw). The
+    colour bar is carried by an invisible marker trace on the last surface."""
     k = len(runs)
     fig = make_subplots(
         rows=1,
@@ -544,35 +598,66 @@ def surface_figure(
     steps = [int(s) for s in np.asarray(runs[0][1].snapshot_steps)]
     surfaces = [surface_percent(r) for _, r in runs]
     n_frames = min(len(steps), *(s.shape[0] for s in surfaces))
-    heat_index = []
     size = 9 if present else 6
+    images = []
     for col, ((slug, r), z) in enumerate(zip(runs, surfaces, strict=True), start=1):
-        heat_index.append(len(fig.data))
-        fig.add_trace(
-            go.Heatmap(
-                x=np.asarray(r.grid_x, dtype=np.float32),
-                y=np.asarray(r.grid_y, dtype=np.float32),
-                z=z[n_frames - 1],
-                zmin=0,
-                zmax=100,
-                colorscale=SURFACE_SCALE,
-                showscale=col == k,
-                colorbar={"title": {"text": "P(class 1) %", "side": "right"}, "thickness": 12},
-                name=f"{label(slug)} surface",
-                hovertemplate="x₁ %{x:.2f}, x₂ %{y:.2f}<br>P(class 1) %{z} %<extra></extra>",
-            ),
-            row=1,
-            col=col,
+        gx = np.asarray(r.grid_x, dtype=np.float64)
+        gy = np.asarray(r.grid_y, dtype=np.float64)
+        dx = (gx[-1] - gx[0]) / max(len(gx) - 1, 1)
+        dy = (gy[-1] - gy[0]) / max(len(gy) - 1, 1)
+        x0, x1 = float(gx[0] - dx / 2), float(gx[-1] + dx / 2)
+        y0, y1 = float(gy[0] - dy / 2), float(gy[-1] + dy / 2)
+        xref, yref = _axis_ref("x", col), _axis_ref("y", col)
+        images.append(
+            {
+                "source": surface_png(z[n_frames - 1]),
+                "name": f"{label(slug)} surface",
+                "xref": xref,
+                "yref": yref,
+                "x": x0,
+                "y": y1,
+                "sizex": x1 - x0,
+                "sizey": y1 - y0,
+                "xanchor": "left",
+                "yanchor": "top",
+                "sizing": "stretch",
+                "layer": "below",
+            }
         )
+        fig.update_xaxes(range=[x0, x1], showgrid=False, zeroline=False, row=1, col=col)
+        fig.update_yaxes(range=[y0, y1], showgrid=False, zeroline=False, row=1, col=col)
+        if col == k:
+            fig.add_trace(
+                go.Scatter(
+                    x=[None],
+                    y=[None],
+                    mode="markers",
+                    name="P(class 1) colour scale",
+                    showlegend=False,
+                    hoverinfo="skip",
+                    marker={
+                        "color": [0],
+                        "cmin": 0,
+                        "cmax": 100,
+                        "colorscale": SURFACE_SCALE,
+                        "showscale": True,
+                        "colorbar": {
+                            "title": {"text": "P(class 1) %", "side": "right"},
+                            "thickness": 12,
+                        },
+                    },
+                ),
+                row=1,
+                col=col,
+            )
         for cls_id in range(2):
             for part, xs, ys, symbol in (
                 ("training", data.x_train, data.y_train, "circle"),
                 ("test", data.x_test, data.y_test, "circle-open"),
             ):
                 pts = np.asarray(xs)[np.asarray(ys) == cls_id]
-                # WebGL: every frame is a full redraw (a heatmap cannot be animated), and 400
-                # SVG markers per surface made a scrubber step 4× slower (232 against 57 ms
-                # median, load average 15-17); drawn by WebGL they cost about nothing.
+                # WebGL: 400 SVG markers per surface made a scrubber step 4× slower when every
+                # frame was a full redraw (232 against 57 ms median, load average 15-17).
                 fig.add_trace(
                     go.Scattergl(
                         x=pts[:, 0].astype(np.float32),
@@ -597,13 +682,11 @@ def surface_figure(
                 )
     names = [f"step {steps[i]}" for i in range(n_frames)]
     # The frames are written into the frozen spec as they are sent (below), not built as
-    # go.Frame objects: Plotly validating 41 frames of heatmaps took most of the figure's build
-    # time (~35 of ~45 ms per setting), and every new learning rate is a new setting.
+    # go.Frame objects: Plotly validating 41 frames took most of the figure's build time.
     frames = [
         {
             "name": names[i],
-            "data": [{"type": "heatmap", "z": to_typed_array_spec(z[i])} for z in surfaces],
-            "traces": heat_index,
+            "layout": {f"images[{j}].source": surface_png(z[i]) for j, z in enumerate(surfaces)},
         }
         for i in range(n_frames)
     ]
@@ -638,7 +721,7 @@ def surface_figure(
             }
         ],
     )
-    # The slider too goes straight into the spec (validating its 41 steps cost ~8 ms).
+    # The slider and the images too go straight into the spec (validating them costs ms).
     slider = {
         "active": n_frames - 1,
         "currentvalue": {"prefix": "step ", "xanchor": "right", "font": {"size": font}},
@@ -654,6 +737,7 @@ def surface_figure(
     spec = frozen.to_dict()
     spec["frames"] = frames
     spec["layout"]["sliders"] = [slider]
+    spec["layout"]["images"] = images
     return frozen
 
 

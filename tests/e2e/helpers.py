@@ -88,9 +88,13 @@ def wait_for_lines(page: Page, key: str) -> Locator:
 
 
 def wait_for_chart(page: Page, key: str) -> Locator:
-    """Wait until the chart with this key has drawn its data (a line or a bar); returns it."""
+    """Wait until the chart with this key has drawn its data (a line, a bar, a heatmap or a layout
+    image such as the training page's decision surfaces); returns it."""
     plot = chart(page, key)
-    drawn = ".scatterlayer .trace path.js-line, .barlayer .trace path, .heatmaplayer image"
+    drawn = (
+        ".scatterlayer .trace path.js-line, .barlayer .trace path, .heatmaplayer image, "
+        ".imagelayer image"
+    )
     expect(plot.locator(drawn).first).to_be_attached()
     return plot
 

@@ -35,17 +35,17 @@ CHARTS = (
 )
 
 # The scrubber's state in the drawn figure: the slider's active step, the label it shows, and
-# the first surface's image as drawn (the heatmap's PNG data URL), by the chart's key.
+# the first surface's image as drawn (its layout image's PNG data URL), by the chart's key.
 _SCRUBBER_JS = """(selector) => {
   const gd = document.querySelector(selector + ' .js-plotly-plot');
   if (!gd || !gd.layout || !gd.layout.sliders) return null;
   const label = gd.querySelector('.slider-container text.slider-label');
-  const image = gd.querySelector('.heatmaplayer image');
+  const image = gd.querySelector('.imagelayer image');
   return {
     active: gd.layout.sliders[0].active,
     steps: gd.layout.sliders[0].steps.length,
     label: label ? label.textContent : null,
-    image: image ? image.getAttribute('href') : null,
+    image: image ? image.getAttribute('xlink:href') || image.getAttribute('href') : null,
   };
 }"""
 
