@@ -198,3 +198,10 @@ def freeze(fig: go.Figure) -> go.Figure:
     fig.__class__ = FrozenFigure
     fig._frozen_dict = frozen
     return fig
+
+
+def read_only(a: np.ndarray) -> np.ndarray:
+    """Mark an array a cached view hands to every session as read-only (as :func:`freeze` does
+    for figures): one session writing into it would change what the others see."""
+    a.flags.writeable = False
+    return a

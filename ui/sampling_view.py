@@ -21,7 +21,7 @@ import streamlit as st
 from activations import attention_scaling, effective_vocabulary, entropy, filter_steps, sample
 from activations.sampling import AttentionScaling, Candidates, Filtered, parse_tokens
 from ui import state, sweep
-from ui.plotting import PALETTE, base_layout, freeze, line_width
+from ui.plotting import PALETTE, base_layout, freeze, line_width, read_only
 from ui.softmax_view import (
     ACCENT,
     MUTED,
@@ -445,11 +445,6 @@ class KnobView:
     rules_sentence: str | None
 
 
-def _read_only(a: np.ndarray) -> np.ndarray:
-    a.flags.writeable = False
-    return a
-
-
 @st.cache_resource(max_entries=128, show_spinner=False)
 def knob_view(
     *,
@@ -465,7 +460,7 @@ def knob_view(
     """Everything a move of T, top-k, top-p or min-p redraws, from the core, for one setting."""
     steps = filter_steps(z, t, top_k, top_p, min_p)
     for a in (steps.scaled, steps.model_probs, steps.tempered_probs, steps.probs):
-        _read_only(a)
+        read_only(a)
     title = f"Next token after “{PROMPT} …”<br><sup>{knob_title(t, top_k, top_p, min_p)}</sup>"
     return KnobView(
         steps=steps,
@@ -482,7 +477,7 @@ def samples_view(
     *, p: np.ndarray, names: tuple[str, ...], seed: int, subtitle: str, present: bool
 ) -> tuple[np.ndarray, go.Figure, str]:
     """The seeded draws' counts, their chart and sentence."""
-    counts = _read_only(sample(p, DRAWS, seed))
+    counts = read_only(sample(p, DRAWS, seed))
     fig = samples_figure(
         counts,
         p,

@@ -36,7 +36,7 @@ from activations import (
 )
 from activations.softmax import SoftmaxSteps, softmax_jacobian, softmax_steps
 from ui import state, sweep
-from ui.plotting import PALETTE, base_layout, freeze, line_width
+from ui.plotting import PALETTE, base_layout, freeze, line_width, read_only
 
 # --- the temperature control --------------------------------------------------------------------
 
@@ -1045,11 +1045,6 @@ class TemperatureView:
     simplex_sentence: str | None = None
 
 
-def _read_only(a: np.ndarray) -> np.ndarray:
-    a.flags.writeable = False
-    return a
-
-
 @st.cache_resource(max_entries=128, show_spinner=False)
 def temperature_view(
     *,
@@ -1075,7 +1070,7 @@ def temperature_view(
     ``inspect.signature``), which made a hit cost ~0.2 ms instead of ~0.1 ms.
     """
     steps = softmax_steps(z, t)
-    p = _read_only(steps.probs)
+    p = read_only(steps.probs)
     h_nats = float(entropy(p))
     eps = float(label_smoothing)
     loss = p_target = grad = grad_fig = grad_text = jac_fig = jac_text = None
@@ -1083,9 +1078,9 @@ def temperature_view(
     if target is not None:
         loss = float(cross_entropy(z, target, t))
         p_target = float(p[target])
-        grad = _read_only(cross_entropy_grad(z, target, t, label_smoothing=eps))
+        grad = read_only(cross_entropy_grad(z, target, t, label_smoothing=eps))
         grad_fig = gradient_chart(z, labels, t, target, present, grad, eps)
-        y_smooth = _read_only(smoothed_target(target, len(z), eps))
+        y_smooth = read_only(smoothed_target(target, len(z), eps))
         if eps == 0.0:
             grad_text = gradient_sentence(grad, labels, target)
         else:
@@ -1096,7 +1091,7 @@ def temperature_view(
         jac_fig = jacobian_chart(z, labels, t, present, jac)
         jac_text = jacobian_sentence(jac)
     sparse_charts = bool(sparse)
-    sparse = {name: _read_only(a) for name, a in sparse_probabilities(z, t).items()}
+    sparse = {name: read_only(a) for name, a in sparse_probabilities(z, t).items()}
     sparse["softmax"] = p  # the same numbers as the bars above, bit for bit
     subtitle = f"<br><sup>z = {logits_summary(z)}, T = {format_t(t)}</sup>"
     sparse_fig = sparse_text = sparse_jac_fig = sparse_jac_text = simplex_fig = simplex_text = None
