@@ -17,7 +17,8 @@ Per N (10, 30, 60 by default) the run has two phases:
   the page once before, as in class; ``--cold`` skips that);
 * steady: once all have joined, ``--seconds`` of moves; rerun latency p50/p95 (send →
   script_finished), errors (exceptions in the page, failed runs, dropped sockets, runs over
-  10 s), the server's CPU (cores, from /proc/<pid>/stat) and peak RSS (/proc/<pid>/status).
+  10 s), the server's CPU (cores, from /proc/<pid>/stat) and peak RSS (/proc/<pid>/status),
+  each of the server and every process under it (the training page's worker processes) together.
 
 The server runs with the repo's .streamlit/config.toml (``runner.postScriptGC = false``) and is
 stopped by pid at the end.
@@ -233,6 +234,36 @@ def with_children(pid: int) -> list[int]:
     return [pid, *map(int, kids)]
 
 
+def descendants(pid: int) -> list[int]:
+    """``pid`` and every process under it: a server's training workers (ui/workers.py: its
+    forkserver and the workers forked from it) count as the server."""
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        with contextlib.suppress(OSError):
+            for task in Path(f"/proc/{p}/task").iterdir():
+                with contextlib.suppress(OSError):
+                    todo.extend(int(k) for k in (task / "children").read_text().split())
+    return out
+
+
+def tree_cpu(pids: list[int]) -> dict[int, float]:
+    """CPU seconds of every process under each of ``pids`` (themselves included)."""
+    out = {}
+    for pid in pids:
+        for p in descendants(pid):
+            with contextlib.suppress(OSError):
+                out[p] = cpu_seconds(p)
+    return out
+
+
+def cpu_since(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU seconds used between two :func:`tree_cpu` readings (a process started in between
+    counts from 0)."""
+    return sum(v - before.get(p, 0.0) for p, v in after.items())
+
+
 def cpu_seconds(pid: int) -> float:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / CLK_TCK  # utime + stime
@@ -245,8 +276,18 @@ def rss_mb(pid: int) -> float:
     return float("nan")
 
 
+def tree_rss_mb(pid: int) -> float:
+    """The RSS of ``pid`` and every process under it, added up (pages the workers share with
+    their forkserver count once per process: an upper bound)."""
+    total = 0.0
+    for p in descendants(pid):
+        with contextlib.suppress(OSError):
+            total += rss_mb(p)
+    return total
+
+
 class Sampler(threading.Thread):
-    """Peak RSS of the server while running."""
+    """Peak RSS of the server (with its worker processes) while running."""
 
     def __init__(self, pid: int):
         super().__init__(daemon=True)
@@ -255,7 +296,7 @@ class Sampler(threading.Thread):
     def run(self) -> None:
         while not self.stop.is_set():
             with contextlib.suppress(OSError):
-                self.peak = max(self.peak, rss_mb(self.pid))
+                self.peak = max(self.peak, tree_rss_mb(self.pid))
             self.stop.wait(0.25)
 
 
@@ -454,23 +495,23 @@ def level(
     samplers = [Sampler(pid) for pid in pids]
     for sampler in samplers:
         sampler.start()
-    j0 = sum(cpu_seconds(pid) for pid in pids)
+    j0 = tree_cpu(pids)
     for th in threads:
         th.start()
     deadline = join_start + ramp + JOIN_TIMEOUT + 5
     for _ in students:  # the join phase: until every student has had its first run
         phase.joined.acquire(timeout=max(0.0, deadline - time.perf_counter()))
-    join_cpu = sum(cpu_seconds(pid) for pid in pids) - j0
+    join_cpu = cpu_since(j0, tree_cpu(pids))
     # the steady phase: CPU is read over [go + 1.5 s, stop], once every student is moving
     go = time.perf_counter()
     phase.stop_at = go + 1.5 + seconds
     phase.go.set()
     time.sleep(1.5)
-    c0 = sum(cpu_seconds(pid) for pid in pids)
+    c0 = tree_cpu(pids)
     p0 = sum(cpu_seconds(pid) for pid in proxy_pids)
     w0, m0 = time.perf_counter(), resource.getrusage(resource.RUSAGE_SELF)
     time.sleep(max(0.0, phase.stop_at - time.perf_counter()))
-    c1 = sum(cpu_seconds(pid) for pid in pids)
+    c1 = tree_cpu(pids)
     p1 = sum(cpu_seconds(pid) for pid in proxy_pids)
     w1, m1 = time.perf_counter(), resource.getrusage(resource.RUSAGE_SELF)
     client_cores = (m1.ru_utime + m1.ru_stime - m0.ru_utime - m0.ru_stime) / (w1 - w0)
@@ -482,7 +523,7 @@ def level(
     in_window = sum(w0 <= e <= w1 for s in students for e in s.ends)
     lat = [x for s in students for x in s.latencies]
     joins = [s.join_s for s in students if s.join_s is not None]
-    cores = (c1 - c0 + p1 - p0) / (w1 - w0)  # the servers' and the proxy's
+    cores = (cpu_since(c0, c1) + p1 - p0) / (w1 - w0)  # the servers' (workers too), the proxy's
     proxy_cores = (p1 - p0) / (w1 - w0)
     moves_per_s = in_window / (w1 - w0)
     per_replica: dict[str, int] = {}
