@@ -8,7 +8,7 @@ fragment :func:`explore`: a move reruns only that, trains (once per setting for 
 ``ui.training_view.run`` is shared) and re-sends the charts. The choices of *what* is trained
 (dataset, activation, initialisation, optimizer, the race, quiz mode), the lessons, the export
 row and the explanations run with the whole page. The scrubber under the decision surface is
-Plotly's own slider over frames: moving it never reaches the server.
+Plotly's own slider and Play/Pause buttons over frames: using them never reaches the server.
 """
 
 from __future__ import annotations
@@ -235,9 +235,7 @@ def explore(
                 icon=":material/school:",
             )
         surface_text = view.surface_summary(runs, settings)
-        st.plotly_chart(
-            drawn.surface, config=PLOTLY_CONFIG, key="training_surface_chart", alt=surface_text
-        )
+        st.plotly_chart(drawn.surface, config=PLOTLY_CONFIG, key=view.SURFACE_KEY, alt=surface_text)
         classroom.summary(surface_text)
         loss_text = view.loss_summary(runs, settings)
         st.plotly_chart(drawn.loss, config=PLOTLY_CONFIG, key="training_loss_chart", alt=loss_text)
@@ -423,4 +421,6 @@ with st.expander("Why race on the same weights and batches?"):
         "drawing a conclusion."
     )
 
+# The scrubber's Pause without an uncaught error (ui.training_view.SCRUBBER_JS): constant text.
+st.html(view.SCRUBBER_HTML, unsafe_allow_javascript=True)
 cls.check_only()  # last: names the keys of ?only= that are no control of this page

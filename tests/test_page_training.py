@@ -146,11 +146,26 @@ def test_default_page_draws_the_core_run():
     # A frame only swaps images: no redraw of the figure (a heatmap frame was a full redraw).
     assert all(st["args"][1]["frame"]["redraw"] is False for st in slider["steps"])
     assert all("data" not in f for f in frames)
-    (play,) = surface["layout"]["updatemenus"][0]["buttons"]
+    play, pause = surface["layout"]["updatemenus"][0]["buttons"]
+    assert play["label"] == "▶ Play" and pause["label"] == "❚❚ Pause"
     assert play["method"] == "animate" and play["args"][0] == [f["name"] for f in frames]
-    # Nothing interrupts a running animation (Plotly.js would throw an uncaught rejection).
+    # Play runs on from the snapshot shown, PLAY_MS a frame, each frame only swapping images.
+    assert play["args"][1]["fromcurrent"] is True
+    assert play["args"][1]["frame"] == {"duration": view.PLAY_MS, "redraw": False}
+    # Pause: Plotly's own idiom, no frame, the queued frames dropped at once.
+    assert pause["method"] == "animate" and pause["args"][0] == [None]
+    assert pause["args"][1]["mode"] == "immediate"
+    assert pause["args"][1]["frame"]["redraw"] is False
+    # Play and the slider never interrupt a running animation themselves (Plotly.js would
+    # reject its promise, uncaught); the page's script empties the queue before Pause.
     assert play["args"][1]["mode"] == "afterall"
     assert all(st["args"][1]["mode"] == "afterall" for st in slider["steps"])
+    (script,) = [h.proto for h in at.get("html") if "activationLabScrubber" in h.proto.body]
+    assert script.unsafe_allow_javascript and script.body == view.SCRUBBER_HTML
+    assert f".st-key-{view.SURFACE_KEY} .js-plotly-plot" in script.body  # this chart only
+    assert "_frameQueue" in script.body
+    assert "Play runs on from the snapshot shown" in texts(at)
+    assert "Pause stops on it" in texts(at)
     # Per-layer charts: the core's numbers, one line per hidden layer.
     dead = chart(at, "Dead units per layer")
     for layer in range(s.layers):

@@ -16,7 +16,8 @@ The core (``activations.training``) trains a small MLP on a 2-D toy dataset and 
   :func:`figures` builds the page's figures once per setting and freezes them
   (:func:`ui.plotting.freeze`).
 * **The scrubber.** The decision surface at every snapshot travels once, as Plotly frames; the
-  slider and the play button swap them in the browser (no server round trip per frame). Each
+  slider and the Play and Pause buttons swap them in the browser (no server round trip per
+  frame; :data:`SCRUBBER_JS` says why Pause needs a few lines of script). Each
   surface is a small indexed PNG (one pixel per grid point, its value the whole percent: a
   colour scale cannot show finer steps, ~1 kB at 40 × 40) in a layout image, so a frame swaps
   images without redrawing the figure.
@@ -483,7 +484,8 @@ def surface_summary(runs: Sequence[Run], settings: Settings) -> str:
         f"Decision surface on {settings.dataset}: the colour is the network's probability of "
         "class 1 at each point of the plane, the dots are the data (filled: training, open: "
         "test). " + "; ".join(parts) + ". The slider under the chart moves through the "
-        f"{SNAPSHOTS} snapshots in your browser."
+        f"{SNAPSHOTS} snapshots in your browser; Play runs on from the snapshot "
+        "shown (from step 0 when the last one is shown) and Pause stops on it."
     )
 
 
@@ -521,21 +523,71 @@ SURFACE_SCALE = [[0.0, "#5fa8d3"], [0.5, "#f7f7f7"], [1.0, "#f2b85b"]]
 #: images (``layout.images[k].source``), which Plotly.animate applies without redrawing the
 #: figure; a heatmap cannot be animated, so its every frame was a full redraw (a step: 53 ms
 #: median with heatmaps, 13 ms with images; docs/PERFORMANCE.md, "Speed pass"). Queued
-#: after any frame still showing ("afterall"), never
-#: interrupting one: Plotly.js rejects an interrupted animation's promise and nothing catches
-#: it (an uncaught error in every student's console).
+#: after any frame still showing ("afterall"), never interrupting one: Plotly.js rejects an
+#: interrupted animation's promise and nothing catches it (see :data:`SCRUBBER_JS`).
 _FRAME = {
     "mode": "afterall",
     "frame": {"duration": 0, "redraw": False},
     "transition": {"duration": 0},
 }
-#: Play: every snapshot from step 0, PLAY_MS apart (41 snapshots: about 6 s).
+#: Play: the snapshots after the one shown, PLAY_MS apart ("fromcurrent"); from step 0 when
+#: the first or the last snapshot is shown, or none has been played yet (41 snapshots: ~6 s).
 PLAY_MS = 150
 _PLAY = {
     "mode": "afterall",
+    "fromcurrent": True,
     "frame": {"duration": PLAY_MS, "redraw": False},
     "transition": {"duration": 0},
 }
+#: Pause: Plotly's own idiom (animate ``[null]``, "immediate"), which drops the frames still
+#: queued. On the page :data:`SCRUBBER_JS` has emptied the queue first, so nothing is
+#: interrupted; in an exported figure (no script) it still pauses.
+_PAUSE = {
+    "mode": "immediate",
+    "frame": {"duration": 0, "redraw": False},
+    "transition": {"duration": 0},
+}
+PLAY_LABEL = "▶ Play"
+PAUSE_LABEL = "❚❚ Pause"
+#: The chart's widget key on the page (the script below acts on this chart only).
+SURFACE_KEY = "training_surface_chart"
+
+#: The scrubber's Pause without an error in the console. In the Plotly.js that Streamlit 1.67
+#: ships (``Plotly.animate`` in its PlotlyChart bundle), every ``animate`` call queues its
+#: frames in ``gd._transitionData._frameQueue`` and gives the *last* one ``onInterrupt`` = the
+#: call's ``reject``; a call in mode "immediate" or "next" first pops the whole queue and calls
+#: each ``onInterrupt``. So while Play runs, its last frame is queued and any interrupt (the
+#: ``[null]`` pause, a slider step in "immediate") rejects Play's promise, which
+#: ``Plots.executeAPICommand`` re-rejects after a warning and the button's click handler
+#: drops: an uncaught rejection on every pause. No button arguments avoid it (the only
+#: methods are restyle, relayout, update, animate and skip, and the only way to stop frames
+#: already queued is that interrupt). This script, run once per tab, empties the surface
+#: chart's queue *before* Plotly handles a click on one of its buttons or a press on its
+#: slider (a capturing listener on the document runs first): the frame on screen stays, the
+#: animation stops after it, and the interrupt that follows finds nothing to reject. Play's
+#: promise is left pending, unreferenced, and collected. A press on the slider therefore also
+#: stops a running Play, and a click on Play while playing continues from the step shown
+#: instead of queueing a second run. Constant text: nothing from a link reaches it.
+SCRUBBER_JS = (
+    """(() => {
+  if (window.activationLabScrubber) return;
+  window.activationLabScrubber = true;
+  const chart = ".st-key-CHART_KEY .js-plotly-plot";
+  const stopFrames = (event, part) => {
+    const target = event.target;
+    if (!(target instanceof Element) || !target.closest(part)) return;
+    const gd = target.closest(chart);
+    const queue = gd && gd._transitionData && gd._transitionData._frameQueue;
+    if (queue) queue.length = 0;
+  };
+  document.addEventListener("click", (e) => stopFrames(e, ".updatemenu-button"), true);
+  document.addEventListener("mousedown", (e) => stopFrames(e, ".slider-container"), true);
+  document.addEventListener(
+    "touchstart", (e) => stopFrames(e, ".slider-container"), {capture: true, passive: true});
+})();"""
+).replace("CHART_KEY", SURFACE_KEY)
+#: :data:`SCRUBBER_JS` for ``st.html(..., unsafe_allow_javascript=True)``.
+SCRUBBER_HTML = f"<script>{SCRUBBER_JS}</script>"
 MAX_CURVE_POINTS = 1001
 
 
@@ -624,7 +676,7 @@ def surface_figure(
     runs: Sequence[Run], data: core.Dataset, settings: Settings, *, present: bool = False
 ) -> go.Figure:
     """One decision surface per raced activation with the data points, and a scrubber (Plotly
-    frames, a slider and a play button) over the snapshots: frame ``i`` holds every run's
+    frames, a slider, Play and Pause buttons) over the snapshots: frame ``i`` holds every run's
     surface at ``snapshot_steps[i]``. Returned frozen (:func:`ui.plotting.spec_figure`).
 
     Each surface is a layout image (:func:`surface_png`: one pixel per grid point, stretched
@@ -756,9 +808,14 @@ def surface_figure(
                     "pad": {"b": 30},
                     "buttons": [
                         {
-                            "label": "▶ Play from step 0",
+                            "label": PLAY_LABEL,
                             "method": "animate",
                             "args": [names, _PLAY],
+                        },
+                        {
+                            "label": PAUSE_LABEL,
+                            "method": "animate",
+                            "args": [[None], _PAUSE],
                         },
                     ],
                 }
