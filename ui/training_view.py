@@ -530,8 +530,8 @@ _FRAME = {
     "frame": {"duration": 0, "redraw": False},
     "transition": {"duration": 0},
 }
-#: Play: the snapshots after the one shown, PLAY_MS apart ("fromcurrent"); from step 0 when
-#: the first or the last snapshot is shown, or none has been played yet (41 snapshots: ~6 s).
+#: Play: the snapshots after the one shown, PLAY_MS apart ("fromcurrent"); all of them, from
+#: step 0, when the first or the last snapshot is shown (41 snapshots: about 6 s).
 PLAY_MS = 150
 _PLAY = {
     "mode": "afterall",
@@ -541,7 +541,7 @@ _PLAY = {
 }
 #: Pause: Plotly's own idiom (animate ``[null]``, "immediate"), which drops the frames still
 #: queued. On the page :data:`SCRUBBER_JS` has emptied the queue first, so nothing is
-#: interrupted; in an exported figure (no script) it still pauses.
+#: interrupted; where the script is absent it still pauses (with Plotly's uncaught error).
 _PAUSE = {
     "mode": "immediate",
     "frame": {"duration": 0, "redraw": False},
