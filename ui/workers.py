@@ -98,10 +98,16 @@ def _preparation_data(real: Callable[[str], dict]) -> Callable[[str], dict]:
     return prepared
 
 
-class _SpawnWorker(mp_context.SpawnProcess):
+class _Named:
+    """A worker process: its name marks it for :func:`_preparation_data` (and ``ps``)."""
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.name = f"{WORKER_NAME}-{self.name}"
+        self.name = f"{WORKER_NAME}-{self.name}"  # type: ignore[attr-defined]
+
+
+class _SpawnWorker(_Named, mp_context.SpawnProcess):
+    pass
 
 
 class _SpawnContext(mp_context.SpawnContext):
@@ -110,10 +116,8 @@ class _SpawnContext(mp_context.SpawnContext):
 
 if hasattr(mp_context, "ForkServerContext"):  # POSIX
 
-    class _ForkServerWorker(mp_context.ForkServerProcess):
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            self.name = f"{WORKER_NAME}-{self.name}"
+    class _ForkServerWorker(_Named, mp_context.ForkServerProcess):
+        pass
 
     class _ForkServerContext(mp_context.ForkServerContext):
         Process = _ForkServerWorker
