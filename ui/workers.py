@@ -218,7 +218,8 @@ def call(fn: Callable[..., T], /, *args: object, work: int = 0, **kwargs: object
     """``fn(*args, **kwargs)`` computed in a worker process of the lane for ``work`` units
     (:func:`lane_for`), the calling thread waiting without the GIL.
 
-    ``fn`` must be a module-level function, and its arguments and result picklable. Its
+    ``fn`` must be a module-level function of an importable module (not of the main script:
+    workers do not import it), and its arguments and result picklable. Its
     exceptions are raised here as they are. Falls back to the calling thread when workers are
     off (``ACTIVATION_LAB_WORKERS=0``) or the lane's process died (module docstring)."""
     lane = lane_for(work)
