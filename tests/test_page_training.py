@@ -184,6 +184,8 @@ def test_default_page_draws_the_core_run():
     # The verdict is computed from the run.
     best, step = view.best_test(r)
     assert f"{best:.3g} at step {step} of {s.steps}" in at.success[0].value
+    # one run is no race: no "lowest" among one
+    assert at.success[0].value.startswith("**ReLU** reached its lowest test loss, ")
     assert not any(np.isnan(all_numbers(f)).any() for f in figures(at))
 
 
@@ -557,6 +559,9 @@ def test_the_page_trains_in_a_worker_process_on_the_lane_its_size_asks_for(monke
     assert all(where != os.getpid() for *_, where in seen)  # not on the script's thread
     # and what the worker trained is what the page draws
     assert_loss_matches(chart(at, "Loss"), "ReLU", core_run("relu", settings(seed=4242, steps=200)))
+    # a race has a winner, named from the runs
+    runs = [(slug, core_run(slug, settings(seed=4242, steps=200))) for slug in ("relu", "tanh")]
+    assert f"Lowest test loss: **{view.label(view.winner(runs))}**, " in texts(at)
 
 
 @pytest.mark.parametrize("present", [False, True])

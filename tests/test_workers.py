@@ -190,3 +190,22 @@ def _alive(process: int) -> bool:
     except OSError:
         return False
     return state != "Z"
+
+
+def test_where_there_is_no_forkserver_the_workers_are_spawned_the_same_way(monkeypatch, tmp_path):
+    import multiprocessing
+    import types
+
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["fork", "spawn"])
+    page = tmp_path / "page.py"
+    page.write_text("raise SystemExit('a worker imported the main script')\n")
+    main = types.ModuleType("__main__")
+    main.__file__ = str(page)
+    monkeypatch.setitem(sys.modules, "__main__", main)
+    workers.shutdown()
+    try:
+        assert workers.call(pid, work=1) != os.getpid()
+        assert not workers.call(loaded, "streamlit", work=1)
+        assert workers.running_lanes() == {"light": 2}
+    finally:
+        workers.shutdown()

@@ -391,9 +391,14 @@ def verdict_lines(runs: Sequence[Run], settings: Settings) -> list[str]:
     if best is not None:
         loss, step = best_test(dict(runs)[best])
         acc = float(np.asarray(dict(runs)[best].acc_test)[step])
+        # A race has a winner; a single run only has its own best point.
+        head = (
+            f"Lowest test loss: **{label(best)}**, "
+            if len(runs) > 1
+            else f"**{label(best)}** reached its lowest test loss, "
+        )
         line = (
-            f"Lowest test loss: **{label(best)}**, {loss:.3g} at step {step} of "
-            f"{settings.steps} (test accuracy {acc:.0%} there)."
+            f"{head}{loss:.3g} at step {step} of {settings.steps} (test accuracy {acc:.0%} there)."
         )
         others = [
             f"{label(slug)} {b[0]:.3g} (step {b[1]})"

@@ -98,10 +98,16 @@ def _preparation_data(real: Callable[[str], dict]) -> Callable[[str], dict]:
     return prepared
 
 
-class _SpawnWorker(mp_context.SpawnProcess):
+class _Named:
+    """A worker process: its name marks it for :func:`_preparation_data` (and ``ps``)."""
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.name = f"{WORKER_NAME}-{self.name}"
+        self.name = f"{WORKER_NAME}-{self.name}"  # type: ignore[attr-defined]
+
+
+class _SpawnWorker(_Named, mp_context.SpawnProcess):
+    pass
 
 
 class _SpawnContext(mp_context.SpawnContext):
@@ -110,10 +116,8 @@ class _SpawnContext(mp_context.SpawnContext):
 
 if hasattr(mp_context, "ForkServerContext"):  # POSIX
 
-    class _ForkServerWorker(mp_context.ForkServerProcess):
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            self.name = f"{WORKER_NAME}-{self.name}"
+    class _ForkServerWorker(_Named, mp_context.ForkServerProcess):
+        pass
 
     class _ForkServerContext(mp_context.ForkServerContext):
         Process = _ForkServerWorker
@@ -214,7 +218,8 @@ def call(fn: Callable[..., T], /, *args: object, work: int = 0, **kwargs: object
     """``fn(*args, **kwargs)`` computed in a worker process of the lane for ``work`` units
     (:func:`lane_for`), the calling thread waiting without the GIL.
 
-    ``fn`` must be a module-level function, and its arguments and result picklable. Its
+    ``fn`` must be a module-level function of an importable module (not of the main script:
+    workers do not import it), and its arguments and result picklable. Its
     exceptions are raised here as they are. Falls back to the calling thread when workers are
     off (``ACTIVATION_LAB_WORKERS=0``) or the lane's process died (module docstring)."""
     lane = lane_for(work)
