@@ -17,7 +17,8 @@ Per N (10, 30, 60 by default) the run has two phases:
   the page once before, as in class; ``--cold`` skips that);
 * steady: once all have joined, ``--seconds`` of moves; rerun latency p50/p95 (send →
   script_finished), errors (exceptions in the page, failed runs, dropped sockets, runs over
-  10 s), the server's CPU (cores, from /proc/<pid>/stat) and peak RSS (/proc/<pid>/status).
+  10 s), the server's CPU (cores, from /proc/<pid>/stat) and peak RSS (/proc/<pid>/status),
+  each of the server and every process under it (the training page's worker processes) together.
 
 The server runs with the repo's .streamlit/config.toml (``runner.postScriptGC = false``) and is
 stopped by pid at the end.
@@ -38,6 +39,7 @@ overhead per move, and nginx's own CPU is counted in the through-nginx row.
     python benchmarks/bench_load.py --page explorer --replicas 2 --via-nginx --sessions 120
     python benchmarks/bench_load.py --page training --sessions 60 --seconds 60   # lr every 10 s
     python benchmarks/bench_load.py --page training_lesson --cold --sessions 60 --seconds 10
+    python benchmarks/bench_load.py --page training --heavy 2 --sessions 60   # 2 at 8 × 64
 """
 
 from __future__ import annotations
@@ -66,6 +68,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from activations import training as training_core  # noqa: E402
 from ui import depth_view, softmax_view, training_view  # noqa: E402
 
 CLK_TCK = os.sysconf("SC_CLK_TCK")
@@ -91,6 +94,10 @@ class Target:
     # way (each student's own, turning only at an end), so a value is revisited only after
     # the far end: with query_each, every move is a new computation.
     walk: str = "random"
+    # Appended to the query of the first ``--heavy K`` students: the largest setting the page
+    # allows (the training page: 8 × 64 and the most steps that fit), so that the others'
+    # latency shows whether one student's heavy setting holds up the class.
+    query_heavy: str = ""
 
 
 def targets() -> dict[str, Target]:
@@ -104,6 +111,14 @@ def targets() -> dict[str, Target]:
     rates = tuple(training_view.format_lr(v) for v in training_view.LEARNING_RATES)
     lr_start = rates.index(training_view.format_lr(float(training_view.DEFAULTS["lr"])))
     lesson = "&".join(f"{k}={v}" for k, v in training_view.LESSONS["dying_relu"].query)
+    wide = (training_view.WIDTH_RANGE[1],) * training_view.LAYERS_RANGE[1]
+    most = training_core.largest_steps(
+        wide, 32, n=training_view.N_POINTS, snapshots=training_view.SNAPSHOTS, activation="relu"
+    )
+    heavy = (
+        f"layers={len(wide)}&width={wide[0]}"
+        f"&steps={most // training_view.STEPS_STEP * training_view.STEPS_STEP}"
+    )
     return {
         "explorer": Target(
             "app.py", "explorer", "param_alpha", "double", alphas, 20, "activation=elu"
@@ -121,6 +136,7 @@ def targets() -> dict[str, Target]:
             period=10.0,
             query_each="seed={i}",
             walk="straight",
+            query_heavy=heavy,
         ),
         # a class opening one lesson link at once (run with --cold: one training, shared)
         "training_lesson": Target(
@@ -233,6 +249,36 @@ def with_children(pid: int) -> list[int]:
     return [pid, *map(int, kids)]
 
 
+def descendants(pid: int) -> list[int]:
+    """``pid`` and every process under it: a server's training workers (ui/workers.py: its
+    forkserver and the workers forked from it) count as the server."""
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        with contextlib.suppress(OSError):
+            for task in Path(f"/proc/{p}/task").iterdir():
+                with contextlib.suppress(OSError):
+                    todo.extend(int(k) for k in (task / "children").read_text().split())
+    return out
+
+
+def tree_cpu(pids: list[int]) -> dict[int, float]:
+    """CPU seconds of every process under each of ``pids`` (themselves included)."""
+    out = {}
+    for pid in pids:
+        for p in descendants(pid):
+            with contextlib.suppress(OSError):
+                out[p] = cpu_seconds(p)
+    return out
+
+
+def cpu_since(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU seconds used between two :func:`tree_cpu` readings (a process started in between
+    counts from 0)."""
+    return sum(v - before.get(p, 0.0) for p, v in after.items())
+
+
 def cpu_seconds(pid: int) -> float:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / CLK_TCK  # utime + stime
@@ -245,8 +291,18 @@ def rss_mb(pid: int) -> float:
     return float("nan")
 
 
+def tree_rss_mb(pid: int) -> float:
+    """The RSS of ``pid`` and every process under it, added up (pages the workers share with
+    their forkserver count once per process: an upper bound)."""
+    total = 0.0
+    for p in descendants(pid):
+        with contextlib.suppress(OSError):
+            total += rss_mb(p)
+    return total
+
+
 class Sampler(threading.Thread):
-    """Peak RSS of the server while running."""
+    """Peak RSS of the server (with its worker processes) while running."""
 
     def __init__(self, pid: int):
         super().__init__(daemon=True)
@@ -255,7 +311,7 @@ class Sampler(threading.Thread):
     def run(self) -> None:
         while not self.stop.is_set():
             with contextlib.suppress(OSError):
-                self.peak = max(self.peak, rss_mb(self.pid))
+                self.peak = max(self.peak, tree_rss_mb(self.pid))
             self.stop.wait(0.25)
 
 
@@ -290,6 +346,7 @@ class Student:
     query: str = ""
     hashes: set[str] = field(default_factory=set)
     index: int = 0  # the student's number in its level (Target.query_each)
+    heavy: bool = False  # this student uses Target.query_heavy (--heavy)
     via_proxy: bool = False  # fetch a route cookie first and send it, as a browser would
     replica: str = ""  # the replica nginx chose (its X-Lab-Replica header)
 
@@ -371,7 +428,7 @@ class Student:
     def run(self, start_at: float, phase: Phase) -> None:
         t = self.target
         each = t.query_each.format(i=self.index)
-        self.query = "&".join(q for q in (t.query, each) if q)
+        self.query = "&".join(q for q in (t.query, each, t.query_heavy * self.heavy) if q)
         index = t.start
         step = self.rng.choice((-1, 1))
         try:
@@ -429,6 +486,7 @@ def level(
     seed: int,
     proxy_port: int | None = None,
     proxy_pids: tuple[int, ...] = (),
+    heavy: int = 0,
 ):
     """One level of N students; with several servers (replicas), student i stays on server
     i mod K all along, as behind a load balancer with sticky sessions. With ``proxy_port``,
@@ -444,6 +502,7 @@ def level(
             random.Random(rng.random()),
             index=i,
             via_proxy=proxy_port is not None,
+            heavy=i < heavy,
         )
         for i in range(n)
     ]
@@ -454,23 +513,23 @@ def level(
     samplers = [Sampler(pid) for pid in pids]
     for sampler in samplers:
         sampler.start()
-    j0 = sum(cpu_seconds(pid) for pid in pids)
+    j0 = tree_cpu(pids)
     for th in threads:
         th.start()
     deadline = join_start + ramp + JOIN_TIMEOUT + 5
     for _ in students:  # the join phase: until every student has had its first run
         phase.joined.acquire(timeout=max(0.0, deadline - time.perf_counter()))
-    join_cpu = sum(cpu_seconds(pid) for pid in pids) - j0
+    join_cpu = cpu_since(j0, tree_cpu(pids))
     # the steady phase: CPU is read over [go + 1.5 s, stop], once every student is moving
     go = time.perf_counter()
     phase.stop_at = go + 1.5 + seconds
     phase.go.set()
     time.sleep(1.5)
-    c0 = sum(cpu_seconds(pid) for pid in pids)
+    c0 = tree_cpu(pids)
     p0 = sum(cpu_seconds(pid) for pid in proxy_pids)
     w0, m0 = time.perf_counter(), resource.getrusage(resource.RUSAGE_SELF)
     time.sleep(max(0.0, phase.stop_at - time.perf_counter()))
-    c1 = sum(cpu_seconds(pid) for pid in pids)
+    c1 = tree_cpu(pids)
     p1 = sum(cpu_seconds(pid) for pid in proxy_pids)
     w1, m1 = time.perf_counter(), resource.getrusage(resource.RUSAGE_SELF)
     client_cores = (m1.ru_utime + m1.ru_stime - m0.ru_utime - m0.ru_stime) / (w1 - w0)
@@ -481,8 +540,10 @@ def level(
         sampler.join()
     in_window = sum(w0 <= e <= w1 for s in students for e in s.ends)
     lat = [x for s in students for x in s.latencies]
+    light = [x for s in students if not s.heavy for x in s.latencies]
+    heavy_lat = [x for s in students if s.heavy for x in s.latencies]
     joins = [s.join_s for s in students if s.join_s is not None]
-    cores = (c1 - c0 + p1 - p0) / (w1 - w0)  # the servers' and the proxy's
+    cores = (cpu_since(c0, c1) + p1 - p0) / (w1 - w0)  # the servers' (workers too), the proxy's
     proxy_cores = (p1 - p0) / (w1 - w0)
     moves_per_s = in_window / (w1 - w0)
     per_replica: dict[str, int] = {}
@@ -509,6 +570,13 @@ def level(
         "proxy_ms_per_move": proxy_cores * 1e3 / moves_per_s if moves_per_s else float("nan"),
         "per_replica": dict(sorted(per_replica.items())),
         "samples": [e for s in students for e in s.errors][:3],
+        "heavy": heavy,
+        "light_moves": len(light),
+        "light_p50": pct(light, 0.5) * 1e3,
+        "light_p95": pct(light, 0.95) * 1e3,
+        "heavy_moves": len(heavy_lat),
+        "heavy_p50": pct(heavy_lat, 0.5) * 1e3,
+        "heavy_p95": pct(heavy_lat, 0.95) * 1e3,
     }
 
 
@@ -526,6 +594,13 @@ def print_row(via: str, n: int, r: dict, period: float) -> None:
     )
     if r["joined"] < n:
         print(f"    only {r['joined']} of {n} students saw their first run")
+    if r["heavy"]:
+        print(
+            f"    the {n - r['heavy']} others: {r['light_moves']} moves, rerun p50 "
+            f"{r['light_p50']:.0f} ms, p95 {r['light_p95']:.0f} ms; the {r['heavy']} on the "
+            f"heavy setting: {r['heavy_moves']} moves, p50 {r['heavy_p50']:.0f} ms, p95 "
+            f"{r['heavy_p95']:.0f} ms"
+        )
     for e in r["samples"]:
         print(f"    error: {e}")
 
@@ -543,6 +618,13 @@ def main() -> None:
         default=1,
         help="identical servers, students spread over them and each kept on its own (as behind "
         "a balancer with sticky sessions); CPU is their sum, RSS the largest one's",
+    )
+    ap.add_argument(
+        "--heavy",
+        type=int,
+        default=0,
+        help="the first K students of each level use the page's heaviest setting (the training "
+        "page: 8 x 64 and the most steps that fit); the others' latency is reported apart",
     )
     ap.add_argument(
         "--cold",
@@ -618,7 +700,9 @@ def main() -> None:
             for via, proxy in runs:
                 seed = args.seed + n
                 own = proxy_pids if proxy else ()
-                r = level(ports, pids, target, n, args.seconds, args.ramp, seed, proxy, own)
+                r = level(
+                    ports, pids, target, n, args.seconds, args.ramp, seed, proxy, own, args.heavy
+                )
                 rows[via] = r
                 print_row(via, n, r, target.period)
             if args.via_nginx:

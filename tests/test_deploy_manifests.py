@@ -178,3 +178,14 @@ def test_the_build_context_ignores_everything_but_the_app():
     assert rules[0] == "*"  # everything out (.venv, tests, docs' screenshots), then the app back
     for kept in ("requirements.txt", "app.py", ".streamlit/", "activations/", "ui/", "pages/"):
         assert f"!{kept}" in rules
+
+
+def test_each_pod_trains_in_as_many_workers_as_its_cpu_limit():
+    """ui/workers.py counts the cores it can see (the node's in a pod, not the limit): the
+    manifest must set the count, or a pod on a big node starts a worker per node core."""
+    from ui import workers
+
+    env = {e["name"]: e.get("value") for e in container()["env"]}
+    limit = container()["resources"]["limits"]["cpu"]
+    cores = float(limit[:-1]) / 1000 if limit.endswith("m") else float(limit)
+    assert int(env[workers.WORKERS_VARIABLE]) == max(1, int(cores))

@@ -301,3 +301,12 @@ def test_stop_cleans_up_after_a_killed_supervisor():
     finally:
         s.stop()
         s.cleanup()
+
+
+def test_each_replica_gets_its_share_of_the_cores_as_training_workers(monkeypatch):
+    from ui import workers
+
+    serve = _load_serve()
+    assert serve.WORKERS_VARIABLE == workers.WORKERS_VARIABLE
+    monkeypatch.setattr(serve, "default_replicas", lambda: 8)
+    assert [serve.workers_per_replica(k) for k in (1, 2, 3, 8, 16)] == [8, 4, 2, 1, 1]

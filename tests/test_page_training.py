@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import io
+import os
 import threading
 import time
 from pathlib import Path
@@ -19,7 +20,7 @@ from streamlit.testing.v1 import AppTest
 
 from activations import training as core
 from tests.plotly_helpers import as_array, figures, trace
-from ui import classroom
+from ui import classroom, workers
 from ui import training_view as view
 from ui.plotting import line_width
 
@@ -168,6 +169,8 @@ def test_default_page_draws_the_core_run():
     # The verdict is computed from the run.
     best, step = view.best_test(r)
     assert f"{best:.3g} at step {step} of {s.steps}" in at.success[0].value
+    # one run is no race: no "lowest" among one
+    assert at.success[0].value.startswith("**ReLU** reached its lowest test loss, ")
     assert not any(np.isnan(all_numbers(f)).any() for f in figures(at))
 
 
@@ -476,14 +479,14 @@ def test_csv_export_parses_back_to_the_core_numbers(monkeypatch):
 
 def test_sixty_students_opening_one_link_cost_one_training(monkeypatch):
     calls = []
-    real = core.train
+    real = workers.call
 
-    def counting(*args, **kwargs):
-        calls.append(1)
+    def counting(fn, *args, **kwargs):
+        calls.append(fn)
         time.sleep(0.2)  # long enough for every thread to ask while it runs
-        return real(*args, **kwargs)
+        return real(fn, *args, **kwargs)  # trained in a worker process, as on the server
 
-    monkeypatch.setattr(core, "train", counting)
+    monkeypatch.setattr(workers, "call", counting)
     view.run.clear()
     s = settings(steps=50, seed=4321)
     results = []
@@ -497,7 +500,7 @@ def test_sixty_students_opening_one_link_cost_one_training(monkeypatch):
         t.start()
     for t in threads:
         t.join()
-    assert len(calls) == 1
+    assert calls == [core.train]
     assert len(results) == 60 and all(r is results[0] for r in results)
     assert results[0].batch_indices.size == 0  # the cached copy is slim
     assert not results[0].loss_test.flags.writeable
@@ -520,3 +523,67 @@ def test_home_page_lesson_links_open_the_lesson(lesson_id):
     assert not [w for w in at.warning if "could not be used" in w.value]
     info = [i.value for i in at.info if "Lesson:" in i.value]
     assert len(info) == 1 and "does not show it" not in info[0]
+
+
+def test_the_page_trains_in_a_worker_process_on_the_lane_its_size_asks_for(monkeypatch):
+    seen = []
+    real = workers.call
+
+    def watching(fn, *args, work=0, **kwargs):
+        seen.append((fn, args[0], workers.lane_for(work), real(os.getpid, work=work)))
+        return real(fn, *args, work=work, **kwargs)
+
+    monkeypatch.setenv(workers.WORKERS_VARIABLE, "2")
+    monkeypatch.setattr(workers, "call", watching)
+    view.run.clear()
+    at = open_training({"seed": "4242", "steps": "200", "compare": "tanh"})
+    assert [(fn, slug, lane) for fn, slug, lane, _ in seen] == [
+        (core.train, "relu", "light"),
+        (core.train, "tanh", "light"),
+    ]
+    assert all(where != os.getpid() for *_, where in seen)  # not on the script's thread
+    # and what the worker trained is what the page draws
+    assert_loss_matches(chart(at, "Loss"), "ReLU", core_run("relu", settings(seed=4242, steps=200)))
+    # a race has a winner, named from the runs
+    runs = [(slug, core_run(slug, settings(seed=4242, steps=200))) for slug in ("relu", "tanh")]
+    assert f"Lowest test loss: **{view.label(view.winner(runs))}**, " in texts(at)
+
+
+@pytest.mark.parametrize("present", [False, True])
+@pytest.mark.parametrize(
+    "slugs, changes",
+    [
+        (("relu",), {}),
+        (("relu", "tanh", "leaky_relu", "gelu"), {"lr": 3.0, "steps": 100}),
+        (("sigmoid",), {"layers": 1, "width": 1, "steps": 10}),
+        (("relu",), {"lr": 10.0, "layers": 4, "steps": 60}),  # diverges
+        (("tanh", "elu"), {"dataset": "spiral", "optimizer": "adam", "steps": 50}),
+    ],
+)
+def test_every_figure_spec_is_valid_plotly(slugs, changes, present):
+    """The figures are written as specs, not through graph_objects (ui.plotting): Plotly's own
+    validation must accept every one of them, frames included, as it is sent."""
+    import json
+
+    import plotly.graph_objects as go
+    import plotly.io as pio
+
+    s = settings(**changes)
+    entries = tuple((slug, ()) for slug in slugs)
+    runs = [(slug, view.run(slug=slug, params=(), settings=s)) for slug in slugs]
+    drawn = view.figures(key=entries, settings=s, present=present, _runs=runs)
+    quiz = view.quiz_figure(3, present, runs)
+    for fig in (*drawn, quiz):
+        spec = json.loads(pio.to_json(fig, validate=False))
+        # A frame swaps images by path ("images[0].source", Plotly.js's relayout form, which
+        # the Python validator does not take): checked by hand; the rest by Plotly.
+        frames = spec.pop("frames", [])
+        go.Figure(spec)  # raises on any property Plotly does not know or value it refuses
+        n_images = len(spec["layout"].get("images", []))
+        for frame in frames:
+            assert sorted(frame["layout"]) == [f"images[{j}].source" for j in range(n_images)]
+            assert all(v.startswith("data:image/png;base64,") for v in frame["layout"].values())
+        if fig is drawn.surface:
+            assert len(frames) == len(runs[0][1].snapshot_steps) and n_images == len(slugs)
+        assert spec["data"] and spec["layout"]["title"]["text"]
+        assert s.text() in spec["layout"]["title"]["text"] or fig is quiz

@@ -565,3 +565,15 @@ def test_a_parameter_setting_the_catalogue_refuses_is_refused_by_train_with_its_
         train("srelu", data, steps=2, params={"t_left": 1.0, "t_right": -1.0})
     with pytest.raises(ValueError, match="min_val"):
         train("hard_tanh", data, steps=2, params={"min_val": 1.0, "max_val": -1.0})
+
+
+def test_every_catalogue_activation_has_a_cost_tier_and_the_most_expensive_is_the_last():
+    """A new entry must be given its tier on purpose (README, "Adding an activation"); until
+    then the size limit counts it as the most expensive."""
+    from activations import ACTIVATIONS
+    from activations.training import _ELEMENT_TIERS
+
+    tiered = [name for _, names in _ELEMENT_TIERS for name in names]
+    assert len(tiered) == len(set(tiered)), "an activation in two tiers"
+    assert sorted(tiered) == sorted(ACTIVATIONS)
+    assert max(cost for cost, _ in _ELEMENT_TIERS) == ELEMENT_COST_MAX

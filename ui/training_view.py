@@ -11,7 +11,8 @@ The core (``activations.training``) trains a small MLP on a 2-D toy dataset and 
   key once while the other callers wait for it) and keeps a *slim* copy: the minibatch indices
   (steps × batch integers, 1.3 MB at 5,000 steps of 32) are dropped; the weights stay (the
   symmetry check reads them). An entry is mostly its 41 decision surfaces (41 × 40 × 40 × 2
-  float64): 1.09 MB at the page's defaults, 1.55 MB at 8 × 64 wide.
+  float64): 1.09 MB at the page's defaults, 1.55 MB at 8 × 64 wide. The training itself runs
+  in a worker process (:mod:`ui.workers`), so that a class's trainings use every core.
   :func:`figures` builds the page's figures once per setting and freezes them
   (:func:`ui.plotting.freeze`).
 * **The scrubber.** The decision surface at every snapshot travels once, as Plotly frames; the
@@ -28,11 +29,12 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import functools
 import math
 import struct
 import zlib
 from collections.abc import Mapping, Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 import plotly.graph_objects as go
@@ -41,8 +43,17 @@ from plotly.subplots import make_subplots
 
 from activations import ACTIVATIONS
 from activations import training as core
-from ui import state
-from ui.plotting import DASHES, PALETTE, base_layout, freeze, line_width
+from ui import state, workers
+from ui.plotting import (
+    DASHES,
+    PALETTE,
+    base_layout,
+    base_layout_spec,
+    line_width,
+    merged,
+    spec_figure,
+    typed,
+)
 
 # --- settings -----------------------------------------------------------------------------------
 
@@ -257,8 +268,12 @@ def run(slug: str, params: Params, settings: Settings) -> core.TrainingRun:
     """``train(...)`` for these settings, slimmed (module docstring); shared by every session,
     computed once however many sessions ask for it at the same time."""
     s = settings
+    work = core.training_cost(
+        s.hidden, s.steps, s.batch, n=N_POINTS, classes=2, snapshots=SNAPSHOTS, activation=slug
+    ).work
     return _slim(
-        core.train(
+        workers.call(  # in a worker process: the class's trainings use every core (ui.workers)
+            core.train,
             slug,
             dataset(s.dataset, s.noise, s.seed),
             hidden=s.hidden,
@@ -271,6 +286,7 @@ def run(slug: str, params: Params, settings: Settings) -> core.TrainingRun:
             seed=s.seed,
             params=dict(params),
             snapshots=SNAPSHOTS,
+            work=work,
         )
     )
 
@@ -374,9 +390,14 @@ def verdict_lines(runs: Sequence[Run], settings: Settings) -> list[str]:
     if best is not None:
         loss, step = best_test(dict(runs)[best])
         acc = float(np.asarray(dict(runs)[best].acc_test)[step])
+        # A race has a winner; a single run only has its own best point.
+        head = (
+            f"Lowest test loss: **{label(best)}**, "
+            if len(runs) > 1
+            else f"**{label(best)}** reached its lowest test loss, "
+        )
         line = (
-            f"Lowest test loss: **{label(best)}**, {loss:.3g} at step {step} of "
-            f"{settings.steps} (test accuracy {acc:.0%} there)."
+            f"{head}{loss:.3g} at step {step} of {settings.steps} (test accuracy {acc:.0%} there)."
         )
         others = [
             f"{label(slug)} {b[0]:.3g} (step {b[1]})"
@@ -575,39 +596,76 @@ def _axis_ref(axis: str, col: int) -> str:
     return axis if col == 1 else f"{axis}{col}"
 
 
+# The figures are written as Plotly specs (plain dicts: ui.plotting's "figures written as specs"),
+# not through graph_objects, whose validation of the five figures took ~55 ms of a move's server
+# CPU (docs/PERFORMANCE.md, "Training off the script thread"). What never changes with the run
+# (the subplot grid, fonts, template) is built once through graph_objects and cached.
+
+
+@functools.cache
+def _surface_layout(k: int, present: bool) -> dict[str, Any]:
+    """The decision surfaces' layout for ``k`` raced activations without what depends on the
+    run (titles, axis ranges, images, scrubber): the subplot grid, built once by Plotly."""
+    fig = make_subplots(
+        rows=1,
+        cols=k,
+        shared_yaxes=True,
+        horizontal_spacing=0.03,
+        subplot_titles=["·"] * k,  # replaced by each run's activation
+    )
+    base_layout(fig, title="", x_title="", y_title="", present=present)
+    fig.update_xaxes(showgrid=False, zeroline=False)
+    fig.update_yaxes(showgrid=False, zeroline=False, scaleanchor=None)
+    fig.update_layout(
+        hovermode="closest",
+        height=(640 if present else 540) if k <= 2 else (560 if present else 470),
+        margin={"b": 120, "t": 110 if present else 95},
+        showlegend=False,  # the caption says which dots are which
+    )
+    return fig.to_dict()["layout"]
+
+
 def surface_figure(
     runs: Sequence[Run], data: core.Dataset, settings: Settings, *, present: bool = False
 ) -> go.Figure:
     """One decision surface per raced activation with the data points, and a scrubber (Plotly
     frames, a slider and a play button) over the snapshots: frame ``i`` holds every run's
-    surface at ``snapshot_steps[i]``. Returned frozen (:func:`ui.plotting.freeze`), its frames
-    in the frozen spec only.
+    surface at ``snapshot_steps[i]``. Returned frozen (:func:`ui.plotting.spec_figure`).
 
     Each surface is a layout image (:func:`surface_png`: one pixel per grid point, stretched
     over the grid's cells), not a heatmap: a frame then only changes ``images[k].source``, which
     Plotly.animate draws without redrawing the figure (a heatmap frame is a full redraw). The
     colour bar is carried by an invisible marker trace on the last surface."""
     k = len(runs)
-    fig = make_subplots(
-        rows=1,
-        cols=k,
-        shared_yaxes=True,
-        horizontal_spacing=0.03,
-        subplot_titles=[short_label(slug) for slug, _ in runs],
-    )
     steps = [int(s) for s in np.asarray(runs[0][1].snapshot_steps)]
     surfaces = [surface_percent(r) for _, r in runs]
     n_frames = min(len(steps), *(s.shape[0] for s in surfaces))
     size = 9 if present else 6
+    # Every run has the dataset's grid: one box for every surface.
+    gx = np.asarray(runs[0][1].grid_x, dtype=np.float64)
+    gy = np.asarray(runs[0][1].grid_y, dtype=np.float64)
+    dx = (gx[-1] - gx[0]) / max(len(gx) - 1, 1)
+    dy = (gy[-1] - gy[0]) / max(len(gy) - 1, 1)
+    x0, x1 = float(gx[0] - dx / 2), float(gx[-1] + dx / 2)
+    y0, y1 = float(gy[0] - dy / 2), float(gy[-1] + dy / 2)
+    # The points: one trace per class and part, the same arrays in every column. WebGL: 400 SVG
+    # markers per surface made a scrubber step 4× slower when every frame was a full redraw
+    # (232 against 57 ms median, load average 15-17).
+    parts = []
+    for cls_id in range(2):
+        for part, xs, ys, symbol in (
+            ("training", data.x_train, data.y_train, "circle"),
+            ("test", data.x_test, data.y_test, "circle-open"),
+        ):
+            pts = np.asarray(xs)[np.asarray(ys) == cls_id].astype(np.float32)
+            parts.append((cls_id, part, symbol, typed(pts[:, 0]), typed(pts[:, 1])))
+    traces: list[dict[str, Any]] = []
     images = []
-    for col, ((slug, r), z) in enumerate(zip(runs, surfaces, strict=True), start=1):
-        gx = np.asarray(r.grid_x, dtype=np.float64)
-        gy = np.asarray(r.grid_y, dtype=np.float64)
-        dx = (gx[-1] - gx[0]) / max(len(gx) - 1, 1)
-        dy = (gy[-1] - gy[0]) / max(len(gy) - 1, 1)
-        x0, x1 = float(gx[0] - dx / 2), float(gx[-1] + dx / 2)
-        y0, y1 = float(gy[0] - dy / 2), float(gy[-1] + dy / 2)
+    axes: dict[str, Any] = {}
+    for col, (slug, z) in enumerate(zip((slug for slug, _ in runs), surfaces, strict=True), 1):
         xref, yref = _axis_ref("x", col), _axis_ref("y", col)
+        axes[_axis_ref("xaxis", col)] = {"range": [x0, x1]}
+        axes[_axis_ref("yaxis", col)] = {"range": [y0, y1]}
         images.append(
             {
                 "source": surface_png(z[n_frames - 1]),
@@ -624,18 +682,17 @@ def surface_figure(
                 "layer": "below",
             }
         )
-        fig.update_xaxes(range=[x0, x1], showgrid=False, zeroline=False, row=1, col=col)
-        fig.update_yaxes(range=[y0, y1], showgrid=False, zeroline=False, row=1, col=col)
         if col == k:
-            fig.add_trace(
-                go.Scatter(
-                    x=[None],
-                    y=[None],
-                    mode="markers",
-                    name="P(class 1) colour scale",
-                    showlegend=False,
-                    hoverinfo="skip",
-                    marker={
+            traces.append(
+                {
+                    "type": "scatter",
+                    "x": [None],
+                    "y": [None],
+                    "mode": "markers",
+                    "name": "P(class 1) colour scale",
+                    "showlegend": False,
+                    "hoverinfo": "skip",
+                    "marker": {
                         "color": [0],
                         "cmin": 0,
                         "cmax": 100,
@@ -646,43 +703,32 @@ def surface_figure(
                             "thickness": 12,
                         },
                     },
-                ),
-                row=1,
-                col=col,
+                    "xaxis": xref,
+                    "yaxis": yref,
+                }
             )
-        for cls_id in range(2):
-            for part, xs, ys, symbol in (
-                ("training", data.x_train, data.y_train, "circle"),
-                ("test", data.x_test, data.y_test, "circle-open"),
-            ):
-                pts = np.asarray(xs)[np.asarray(ys) == cls_id]
-                # WebGL: 400 SVG markers per surface made a scrubber step 4× slower when every
-                # frame was a full redraw (232 against 57 ms median, load average 15-17).
-                fig.add_trace(
-                    go.Scattergl(
-                        x=pts[:, 0].astype(np.float32),
-                        y=pts[:, 1].astype(np.float32),
-                        mode="markers",
-                        name=f"class {cls_id} ({part})",
-                        legendgroup=f"class {cls_id} {part}",
-                        showlegend=col == 1,
-                        marker={
-                            "color": CLASS_COLOURS[cls_id],
-                            "symbol": symbol,
-                            "size": size,
-                            "line": {
-                                "color": "#222222",
-                                "width": 0.6 if part == "training" else 1.2,
-                            },
-                        },
-                        hoverinfo="skip",
-                    ),
-                    row=1,
-                    col=col,
-                )
+        for cls_id, part, symbol, x, y in parts:
+            traces.append(
+                {
+                    "type": "scattergl",
+                    "x": x,
+                    "y": y,
+                    "mode": "markers",
+                    "name": f"class {cls_id} ({part})",
+                    "legendgroup": f"class {cls_id} {part}",
+                    "showlegend": col == 1,
+                    "marker": {
+                        "color": CLASS_COLOURS[cls_id],
+                        "symbol": symbol,
+                        "size": size,
+                        "line": {"color": "#222222", "width": 0.6 if part == "training" else 1.2},
+                    },
+                    "hoverinfo": "skip",
+                    "xaxis": xref,
+                    "yaxis": yref,
+                }
+            )
     names = [f"step {steps[i]}" for i in range(n_frames)]
-    # The frames are written into the frozen spec as they are sent (below), not built as
-    # go.Frame objects: Plotly validating 41 frames took most of the figure's build time.
     frames = [
         {
             "name": names[i],
@@ -690,55 +736,55 @@ def surface_figure(
         }
         for i in range(n_frames)
     ]
-    base_layout(
-        fig,
-        title=f"Decision surface during training<br><sup>{settings.text()}</sup>",
-        x_title="",
-        y_title="",
-        present=present,
-    )
-    fig.update_yaxes(scaleanchor=None)
+    skeleton = _surface_layout(k, present)
+    titles = [
+        {**note, "text": short_label(slug)}
+        for note, (slug, _) in zip(skeleton["annotations"], runs, strict=True)
+    ]
     font = 18 if present else 13
-    fig.update_layout(
-        hovermode="closest",
-        height=(640 if present else 540) if k <= 2 else (560 if present else 470),
-        margin={"b": 120, "t": 110 if present else 95},
-        showlegend=False,  # the caption says which dots are which
-        updatemenus=[
-            {
-                "type": "buttons",
-                "direction": "left",
-                "showactive": False,
-                # Top right, above the surfaces: clear of the slider's rail under them.
-                "x": 1.0,
-                "xanchor": "right",
-                "y": 1.0,
-                "yanchor": "bottom",
-                "pad": {"b": 30},
-                "buttons": [
-                    {"label": "▶ Play from step 0", "method": "animate", "args": [names, _PLAY]},
-                ],
-            }
-        ],
+    layout = merged(
+        skeleton,
+        {
+            **axes,
+            "title": {"text": f"Decision surface during training<br><sup>{settings.text()}</sup>"},
+            "annotations": titles,
+            "updatemenus": [
+                {
+                    "type": "buttons",
+                    "direction": "left",
+                    "showactive": False,
+                    # Top right, above the surfaces: clear of the slider's rail under them.
+                    "x": 1.0,
+                    "xanchor": "right",
+                    "y": 1.0,
+                    "yanchor": "bottom",
+                    "pad": {"b": 30},
+                    "buttons": [
+                        {
+                            "label": "▶ Play from step 0",
+                            "method": "animate",
+                            "args": [names, _PLAY],
+                        },
+                    ],
+                }
+            ],
+            "sliders": [
+                {
+                    "active": n_frames - 1,
+                    "currentvalue": {"prefix": "step ", "xanchor": "right", "font": {"size": font}},
+                    "pad": {"t": 40, "b": 10},
+                    "x": 0.0,
+                    "len": 1.0,
+                    "steps": [
+                        {"method": "animate", "label": str(steps[i]), "args": [[names[i]], _FRAME]}
+                        for i in range(n_frames)
+                    ],
+                }
+            ],
+            "images": images,
+        },
     )
-    # The slider and the images too go straight into the spec (validating them costs ms).
-    slider = {
-        "active": n_frames - 1,
-        "currentvalue": {"prefix": "step ", "xanchor": "right", "font": {"size": font}},
-        "pad": {"t": 40, "b": 10},
-        "x": 0.0,
-        "len": 1.0,
-        "steps": [
-            {"method": "animate", "label": str(steps[i]), "args": [[names[i]], _FRAME]}
-            for i in range(n_frames)
-        ],
-    }
-    frozen = freeze(fig)
-    spec = frozen.to_dict()
-    spec["frames"] = frames
-    spec["layout"]["sliders"] = [slider]
-    spec["layout"]["images"] = images
-    return frozen
+    return spec_figure({"data": traces, "layout": layout, "frames": frames})
 
 
 def _thinned(n: int) -> np.ndarray:
@@ -749,6 +795,28 @@ def _thinned(n: int) -> np.ndarray:
     return idx
 
 
+def _curves_layout(
+    settings: Settings, title: str, y_title: str, present: bool, y_axis: dict[str, Any]
+) -> dict[str, Any]:
+    """The layout of a chart over the steps: :func:`ui.plotting.base_layout`, the settings under
+    the title (so an exported PNG says what it shows), the legend under the plot (with several
+    runs it takes lines that would cover the title)."""
+    return merged(
+        base_layout_spec(present),
+        {
+            "title": {"text": f"{title}<br><sup>{settings.text()}</sup>"},
+            "xaxis": {"title": {"text": "step"}},
+            "yaxis": {"title": {"text": y_title}, **y_axis},
+            "legend": {"orientation": "h", "yanchor": "top", "y": -0.18, "x": 0},
+            "margin": {"b": 10},
+            "height": 620 if present else 520,
+        },
+    )
+
+
+_LOG_AXIS = {"type": "log", "exponentformat": "power"}
+
+
 def loss_figure(
     runs: Sequence[Run],
     settings: Settings,
@@ -757,42 +825,29 @@ def loss_figure(
     title: str = "Loss (cross-entropy) during training",
 ) -> go.Figure:
     """Train (dashed) and test (solid) cross-entropy of every raced activation against the step."""
-    fig = go.Figure()
+    traces = []
     width = line_width(present)
     for i, (slug, r) in enumerate(runs):
         colour = PALETTE[i % len(PALETTE)]
         n = trained_steps(r) + 1
         idx = _thinned(n)
+        x = typed(idx)
         for part, values, dash in (("test", r.loss_test, "solid"), ("train", r.loss_train, "dash")):
-            fig.add_trace(
-                go.Scatter(
-                    x=idx,
-                    y=np.asarray(values, dtype=np.float64)[idx],
-                    name=f"{label(slug)} {part}",
-                    mode="lines",
-                    line={"color": colour, "dash": dash, "width": width},
-                    legendgroup=slug,
-                )
+            traces.append(
+                {
+                    "type": "scatter",
+                    "x": x,
+                    "y": typed(np.asarray(values, dtype=np.float64)[idx]),
+                    "name": f"{label(slug)} {part}",
+                    "mode": "lines",
+                    "line": {"color": colour, "dash": dash, "width": width},
+                    "legendgroup": slug,
+                }
             )
-    base_layout(
-        fig,
-        title=f"{title}<br><sup>{settings.text()}</sup>",
-        x_title="step",
-        y_title="loss (log; solid: test, dashed: train)",
-        present=present,
+    layout = _curves_layout(
+        settings, title, "loss (log; solid: test, dashed: train)", present, _LOG_AXIS
     )
-    fig.update_yaxes(type="log", exponentformat="power")
-    return _legend_below(fig, present)
-
-
-def _legend_below(fig: go.Figure, present: bool) -> go.Figure:
-    """Legend under the plot: with several runs it takes lines that would cover the title."""
-    fig.update_layout(
-        legend={"orientation": "h", "yanchor": "top", "y": -0.18, "x": 0},
-        margin={"b": 10},
-        height=(620 if present else 520),
-    )
-    return fig
+    return spec_figure({"data": traces, "layout": layout})
 
 
 def layer_figure(
@@ -804,10 +859,12 @@ def layer_figure(
     y_title: str,
     log: bool,
     present: bool = False,
+    rule: tuple[float, str] | None = None,
 ) -> go.Figure:
     """One line per (raced activation, hidden layer) of ``field`` over the snapshots: colour and
-    marker are the activation, the dash the layer."""
-    fig = go.Figure()
+    marker are the activation, the dash the layer. ``rule``: a dotted horizontal line at that
+    value, labelled."""
+    traces = []
     width = line_width(present)
     for i, (slug, r) in enumerate(runs):
         colour = PALETTE[i % len(PALETTE)]
@@ -816,30 +873,47 @@ def layer_figure(
         for layer in range(values.shape[1]):
             column = values[:, layer]
             keep = np.isfinite(column) & (column > 0 if log else True)
-            x, y = steps[keep], column[keep]
-            fig.add_trace(
-                go.Scatter(
-                    x=x,
-                    y=y,
-                    name=f"{label(slug)} layer {layer + 1}",
-                    mode="lines+markers",
-                    line={"color": colour, "dash": DASHES[layer % len(DASHES)], "width": width},
-                    marker={"symbol": MARKERS[i % len(MARKERS)], "size": 8 if present else 5},
-                    legendgroup=slug,
-                )
+            traces.append(
+                {
+                    "type": "scatter",
+                    "x": typed(steps[keep]),
+                    "y": typed(column[keep]),
+                    "name": f"{label(slug)} layer {layer + 1}",
+                    "mode": "lines+markers",
+                    "line": {"color": colour, "dash": DASHES[layer % len(DASHES)], "width": width},
+                    "marker": {"symbol": MARKERS[i % len(MARKERS)], "size": 8 if present else 5},
+                    "legendgroup": slug,
+                }
             )
-    base_layout(
-        fig,
-        title=f"{title}<br><sup>{settings.text()}</sup>",
-        x_title="step",
-        y_title=y_title,
-        present=present,
-    )
-    if log:
-        fig.update_yaxes(type="log", exponentformat="power")
-    else:
-        fig.update_yaxes(range=[-0.03, 1.03], tickformat=".0%")
-    return _legend_below(fig, present)
+    y_axis = _LOG_AXIS if log else {"range": [-0.03, 1.03], "tickformat": ".0%"}
+    layout = _curves_layout(settings, title, y_title, present, y_axis)
+    if rule is not None:
+        at, text = rule
+        layout["shapes"] = [
+            {
+                "type": "line",
+                "line": {"color": "#888888", "dash": "dot", "width": 1.5},
+                "x0": 0,
+                "x1": 1,
+                "xref": "x domain",
+                "y0": at,
+                "y1": at,
+                "yref": "y",
+            }
+        ]
+        layout["annotations"] = [
+            {
+                "showarrow": False,
+                "text": text,
+                "x": 0,
+                "xanchor": "left",
+                "xref": "x domain",
+                "y": at,
+                "yanchor": "bottom",
+                "yref": "y",
+            }
+        ]
+    return spec_figure({"data": traces, "layout": layout})
 
 
 #: The rule of thumb for ‖ΔW‖/‖W‖ per step (Karpathy, CS231n): about 1e-3.
@@ -863,22 +937,7 @@ def figures(
     ``settings`` fix ``_runs``."""
     assert [slug for slug, _ in key] == [slug for slug, _ in _runs], "key and runs disagree"
     data = dataset(settings.dataset, settings.noise, settings.seed)
-    ratio = layer_figure(
-        _runs,
-        settings,
-        "update_ratio",
-        title="Update/weight ratio per layer",
-        y_title="‖ΔW‖/‖W‖ per step (log)",
-        log=True,
-        present=present,
-    )
-    ratio.add_hline(
-        y=RULE_OF_THUMB,
-        line={"color": "#888888", "dash": "dot", "width": 1.5},
-        annotation_text="~1e-3 rule of thumb",
-        annotation_position="top left",
-    )
-    built = (
+    return Figures(
         surface_figure(_runs, data, settings, present=present),
         loss_figure(_runs, settings, present=present),
         layer_figure(
@@ -899,9 +958,17 @@ def figures(
             log=True,
             present=present,
         ),
-        ratio,
+        layer_figure(
+            _runs,
+            settings,
+            "update_ratio",
+            title="Update/weight ratio per layer",
+            y_title="‖ΔW‖/‖W‖ per step (log)",
+            log=True,
+            present=present,
+            rule=(RULE_OF_THUMB, "~1e-3 rule of thumb"),
+        ),
     )
-    return Figures(*(freeze(f) for f in built))
 
 
 # --- export -------------------------------------------------------------------------------------
@@ -1138,6 +1205,4 @@ def quiz_figure(seed: int, present: bool, _runs: Sequence[Run]) -> go.Figure:
     """The revealed race's loss chart for the question :func:`quiz_question` draws from
     ``seed`` (which fixes ``_runs``): built once and frozen, since a class answers together."""
     q = quiz_question(seed)
-    return freeze(
-        loss_figure(_runs, q.settings, present=present, title="Quiz: loss of each activation")
-    )
+    return loss_figure(_runs, q.settings, present=present, title="Quiz: loss of each activation")
