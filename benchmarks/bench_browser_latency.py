@@ -36,6 +36,10 @@ from playwright.sync_api import sync_playwright
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_load import free_port, start_server, stop_server, wait_healthy
 
+#: Elements (blocks included) in /sampling's main area at its defaults: the floor
+#: ``floor_sampling_plain`` shows as many plain ones (tests/test_floor_app.py counts the page's).
+PAGE_ELEMENTS = 57
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -98,6 +102,13 @@ CASES = {
             "sampling", "app.py", "/sampling", "temperature", "sampling_bars", "floor_sampling",
         ),
         Case("sampling_sweep", FLOOR, "/?figure=sampling_sweep", None, "chart"),
+        # that floor with its slider and chart in a fragment, as the page's knobs are; then with
+        # as many plain elements outside the fragment as /sampling shows (floor_app docstring)
+        Case("floor_sampling_fragment", FLOOR, "/?figure=sampling_all&fragment=1", "v", "chart"),
+        Case(
+            "floor_sampling_plain", FLOOR,
+            f"/?figure=sampling_all&fragment=1&plain={PAGE_ELEMENTS}", "v", "chart",
+        ),
     )
 }  # fmt: skip
 
@@ -254,7 +265,7 @@ def ratios(case: Case, results: dict[str, list[float]]) -> str:
     return ", ".join(
         f"{statistics.median(lat) / statistics.median(results[floor]):.2f}× "
         f"({percentile(lat, 0.95) / percentile(results[floor], 0.95):.2f}×) {floor}"
-        for floor in (case.floor, f"{case.floor}_cached", f"{case.floor}_all")
+        for floor in (case.floor, *(f"{case.floor}_{s}" for s in ("cached", "all", "plain")))
         if floor in results
     )
 

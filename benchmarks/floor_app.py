@@ -23,7 +23,12 @@ Streamlit + Plotly cost for that figure alone. Pick the figure with ``?figure=``
 * ``sampling_all``: the like-for-like floor of pages/sampling.py, whose T move (as the page
   opens: no draws, no sweep) redraws one chart, the model-vs-sampling bars, taken from the
   page's cached view; ``sampling_sweep``: that page's in-chart T sweep (its default candidates,
-  every filter off).
+  every filter off). With ``&fragment=1`` its slider and chart run in an ``st.fragment``, as the
+  page's knobs do, and ``&plain=N`` adds N plain one-line ``st.markdown`` elements after it,
+  outside the fragment (never re-sent by a move): what Streamlit's front end costs a page for
+  the elements it already shows when one fragment reruns (``bench_browser_latency.py`` passes
+  ``PAGE_ELEMENTS``, as many as /sampling draws at its defaults; ``tests/test_floor_app.py``
+  counts them).
 
 ``?cached=1``: the figure comes from the page's own cache (``st.cache_resource``, frozen, as the
 pages draw it) instead of being built on every rerun: what Streamlit costs to *send* that figure,
@@ -35,6 +40,7 @@ through the benchmarks, which start it themselves.
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -138,20 +144,32 @@ elif figure in ("sampling_all", "sampling_sweep"):  # pages/sampling.py at its d
         fig = sampling_view.cached_sweep(
             z=c.logits, names=names, t=1.0, top_k=None, top_p=None, min_p=None, present=False
         )
+        st.plotly_chart(fig, config=PLOTLY_CONFIG, key="chart")
     else:
-        temps = softmax_view.TEMPERATURES
-        t = st.select_slider("T", temps, value=1.0, format_func=softmax_view.format_t, key="v")
-        fig = sampling_view.knob_view(
-            z=c.logits,
-            names=names,
-            t=float(t),
-            top_k=None,
-            top_p=None,
-            min_p=None,
-            present=False,
-            muted=False,
-        ).chart
-    st.plotly_chart(fig, config=PLOTLY_CONFIG, key="chart")
+
+        def knob_and_bars() -> None:
+            temps = softmax_view.TEMPERATURES
+            t = st.select_slider("T", temps, value=1.0, format_func=softmax_view.format_t, key="v")
+            fig = sampling_view.knob_view(
+                z=c.logits,
+                names=names,
+                t=float(t),
+                top_k=None,
+                top_p=None,
+                min_p=None,
+                present=False,
+                muted=False,
+            ).chart
+            st.plotly_chart(fig, config=PLOTLY_CONFIG, key="chart")
+
+        if st.query_params.get("fragment") == "1":
+            st.fragment(knob_and_bars)()
+        else:
+            knob_and_bars()
+        raw_plain = st.query_params.get("plain", "0")
+        plain = int(raw_plain) if re.fullmatch(r"[0-9]{1,3}", raw_plain, re.ASCII) else 0
+        for i in range(plain):
+            st.markdown(f"Plain line {i + 1}.")
 elif figure == "temperature_sweep":
     fig = sweep.temperature_sweep_figure(LOGITS)
     st.plotly_chart(fig, config=PLOTLY_CONFIG, key="chart")

@@ -9,6 +9,8 @@ specs (the JSON Streamlit sends), in the page's order.
 
 from __future__ import annotations
 
+import importlib.util
+import sys
 from pathlib import Path
 
 import pytest
@@ -97,3 +99,50 @@ def test_sampling_sweep_floor_is_the_pages_sweep():
     floor = open_floor("sampling_sweep")
     (sweep,) = specs(floor)
     assert sweep in specs(page)  # the very figure the page draws at its defaults
+
+
+def element_count(node) -> int:
+    """Elements and blocks under ``node`` (an AppTest block), at every depth."""
+    children = getattr(node, "children", {}).values()
+    return sum(1 + element_count(child) for child in children)
+
+
+def latency_benchmark():
+    path = ROOT / "benchmarks" / "bench_browser_latency.py"
+    spec = importlib.util.spec_from_file_location("bench_browser_latency", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_sampling_fragment_floor_draws_the_pages_bars_before_and_after_a_move():
+    page = open_page("pages/sampling.py")
+    floor = open_floor("sampling_all", fragment="1")
+    assert specs(floor) == specs(page)[:1]
+
+    t = softmax_view.TEMPERATURES[softmax_view.TEMPERATURES.index(1.0) - 2]
+    page.select_slider(key="temperature").set_value(t).run()
+    before = specs(floor)
+    floor.select_slider(key="v").set_value(t).run()
+    assert specs(floor) != before
+    assert specs(floor) == specs(page)[:1]
+
+
+def test_sampling_plain_floor_shows_as_many_elements_as_the_page():
+    """``floor_sampling_plain`` stands for the page's size: it must show as many elements (blocks
+    included) in its main area as /sampling does at its defaults. If this fails after a change
+    to the page, set ``PAGE_ELEMENTS`` in benchmarks/bench_browser_latency.py to the page's
+    count."""
+    bench = latency_benchmark()
+    n = bench.PAGE_ELEMENTS
+    page = open_page("pages/sampling.py")
+    assert element_count(page.main) == n
+
+    case = bench.CASES["floor_sampling_plain"]
+    query = dict(kv.split("=") for kv in case.path.split("?", 1)[1].split("&"))
+    floor = open_floor(query.pop("figure"), **query)
+    assert specs(floor) == specs(page)[:1]  # the page's bars, and ...
+    assert len(floor.markdown) == n  # ... as many plain elements as the page has
+    # and nothing else: the fragment's block, its slider and the chart
+    assert element_count(floor.main) == n + 3
