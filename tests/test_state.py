@@ -117,3 +117,45 @@ def test_a_key_repeated_many_times_is_reported_in_a_few_lines():
     assert at.session_state.seen == ["9"]
     problems = at.session_state.problems
     assert len(problems) == 6 and problems[-1] == "195 more values of depth left out"
+
+
+# --- Back and Forward: the address wins over the widget's older state ---------------------------
+
+
+def _slider_script() -> None:
+    import streamlit as st
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    from ui import state
+
+    # The browser's Back/Forward sets this on the run (Streamlit's ClientState); AppTest cannot.
+    get_script_run_ctx().is_history_navigation = st.session_state.pop("back", False)
+    state.url_slider("Depth", 1, 200, key="depth", default=50, step=1, integer=True)
+
+
+def test_on_back_or_forward_the_address_wins_over_the_widget():
+    at = AppTest.from_function(_slider_script).run()
+    at.slider(key="depth").set_value(70).run()  # the student's own moves write the URL
+    assert dict(at.query_params) == {"depth": "70"}
+    at.slider(key="depth").set_value(90).run()
+    assert at.slider(key="depth").value == 90 and dict(at.query_params) == {"depth": "90"}
+    # A rerun whose address is older than the widget (a key press that overtook the last URL
+    # write): not history navigation, the student's value stays
+    at.query_params["depth"] = "70"
+    at.run()
+    assert at.slider(key="depth").value == 90 and dict(at.query_params) == {"depth": "90"}
+    # Back: the browser reruns the page with the previous address (Streamlit pushed one a move)
+    at.query_params["depth"] = "70"
+    at.session_state.back = True
+    at.run()
+    assert at.slider(key="depth").value == 70
+    assert at.number_input(key="depth_exact").value == 70  # the number field follows
+    assert dict(at.query_params) == {"depth": "70"}
+    # Back to the first address, which had no depth: the default
+    del at.query_params["depth"]
+    at.session_state.back = True
+    at.run()
+    assert at.slider(key="depth").value == 50 and "depth" not in at.query_params
+    # and a move after that is the student's again
+    at.slider(key="depth").set_value(60).run()
+    assert at.slider(key="depth").value == 60 and dict(at.query_params) == {"depth": "60"}

@@ -25,6 +25,7 @@ from contextvars import ContextVar
 from typing import ParamSpec, TypeVar
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from activations import ACTIVATIONS, Activation, Param
 from ui import routing
@@ -272,10 +273,23 @@ def seed_widget(key: str, initial: object) -> None:
     """
     page = st.session_state.get(routing.CURRENT_PAGE_KEY)
     seeded_on = st.session_state.setdefault(_SEEDED_ON, {})
-    # A value a callback set (never seeded here) is kept; one seeded on another page is stale.
-    if key not in st.session_state or seeded_on.get(key, page) != page:
+    # A value a callback set (never seeded here) is kept; one seeded on another page is stale;
+    # and on Back or Forward the address wins (history_navigation).
+    if key not in st.session_state or seeded_on.get(key, page) != page or history_navigation():
         st.session_state[key] = initial
     seeded_on[key] = page
+
+
+def history_navigation() -> bool:
+    """Whether this run is the browser's Back or Forward.
+
+    Streamlit pushes a history entry on every URL write (each slider move writes one), and Back
+    reruns the page with the older address, the widgets' newer values still in the session. The
+    widgets must then take the address's values (its defaults where it has none), as Streamlit
+    does for widgets bound to the URL: else the page would show one setting under the link of
+    another."""
+    ctx = get_script_run_ctx()
+    return bool(ctx is not None and getattr(ctx, "is_history_navigation", False))
 
 
 #: The URL writes :func:`urls_written_last` holds back until its function returns (per script

@@ -175,3 +175,29 @@ def test_label_smoothing_in_the_browser(server, tab):
     assert metric_values(page)["Label-smoothed loss (nats)"] == f"{smoothed:.4g}"
     assert "label_smoothing=0.05" in page.url and "temperature=1.2" in page.url
     assert_no_exception(page)
+
+
+def test_back_and_forward_restore_the_setting_the_address_shows(server, tab):
+    """Streamlit pushes a history entry on every URL write, so Back after three moves goes to
+    the previous temperature's address: the page must show that setting too, not keep the
+    newer one under an older link (ui.state.seed_widget)."""
+    page = tab.page
+    goto(page, server.url, "/softmax?logits=2,-1,0.5")
+    wait_for_chart(page, "softmax_bars")
+    for expected in ("1.2", "1.5", "2"):
+        press_on_slider(page, "temperature", "ArrowRight", 1)
+        expect(page).to_have_url(re.compile(rf"temperature={re.escape(expected)}(&|$)"))
+        settle(page)
+    for expected in ("1.5", "1.2"):
+        page.go_back()
+        expect(page).to_have_url(re.compile(rf"temperature={re.escape(expected)}(&|$)"))
+        expect(keyed(page, "softmax_bars").locator(".gtitle").first).to_contain_text(
+            f"T = {expected}"
+        )
+        thumb = keyed(page, "temperature").locator('[data-testid="stSliderThumbValue"]').first
+        expect(thumb).to_have_text(expected)
+        settle(page)
+    page.go_forward()
+    expect(page).to_have_url(re.compile(r"temperature=1\.5(&|$)"))
+    expect(keyed(page, "softmax_bars").locator(".gtitle").first).to_contain_text("T = 1.5")
+    assert_no_exception(page)
