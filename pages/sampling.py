@@ -15,13 +15,12 @@ import activations as A
 from activations import filter_steps
 from activations.sampling import MAX_TOKENS, Candidates, format_tokens
 from activations.softmax import parse_logits
-from ui import classroom, routing, softmax_view, state
+from ui import classroom, routing, softmax_view, state, sweep
 from ui import sampling_view as view
 from ui.plotting import PLOTLY_CONFIG
 
 _LAST_VALID = "_sampling_last_valid_tokens"
 CSV_KEY = "sampling_csv"
-MAX_SWEEP = 50  # candidates in the in-chart sweep (41 frames of n bars each)
 
 routing.ensure_router()
 cls = classroom.setup()
@@ -230,22 +229,13 @@ if draw_on:
         )
     )
 draws_slot = st.container() if draw_on else None
-sweep_on = state.url_toggle(
-    "Instant temperature sweep (drag T inside the chart)",
-    key="t_sweep",
+sweep_slot = sweep.temperature_sweep_slot(
+    n,
+    sends="the sampling distribution",
+    items="candidates",
+    temperatures=len(softmax_view.TEMPERATURES),
     hidden=cls.hides("t_sweep"),
-    help="Sends the sampling distribution for every temperature of the slider at once: the "
-    "chart's own slider swaps them in your browser, with no wait for the server.",
 )
-sweep_slot = None
-if sweep_on and n <= MAX_SWEEP:
-    sweep_slot = st.container()
-elif sweep_on:
-    st.info(
-        f"The instant sweep is drawn for up to {MAX_SWEEP} candidates; these are {n}. Use the "
-        "temperature slider above.",
-        icon=":material/info:",
-    )
 with st.expander("Why each knob exists, and what to try"):
     st.markdown(view.knob_lessons(z))
 

@@ -10,14 +10,13 @@ from streamlit.delta_generator import DeltaGenerator
 
 from activations import parse_logits, softmax, sparsemax
 from activations.softmax import MAX_LOGITS
-from ui import classroom, routing, state
+from ui import classroom, routing, state, sweep
 from ui import softmax_view as view
 from ui.plotting import PLOTLY_CONFIG
 
 DEFAULT_LOGITS = "1.8, 0.9, 0.68"
 MAX_LOGITS_CHARS = 20_000
 MAX_LABELS_CHARS = 4_000
-MAX_SWEEP = 50  # classes in the in-chart temperature sweep (41 frames of n bars each)
 _LAST_VALID = "_softmax_last_valid_logits"
 _LAST_LABELS = "_softmax_last_labels"  # read by the sampling page (ui/sampling_view.py)
 _SET_ASIDE_TARGET = "_softmax_set_aside_target"  # the true class while the logits are too few
@@ -284,23 +283,13 @@ entropy_slot = st.container(horizontal=True)
 
 # Outside the fragment: turning the sweep on or off reruns the whole page (rarely), so a T move
 # does not have to redraw the toggle.
-sweep_on = state.url_toggle(
-    "Instant temperature sweep (drag T inside the chart)",
-    key="t_sweep",
+sweep_slot = sweep.temperature_sweep_slot(
+    n,
+    sends="the bars",
+    items="classes",
+    temperatures=len(view.TEMPERATURES),
     hidden=cls.hides("t_sweep"),
-    help="Sends the bars for every temperature of the slider at once: the chart's own "
-    "slider swaps them in your browser, with no wait for the server.",
 )
-sweep_slot = None
-if sweep_on and n <= MAX_SWEEP:
-    sweep_slot = st.container()
-elif sweep_on:
-    st.info(
-        f"The instant sweep is drawn for up to {MAX_SWEEP} classes (it sends "
-        f"{len(view.TEMPERATURES)} sets of bars); these logits have {n}. Use the "
-        "temperature slider above.",
-        icon=":material/info:",
-    )
 
 with st.expander("What temperature does"):
     st.markdown(

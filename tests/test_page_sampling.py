@@ -366,3 +366,18 @@ def test_a_token_link_longer_than_the_field_is_refused_with_a_message():
     assert at.text_area(key="tokens").value == view.DEFAULT_TOKENS
     _, sampling = bars(at)  # the default candidates, the link's other settings kept
     np.testing.assert_array_equal(sampling, A.filter_logits(DEFAULT.logits, top_k=3))
+
+
+def test_the_sweep_is_refused_with_a_note_past_its_candidate_limit():
+    from ui.sweep import MAX_TEMPERATURE_SWEEP
+
+    n = MAX_TEMPERATURE_SWEEP + 1
+    tokens = "\n".join(f"t{i}: {i / 10}" for i in range(n))
+    at = open_page({"t_sweep": "true", "tokens": tokens})
+    assert not [f for f in figures(at) if f.get("frames")]
+    assert any(
+        f"up to {MAX_TEMPERATURE_SWEEP} candidates" in i.value and f"there are {n} here" in i.value
+        for i in at.info
+    )
+    at = open_page({"t_sweep": "true", "tokens": "\n".join(tokens.splitlines()[:-1])})
+    assert [f for f in figures(at) if f.get("frames")]

@@ -249,7 +249,7 @@ def test_temperature_sweep_from_a_link_and_its_class_limit():
     n = 51
     at = open_page({"t_sweep": "true", "logits": ", ".join(["0"] * n)})
     assert sweep_chart(at) is None
-    assert any("up to 50 classes" in i.value and f"have {n}" in i.value for i in at.info)
+    assert any("up to 50 classes" in i.value and f"there are {n} here" in i.value for i in at.info)
     at = open_page({"t_sweep": "maybe"})
     assert sweep_chart(at) is None
     assert any("t_sweep" in w.value for w in at.warning)

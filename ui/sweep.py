@@ -19,9 +19,12 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 import plotly.graph_objects as go
+import streamlit as st
 from numpy.typing import ArrayLike
+from streamlit.delta_generator import DeltaGenerator
 
 from activations import Activation, OneSided, Param, softmax
+from ui import state
 from ui.plotting import (
     DF_LINE,
     F_LINE,
@@ -283,3 +286,34 @@ def temperature_sweep_figure(
     )
     _make_room_for_slider(fig)
     return fig
+
+
+#: The most bars (classes, candidate tokens) a page draws an in-chart temperature sweep for:
+#: the sweep sends one set of bars per temperature of the slider.
+MAX_TEMPERATURE_SWEEP = 50
+
+
+def temperature_sweep_slot(
+    n: int, *, sends: str, items: str, temperatures: int, hidden: bool
+) -> DeltaGenerator | None:
+    """The "Instant temperature sweep" toggle (``t_sweep``, in the URL) of a page that draws
+    ``n`` bars over T, and where its sweep goes: a container when it is on and the bars fit
+    :data:`MAX_TEMPERATURE_SWEEP`, else None (on, with a note saying why). ``sends``: what the
+    sweep sends per temperature; ``items``: what the bars are; ``temperatures``: how many."""
+    on = state.url_toggle(
+        "Instant temperature sweep (drag T inside the chart)",
+        key="t_sweep",
+        hidden=hidden,
+        help=f"Sends {sends} for every temperature of the slider at once: the chart's own "
+        "slider swaps them in your browser, with no wait for the server.",
+    )
+    if not on:
+        return None
+    if n <= MAX_TEMPERATURE_SWEEP:
+        return st.container()
+    st.info(
+        f"The instant sweep is drawn for up to {MAX_TEMPERATURE_SWEEP} {items} (it sends "
+        f"{temperatures} sets of bars); there are {n} here. Use the temperature slider above.",
+        icon=":material/info:",
+    )
+    return None
