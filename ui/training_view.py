@@ -552,6 +552,10 @@ _PAUSE = {
     "frame": {"duration": 0, "redraw": False},
     "transition": {"duration": 0},
 }
+#: The Play/Pause buttons sit this far (px) under the surfaces, below the slider, which takes
+#: the room the margin below the surfaces had; the margin grows by SCRUBBER_BUTTONS_ROOM.
+SCRUBBER_BUTTONS_BELOW = 125
+SCRUBBER_BUTTONS_ROOM = 45
 PLAY_LABEL = "▶ Play"
 PAUSE_LABEL = "❚❚ Pause"
 #: The chart's widget key on the page (the script below acts on this chart only).
@@ -671,7 +675,7 @@ def _surface_layout(k: int, present: bool) -> dict[str, Any]:
     fig.update_layout(
         hovermode="closest",
         height=(640 if present else 540) if k <= 2 else (560 if present else 470),
-        margin={"b": 120, "t": 110 if present else 95},
+        margin={"b": 120 + SCRUBBER_BUTTONS_ROOM, "t": 110 if present else 95},
         showlegend=False,  # the caption says which dots are which
     )
     return fig.to_dict()["layout"]
@@ -805,12 +809,13 @@ def surface_figure(
                     "type": "buttons",
                     "direction": "left",
                     "showactive": False,
-                    # Top right, above the surfaces: clear of the slider's rail under them.
-                    "x": 1.0,
-                    "xanchor": "right",
-                    "y": 1.0,
-                    "yanchor": "bottom",
-                    "pad": {"b": 30},
+                    # Under the slider, at the left: clear of its rail and of the title
+                    # (above the surfaces they covered the title on a phone).
+                    "x": 0.0,
+                    "xanchor": "left",
+                    "y": 0.0,
+                    "yanchor": "top",
+                    "pad": {"t": SCRUBBER_BUTTONS_BELOW},
                     "buttons": [
                         {
                             "label": PLAY_LABEL,
