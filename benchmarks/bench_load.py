@@ -428,7 +428,8 @@ class Student:
     def run(self, start_at: float, phase: Phase) -> None:
         t = self.target
         each = t.query_each.format(i=self.index)
-        self.query = "&".join(q for q in (t.query, each, t.query_heavy * self.heavy) if q)
+        heavy = t.query_heavy if self.heavy else ""
+        self.query = "&".join(q for q in (t.query, each, heavy) if q)
         index = t.start
         step = self.rng.choice((-1, 1))
         try:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import io
+import json
 import os
 import threading
 import time
@@ -14,6 +15,8 @@ from pathlib import Path
 from urllib.parse import parse_qs
 
 import numpy as np
+import plotly.graph_objects as go
+import plotly.io as pio
 import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
@@ -578,11 +581,6 @@ def test_the_page_trains_in_a_worker_process_on_the_lane_its_size_asks_for(monke
 def test_every_figure_spec_is_valid_plotly(slugs, changes, present):
     """The figures are written as specs, not through graph_objects (ui.plotting): Plotly's own
     validation must accept every one of them, frames included, as it is sent."""
-    import json
-
-    import plotly.graph_objects as go
-    import plotly.io as pio
-
     s = settings(**changes)
     entries = tuple((slug, ()) for slug in slugs)
     runs = [(slug, view.run(slug=slug, params=(), settings=s)) for slug in slugs]
